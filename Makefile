@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# cvmguard. `make help` lists the targets.
+#
+# Kernel modules are built by Kbuild (see ./Kbuild); this Makefile drives
+# the userspace, the tests in VMs and the modules for a running kernel.
+
+KERNELS ?= 6.1 6.12 7.3 debug
+KDIR ?= /lib/modules/$(shell uname -r)/build
+DEMO_KERNEL ?= 6.1
+
+all: userspace
+
+help:
+	@echo 'make demo            boot the stock Debian kernel in a VM and show cvmctl status'
+	@echo 'make check           every test: spec, style, unit, and the VM suite on $$(KERNELS)'
+	@echo 'make check KERNELS=7.3   the VM suite on one kernel (6.1 6.12 7.3 debug)'
+	@echo 'make modules         build the modules for the running kernel (KDIR=...)'
+	@echo 'make modules_install install them (then: modprobe cvm_core)'
+	@echo 'make userspace       build cvmctl and the selftests'
+	@echo 'make install         install cvmctl and its man page'
+	@echo 'make style           checkpatch and sparse on the kernel code'
+
+deps:
+	scripts/deps.sh
+
+userspace:
+	$(MAKE) -C tools/cvmctl
+	$(MAKE) -C selftests
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+modules_install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(realpath $(KDIR))))
+
+install:
+	$(MAKE) -C tools/cvmctl install
+
+# The UAPI header must be what the YNL spec generates.
+spec-check:
+	scripts/ynl-gen.sh --check
+
+unit: userspace
+	$(MAKE) -C tools/cvmctl test
+
+style:
+	scripts/checkpatch.sh
+	scripts/sparse.sh
+
+vm-%: userspace
+	scripts/vm-run.sh $*
+
+check: deps
+	$(MAKE) spec-check unit style
+	@pass=0; fail=0; failed=; \
+	for k in $(KERNELS); do \
+		if scripts/vm-run.sh $$k; then pass=$$((pass + 1)); \
+		else fail=$$((fail + 1)); failed="$$failed $$k"; fi; \
+	done; \
+	[ -z "$$failed" ] || echo "check: VM suite failed on:$$failed"; \
+	echo "kernels: $$pass passed, $$fail failed"; \
+	[ $$fail -eq 0 ]
+
+demo: deps
+	$(MAKE) userspace
+	scripts/vm-run.sh $(DEMO_KERNEL) --demo
+
+clean:
+	$(MAKE) -C tools/cvmctl clean
+	$(MAKE) -C selftests clean
+	[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+.PHONY: all help deps userspace modules modules_install install spec-check \
+	unit style check demo clean

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The "cvm" generic netlink family, as specified in
+ * Documentation/netlink/specs/cvm.yaml. cvm_core answers its own commands
+ * and forwards feature commands to the module that registered for them.
+ */
+#include <net/genetlink.h>
+#include "core.h"
+
+/* Which module answers a command; commands not listed are cvm_core's. */
+static const u8 cvm_nl_cmd_owners[CVM_CMD_MAX + 1] = {
+	[CVM_CMD_CONV_GET]	= CVM_MODULE_CONVERT,
+	[CVM_CMD_POOL_GET]	= CVM_MODULE_BOUNCE,
+	[CVM_CMD_RING_GET]	= CVM_MODULE_RING,
+};
+
+u8 cvm_nl_cmd_owner(u8 cmd)
+{
+	return cmd <= CVM_CMD_MAX ? cvm_nl_cmd_owners[cmd] : CVM_MODULE_CORE;
+}
+
+/*
+ * Commands without request attributes still get a policy, with every
+ * attribute of the set unsupported: strict validation then rejects any
+ * attribute with an extack message instead of silently ignoring it.
+ */
+static const struct nla_policy cvm_nl_status_policy[CVM_A_STATUS_MAX + 1] = {
+};
+
+/* Not const: 6.1's nla_policy points to its range through a plain pointer. */
+static struct netlink_range_validation cvm_nl_ratelimit_range = {
+	.min = 1,
+	.max = CVM_EVENT_RATELIMIT_MAX,
+};
+
+static const struct nla_policy cvm_nl_config_policy[CVM_A_CONFIG_MAX + 1] = {
+	[CVM_A_CONFIG_EVENT_RATELIMIT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &cvm_nl_ratelimit_range),
+};
+
+static int cvm_nl_put_module(struct sk_buff *skb,
+			     const struct cvm_core_feature *feat)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, CVM_A_STATUS_MODULE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, CVM_A_MODULE_INFO_ID, feat->id) ||
+	    nla_put_string(skb, CVM_A_MODULE_INFO_NAME, feat->name) ||
+	    nla_put_string(skb, CVM_A_MODULE_INFO_VERSION, feat->version)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int cvm_nl_fill_status(struct sk_buff *skb)
+{
+	enum cvm_technology tech = cvm_platform_technology();
+	int i, err = 0;
+
+	if (nla_put_string(skb, CVM_A_STATUS_VERSION, CVMGUARD_VERSION) ||
+	    nla_put_u32(skb, CVM_A_STATUS_TECHNOLOGY, tech) ||
+	    nla_put_string(skb, CVM_A_STATUS_TECHNOLOGY_NAME,
+			   cvm_platform_technology_name(tech)) ||
+	    nla_put_u8(skb, CVM_A_STATUS_MEM_ENCRYPT,
+		       cvm_platform_mem_encrypt()) ||
+	    nla_put_u32(skb, CVM_A_STATUS_EVENT_RATELIMIT,
+			cvm_event_ratelimit()) ||
+	    nla_put_u64_64bit(skb, CVM_A_STATUS_EVENTS_SENT,
+			      cvm_events_sent(), CVM_A_STATUS_PAD) ||
+	    nla_put_u64_64bit(skb, CVM_A_STATUS_EVENTS_DROPPED,
+			      cvm_events_dropped(), CVM_A_STATUS_PAD))
+		return -EMSGSIZE;
+
+	down_read(&cvm_core_features_lock);
+	for (i = 0; i < ARRAY_SIZE(cvm_core_features) && !err; i++)
+		if (cvm_core_features[i])
+			err = cvm_nl_put_module(skb, cvm_core_features[i]);
+	up_read(&cvm_core_features_lock);
+	return err;
+}
+
+static int cvm_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &cvm_nl_family, 0,
+				CVM_CMD_GET_STATUS);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = cvm_nl_fill_status(msg);
+	if (err)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+/**
+ * cvm_nl_notify_config() - tell the events group the configuration changed
+ *
+ * Listeners get the whole new configuration, so they never have to ask.
+ */
+void cvm_nl_notify_config(void)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = cvm_core_event_new(CVM_CMD_CONFIG_NTF, &hdr);
+	if (!skb)
+		return;
+	if (nla_put_u32(skb, CVM_A_CONFIG_EVENT_RATELIMIT,
+			cvm_event_ratelimit())) {
+		nlmsg_free(skb);
+		return;
+	}
+	cvm_core_event_send(skb, hdr);
+}
+
+static int cvm_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[CVM_A_CONFIG_EVENT_RATELIMIT];
+	int err;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(info->extack, "no setting given");
+		return -EINVAL;
+	}
+	err = cvm_event_set_ratelimit(nla_get_u32(attr));
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "out of range");
+		return err;
+	}
+	cvm_nl_notify_config();
+	return 0;
+}
+
+static void cvm_nl_set_not_loaded(struct netlink_ext_ack *extack, u8 owner)
+{
+	switch (owner) {
+	case CVM_MODULE_CONVERT:
+		NL_SET_ERR_MSG(extack,
+			       "cvm_convert is not loaded; load it with 'modprobe cvm_convert'");
+		break;
+	case CVM_MODULE_BOUNCE:
+		NL_SET_ERR_MSG(extack,
+			       "cvm_bounce is not loaded; load it with 'modprobe cvm_bounce'");
+		break;
+	case CVM_MODULE_RING:
+		NL_SET_ERR_MSG(extack,
+			       "cvm_ring is not loaded; load it with 'modprobe cvm_ring'");
+		break;
+	}
+}
+
+/*
+ * The registration is held for reading while the handler runs, so
+ * cvm_core_unregister(), called from the feature's module exit, waits for
+ * handlers in flight and the module text cannot go away under them.
+ */
+static int cvm_nl_feature_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u8 cmd = info->genlhdr->cmd;
+	u8 owner = cvm_nl_cmd_owner(cmd);
+	const struct cvm_core_cmd *handler = NULL;
+	const struct cvm_core_feature *feat;
+	int i, err;
+
+	down_read(&cvm_core_features_lock);
+	feat = cvm_core_features[owner];
+	for (i = 0; feat && i < feat->n_cmds; i++)
+		if (feat->cmds[i].cmd == cmd)
+			handler = &feat->cmds[i];
+	if (handler) {
+		err = handler->doit(skb, info);
+	} else {
+		cvm_nl_set_not_loaded(info->extack, owner);
+		err = -EOPNOTSUPP;
+	}
+	up_read(&cvm_core_features_lock);
+	return err;
+}
+
+static const struct genl_ops cvm_nl_ops[] = {
+	{
+		.cmd		= CVM_CMD_GET_STATUS,
+		.doit		= cvm_nl_get_status_doit,
+		.policy		= cvm_nl_status_policy,
+		.maxattr	= CVM_A_STATUS_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_SET_CONFIG,
+		.doit		= cvm_nl_set_config_doit,
+		.policy		= cvm_nl_config_policy,
+		.maxattr	= CVM_A_CONFIG_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= CVM_CMD_CONV_GET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_status_policy,
+		.maxattr	= CVM_A_STATUS_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_POOL_GET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_status_policy,
+		.maxattr	= CVM_A_STATUS_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_RING_GET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_status_policy,
+		.maxattr	= CVM_A_STATUS_MAX,
+	},
+};
+
+static const struct genl_multicast_group cvm_nl_mcgrps[] = {
+	{ .name = CVM_MCGRP_EVENTS },
+};
+
+struct genl_family cvm_nl_family __ro_after_init = {
+	.name		= CVM_FAMILY_NAME,
+	.version	= CVM_FAMILY_VERSION,
+	.module		= THIS_MODULE,
+	.parallel_ops	= true,
+	.ops		= cvm_nl_ops,
+	.n_ops		= ARRAY_SIZE(cvm_nl_ops),
+	.mcgrps		= cvm_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(cvm_nl_mcgrps),
+};
+
+int cvm_nl_init(void)
+{
+	return genl_register_family(&cvm_nl_family);
+}
+
+void cvm_nl_exit(void)
+{
+	genl_unregister_family(&cvm_nl_family);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Force-included by Kbuild into every cvmguard object, before anything
+ * else: the only place that knows about kernel versions, so feature code
+ * is written against the newest kernel API and never tests versions.
+ */
+#ifndef _CVM_COMPAT_H
+#define _CVM_COMPAT_H
+
+/* Every message names its module; set before printk.h can default it. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/version.h>
+
+/* Hyper-V TDX isolation (6.6) has the value the TLFS gives it. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define HV_ISOLATION_TYPE_TDX 3
+#endif
+
+#endif /* _CVM_COMPAT_H */

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cvm_core: the API feature modules use to plug into /sys/kernel/cvm/ and
+ * into the "cvm" generic netlink family.
+ *
+ * Generic netlink families cannot grow operations after registration, so
+ * cvm_core declares every command of the family (see
+ * Documentation/netlink/specs/cvm.yaml) and forwards a feature command to
+ * the module that registered a handler for it. Until that module is loaded
+ * the command fails with -EOPNOTSUPP and an extack message naming it.
+ */
+#ifndef _CVM_CORE_H
+#define _CVM_CORE_H
+
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+#include <net/genetlink.h>
+#include <uapi/linux/cvm.h>
+
+/**
+ * struct cvm_core_cmd - handler of one feature command
+ * @cmd: CVM_CMD_* value; cvm_core knows which module owns it
+ * @doit: the handler, called with the registration held so the module
+ *	cannot unregister while it runs
+ */
+struct cvm_core_cmd {
+	u8 cmd;
+	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+};
+
+/**
+ * struct cvm_core_feature - a feature module as cvm_core sees it
+ * @id: which module this is
+ * @name: directory under /sys/kernel/cvm/ (e.g. "bounce")
+ * @version: version string reported by get-status
+ * @groups: sysfs attribute groups created in that directory, or NULL
+ * @cmds: netlink command handlers
+ * @n_cmds: number of entries in @cmds
+ * @kobj: private to cvm_core
+ */
+struct cvm_core_feature {
+	enum cvm_module id;
+	const char *name;
+	const char *version;
+	const struct attribute_group **groups;
+	const struct cvm_core_cmd *cmds;
+	unsigned int n_cmds;
+	struct kobject *kobj;
+};
+
+int cvm_core_register(struct cvm_core_feature *feat);
+void cvm_core_unregister(struct cvm_core_feature *feat);
+
+struct sk_buff *cvm_core_event_new(u8 cmd, void **hdr);
+int cvm_core_event_send(struct sk_buff *skb, void *hdr);
+
+#endif /* _CVM_CORE_H */

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# vm-run.sh NAME [--demo] -- build cvmguard for test kernel NAME
+# (6.1 | 6.12 | 7.3 | debug), boot it in a throwaway QEMU VM (TCG) with an
+# initramfs holding busybox, the modules, the selftests and cvmctl, run the
+# suite (or the demo) in the guest and judge the console.
+#
+# Fails when the modules build with a warning, a test fails, the guest
+# prints an oops, BUG, WARNING, KASAN, lockdep or kmemleak report, or the
+# guest does not finish within CVM_VM_TIMEOUT seconds (default 900).
+# The console goes to the terminal and to $CVM_CACHE_DIR/logs/NAME.log.
+#
+# Expects the userspace (tools/cvmctl, selftests) built by the top-level
+# Makefile; builds the modules itself in a per-kernel copy of the tree so
+# kernels never share objects.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
+timeout_s=${CVM_VM_TIMEOUT:-900}
+name=${1:?usage: vm-run.sh NAME [--demo]}
+demo=${2:-}
+
+log() { echo "vm-run[$name]: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+kdir=$("$top/scripts/kernel-prep.sh" "$name" | tail -n 1)
+# shellcheck source=/dev/null
+. "$kdir/env"
+
+work=$cache/work/$name
+mkdir -p "$work" "$cache/logs"
+buildlog=$cache/logs/$name-build.log
+
+build_modules() {
+	local src=$work/src
+
+	rsync -a --delete --exclude .git --exclude 'tools/' --exclude 'selftests/' \
+		"$top/" "$src/"
+	log "building modules for $KVER"
+	if ! CVM_KBUILD_SRC=$src "$top/scripts/kbuild.sh" "$name" >"$buildlog" 2>&1; then
+		cat "$buildlog" >&2
+		die "module build failed"
+	fi
+	if grep -E 'warning:|error:' "$buildlog" >&2; then
+		die "module build printed warnings (see above)"
+	fi
+}
+
+# Copies a dynamically linked program and the libraries it needs.
+add_program() {
+	local root=$1 prog=$2 dest=$3 lib
+
+	install -D -m 0755 "$prog" "$root$dest"
+	for lib in $(ldd "$prog" | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+
+make_initramfs() {
+	local root=$work/root applet
+
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,cvm/modules}
+	install -m 0755 /bin/busybox "$root/bin/busybox"
+	for applet in $(/bin/busybox --list-full); do
+		[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+	done
+	add_program "$root" "$top/tools/cvmctl/cvmctl" /usr/bin/cvmctl
+	add_program "$root" "$(command -v jq)" /usr/bin/jq
+	add_program "$root" "$(command -v genl-ctrl-list)" /usr/bin/genl-ctrl-list
+	make -s -C "$top/selftests" install DESTDIR="$root/cvm/selftests"
+	find "$work/src/kernel" -name '*.ko' -exec install -m 0644 {} "$root/cvm/modules/" \;
+	install -m 0755 "$top/scripts/guest-init.sh" "$root/init"
+	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+	cat >"$root/cvm/env" <<-EOF
+		CVM_EXPECT_VERSION=$(sed -n 's/^CVMGUARD_VERSION := //p' "$top/Kbuild")
+		CVM_EXPECT_TECHNOLOGY=none
+	EOF
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
+}
+
+# Anything the kernel says went wrong fails the run, even if tests passed.
+judge() {
+	local console=$1 bad
+
+	bad=$(grep -aE 'Oops|BUG:|WARNING:|KASAN:|kmemleak: [0-9]+ new suspected|possible (circular|recursive) locking|UBSAN|Kernel panic|Call Trace' "$console" | head -n 20 || true)
+	if [ -n "$bad" ]; then
+		log "the kernel reported problems:"
+		echo "$bad" >&2
+		return 1
+	fi
+	grep -aq '^CVMGUARD-RESULT: PASS' "$console" || {
+		if grep -aq '^CVMGUARD-RESULT: FAIL' "$console"; then
+			log "guest reported failure"
+		else
+			log "guest never reported a result (hang, crash or timeout ${timeout_s}s)"
+		fi
+		return 1
+	}
+}
+
+main() {
+	local console=$cache/logs/$name.log append start end rc=0
+
+	build_modules
+	make_initramfs
+	append="console=ttyS0 panic=-1 oops=panic loglevel=4"
+	[ "$demo" = --demo ] && append+=" cvm.demo=1"
+	log "booting $KVER (TCG${QEMU_CPU:+, -cpu $QEMU_CPU}); console log: $console"
+	start=$(date +%s.%N)
+	timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
+		-m 1024 -smp 2 -nographic -no-reboot \
+		${QEMU_CPU:+-cpu "$QEMU_CPU"} \
+		-kernel "$VMLINUZ" -initrd "$work/initramfs.gz" \
+		-append "$append" </dev/null 2>&1 | tee "$console" || rc=$?
+	end=$(date +%s.%N)
+	log "guest ran $(echo "$end - $start" | bc) s; userspace started at $(tr -d '\r' <"$console" | sed -n 's/^cvmguard-guest: .* up after \(.*\)s$/\1/p') s of guest uptime"
+	judge "$console" || rc=1
+	[ "$rc" -eq 0 ] && log "PASS" || log "FAIL"
+	return "$rc"
+}
+
+main

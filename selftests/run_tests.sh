@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Runs the cvmguard selftests in the guest, kselftest style: TAP on stdout,
+# each test's own output as "# " lines, exit 0 only when nothing failed.
+# Every test but core_load starts with a freshly loaded cvm_core, so counts
+# such as events_sent start from zero.
+#
+#   run_tests.sh [TEST...]     default: all, in the order below
+cd "$(dirname "$0")" || exit 1
+CVM_MODULES=${CVM_MODULES:-/cvm/modules}
+export CVM_MODULES
+
+tests=${*:-"core_load.sh sysfs.sh cvm_netlink cvmctl.sh"}
+n=0
+for t in $tests; do n=$((n + 1)); done
+
+echo "TAP version 13"
+echo "1..$n"
+i=0 pass=0 fail=0 skip=0
+for t in $tests; do
+	i=$((i + 1))
+	rmmod cvm_core 2>/dev/null
+	if [ "$t" != core_load.sh ] && ! insmod "$CVM_MODULES/cvm_core.ko"; then
+		echo "not ok $i selftests: cvm: $t # insmod cvm_core failed"
+		fail=$((fail + 1))
+		continue
+	fi
+	echo "# selftests: cvm: $t"
+	# busybox sh has no PIPESTATUS: the exit code travels through a file.
+	{ ./"$t" 2>&1; echo $? >/tmp/cvm_rc; } | sed 's/^/# /'
+	rc=$(cat /tmp/cvm_rc)
+	case $rc in
+	0) echo "ok $i selftests: cvm: $t"; pass=$((pass + 1)) ;;
+	4) echo "ok $i selftests: cvm: $t # SKIP"; skip=$((skip + 1)) ;;
+	*) echo "not ok $i selftests: cvm: $t # exit=$rc"; fail=$((fail + 1)) ;;
+	esac
+done
+rmmod cvm_core 2>/dev/null
+echo "# $pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cvmctl: shared declarations and the command table entry.
+ *
+ * Every command lives in its own file and exports one struct cvmctl_cmd;
+ * cvmctl.c lists them in its command table and dispatches on argv.
+ */
+#ifndef CVMCTL_H
+#define CVMCTL_H
+
+#include <stdbool.h>
+
+#ifndef CVMCTL_VERSION
+#error "CVMCTL_VERSION must be defined (the Makefile passes -DCVMCTL_VERSION)"
+#endif
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Exit status: success, runtime error, usage error. */
+enum {
+	CVMCTL_EXIT_OK		= 0,
+	CVMCTL_EXIT_FAIL	= 1,
+	CVMCTL_EXIT_USAGE	= 2,
+};
+
+/* Global options, parsed once in main(). */
+struct cvmctl_ctx {
+	bool json;	/* -j: JSON output */
+	bool pretty;	/* -p: indented JSON output (implies -j) */
+};
+
+struct cvmctl_cmd {
+	const char *name;
+	/* arguments after the command name, for usage lines ("" if none) */
+	const char *args;
+	/* one-line description for 'cvmctl help' */
+	const char *help;
+	/*
+	 * @argc/@argv: the arguments after the command name.
+	 * Return: a CVMCTL_EXIT_* status.
+	 */
+	int (*handler)(const struct cvmctl_ctx *ctx, int argc, char **argv);
+};
+
+extern const struct cvmctl_cmd cvmctl_cmd_status;
+extern const struct cvmctl_cmd cvmctl_cmd_config;
+
+/* "cvmctl: <message>\n" on stderr. */
+void cvmctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "usage: cvmctl [OPTIONS] <name> <args>\n" on stderr. */
+void cvmctl_usage_hint(const struct cvmctl_cmd *cmd);
+
+#endif /* CVMCTL_H */

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cvmctl: libnl-genl-3 helpers for the "cvm" generic netlink family.
+ */
+#ifndef CVMCTL_NL_H
+#define CVMCTL_NL_H
+
+#include <stdint.h>
+
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#define CVM_NL_EXTACK_MSG_LEN	256
+
+struct cvm_nl {
+	struct nl_sock *sk;
+	int family;		/* resolved generic netlink family id */
+};
+
+/* Why a request failed; filled by cvm_nl_do(). */
+struct cvm_nl_err {
+	int errnum;		/* positive errno reported by the kernel */
+	int nlerr;		/* positive libnl NLE_* code (local failure) */
+	int miss_type;		/* NLMSGERR_ATTR_MISS_TYPE, or -1 */
+	char msg[CVM_NL_EXTACK_MSG_LEN];	/* NLMSGERR_ATTR_MSG, or "" */
+};
+
+/*
+ * Called for each reply message of the family.  Return NL_OK to go on; a
+ * parse failure is best recorded in @arg, as NL_STOP does not reach the
+ * caller of cvm_nl_do().
+ */
+typedef int (*cvm_nl_reply_fn)(struct nl_msg *msg, void *arg);
+
+int cvm_nl_open(struct cvm_nl *nl);
+void cvm_nl_close(struct cvm_nl *nl);
+struct nl_msg *cvm_nl_new_req(const struct cvm_nl *nl, uint8_t cmd);
+int cvm_nl_do(struct cvm_nl *nl, struct nl_msg *msg, cvm_nl_reply_fn fn,
+	      void *arg, struct cvm_nl_err *err);
+void cvm_nl_perror(const char *what, const struct cvm_nl_err *err);
+
+/* Checked attribute getters: return 0, or -1 if the length is wrong. */
+int cvm_nla_get_u8(const struct nlattr *nla, uint8_t *v);
+int cvm_nla_get_u32(const struct nlattr *nla, uint32_t *v);
+int cvm_nla_get_u64(const struct nlattr *nla, uint64_t *v);
+int cvm_nla_get_str(const struct nlattr *nla, char *buf, size_t size);
+
+#endif /* CVMCTL_NL_H */
