@@ -33,7 +33,6 @@ modules:
 
 modules_install:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(realpath $(KDIR))))
 
 install:
 	$(MAKE) -C tools/cvmctl install

@@ -117,7 +117,7 @@ main() {
 		-kernel "$VMLINUZ" -initrd "$work/initramfs.gz" \
 		-append "$append" </dev/null 2>&1 | tee "$console" || rc=$?
 	end=$(date +%s.%N)
-	log "guest ran $(echo "$end - $start" | bc) s; userspace started at $(tr -d '\r' <"$console" | sed -n 's/^cvmguard-guest: .* up after \(.*\)s$/\1/p') s of guest uptime"
+	log "guest ran $(echo "$end - $start" | bc) s; userspace started at $(grep -ao 'up after [0-9.]*s' "$console" | tr -dc '0-9.') s of guest uptime"
 	judge "$console" || rc=1
 	[ "$rc" -eq 0 ] && log "PASS" || log "FAIL"
 	return "$rc"

@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * LD_PRELOAD shim that plays cvm_core for cvmctl's CLI tests, so the
+ * netlink and libkmod paths can be exercised on a machine without the
+ * module.
+ *
+ * CVMCTL_FAKE_ROOT=DIR
+ *	open/openat/fopen/stat/access of /sys/module/... and /proc/modules
+ *	go to DIR/sys/module/... and DIR/proc/modules instead.
+ *
+ * CVMCTL_FAKE_NL=SCENARIO
+ *	socket(AF_NETLINK, *, NETLINK_GENERIC) returns a fake socket whose
+ *	"kernel" answers CTRL_CMD_GETFAMILY and the cvm commands the way the
+ *	YNL spec says, following SCENARIO:
+ *	  ok		get-status as on a plain VM (cvm_core registered
+ *			as "core", as kernel/core/main.c names it);
+ *			set-config succeeds
+ *	  snp		SEV-SNP, mem-encrypt on, u64-max counters, a pad
+ *			attribute, three registered modules (named
+ *			"cvm_core", "convert" and by id only)
+ *	  partial	get-status with only version and technology (enum)
+ *	  malformed	get-status with a 2-byte technology attribute
+ *	  noreply	get-status is ACKed without a reply
+ *	  eopnotsupp	every cvm command fails with EOPNOTSUPP + extack
+ *	  eperm		set-config fails with EPERM (no extack)
+ *	  einval	set-config fails with EINVAL + extack
+ *	  missing	set-config fails with EINVAL + MISS_TYPE only
+ *	  warn		set-config ACK carries an extack warning
+ *	  nofamily	the "cvm" family does not exist
+ *	  nosock	socket() fails with EPROTONOSUPPORT
+ * CVMCTL_FAKE_NOCAP=1
+ *	ignore NETLINK_CAP_ACK: errors echo the request (uncapped).
+ * CVMCTL_FAKE_LOG=FILE
+ *	append "set-config event-ratelimit=N" for each valid set-config.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include <linux/cvm.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK	270
+#endif
+
+#define FAKE_FAMILY_ID	0x42
+#define FAKE_PORTID	4242
+#define FAKE_QUEUE_LEN	8
+#define FAKE_BUF_LEN	4096
+
+struct fake_dgram {
+	size_t len;
+	unsigned char data[FAKE_BUF_LEN];
+};
+
+static int fake_fd = -1;
+static int fake_ext_ack, fake_cap_ack;
+static struct fake_dgram fake_queue[FAKE_QUEUE_LEN];
+static unsigned int fake_head, fake_count;
+
+#define REAL(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
+
+/* ---- path redirection ------------------------------------------------ */
+
+static const char *fake_path(const char *path, char *buf, size_t size)
+{
+	const char *root = getenv("CVMCTL_FAKE_ROOT");
+
+	if (!root || !path)
+		return path;
+	if (strncmp(path, "/sys/module", 11) && strcmp(path, "/proc/modules"))
+		return path;
+	snprintf(buf, size, "%s%s", root, path);
+	return buf;
+}
+
+int open(const char *path, int flags, ...)
+{
+	char buf[4096];
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	return REAL(open)(fake_path(path, buf, sizeof(buf)), flags, mode);
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	char buf[4096];
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	return REAL(openat)(dirfd, fake_path(path, buf, sizeof(buf)), flags,
+			    mode);
+}
+
+FILE *fopen(const char *path, const char *mode)
+{
+	char buf[4096];
+
+	return REAL(fopen)(fake_path(path, buf, sizeof(buf)), mode);
+}
+
+int stat(const char *path, struct stat *st)
+{
+	char buf[4096];
+
+	return REAL(stat)(fake_path(path, buf, sizeof(buf)), st);
+}
+
+int access(const char *path, int mode)
+{
+	char buf[4096];
+
+	return REAL(access)(fake_path(path, buf, sizeof(buf)), mode);
+}
+
+/* ---- fake generic netlink ---------------------------------------------- */
+
+static const char *scenario(void)
+{
+	const char *s = getenv("CVMCTL_FAKE_NL");
+
+	return s ? s : "";
+}
+
+static bool is_scenario(const char *s)
+{
+	return !strcmp(scenario(), s);
+}
+
+static struct fake_dgram *fake_new_dgram(void)
+{
+	struct fake_dgram *d;
+
+	if (fake_count == FAKE_QUEUE_LEN)
+		abort();
+	d = &fake_queue[(fake_head + fake_count++) % FAKE_QUEUE_LEN];
+	memset(d, 0, sizeof(*d));
+	return d;
+}
+
+static void *fake_put(struct fake_dgram *d, const void *data, size_t len)
+{
+	void *p = d->data + d->len;
+
+	if (d->len + NLMSG_ALIGN(len) > sizeof(d->data))
+		abort();
+	memcpy(p, data, len);
+	d->len += NLMSG_ALIGN(len);
+	return p;
+}
+
+static size_t fake_attr(struct fake_dgram *d, int type, const void *data,
+			size_t len)
+{
+	struct nlattr nla = { .nla_len = NLA_HDRLEN + len, .nla_type = type };
+	size_t off = d->len;
+
+	fake_put(d, &nla, sizeof(nla));
+	if (len)
+		fake_put(d, data, len);
+	return off;
+}
+
+static void fake_attr_str(struct fake_dgram *d, int type, const char *s)
+{
+	fake_attr(d, type, s, strlen(s) + 1);
+}
+
+static void fake_attr_u32(struct fake_dgram *d, int type, uint32_t v)
+{
+	fake_attr(d, type, &v, sizeof(v));
+}
+
+static void fake_attr_u64(struct fake_dgram *d, int type, uint64_t v)
+{
+	fake_attr(d, type, &v, sizeof(v));
+}
+
+static size_t fake_nest_start(struct fake_dgram *d, int type)
+{
+	return fake_attr(d, type | NLA_F_NESTED, NULL, 0);
+}
+
+static void fake_nest_end(struct fake_dgram *d, size_t off)
+{
+	((struct nlattr *)(d->data + off))->nla_len = d->len - off;
+}
+
+static void fake_finish(struct fake_dgram *d)
+{
+	((struct nlmsghdr *)d->data)->nlmsg_len = d->len;
+}
+
+static struct fake_dgram *fake_reply(const struct nlmsghdr *req, int type,
+				     uint8_t cmd)
+{
+	struct fake_dgram *d = fake_new_dgram();
+	struct nlmsghdr nlh = {
+		.nlmsg_type = type,
+		.nlmsg_seq = req->nlmsg_seq,
+		.nlmsg_pid = req->nlmsg_pid,
+	};
+	struct genlmsghdr g = { .cmd = cmd, .version = 1 };
+
+	fake_put(d, &nlh, sizeof(nlh));
+	fake_put(d, &g, sizeof(g));
+	return d;
+}
+
+/* The kernel's netlink_ack(), including the extack TLVs. */
+static void fake_ack(const struct nlmsghdr *req, int error, const char *msg,
+		     int miss_type)
+{
+	struct fake_dgram *d = fake_new_dgram();
+	bool capped = !error || (fake_cap_ack && !getenv("CVMCTL_FAKE_NOCAP"));
+	bool tlvs = fake_ext_ack && (msg || miss_type >= 0);
+	struct nlmsghdr nlh = {
+		.nlmsg_type = NLMSG_ERROR,
+		.nlmsg_flags = (capped ? NLM_F_CAPPED : 0) |
+			       (tlvs ? NLM_F_ACK_TLVS : 0),
+		.nlmsg_seq = req->nlmsg_seq,
+		.nlmsg_pid = req->nlmsg_pid,
+	};
+	struct nlmsgerr e = { .error = error, .msg = *req };
+
+	fake_put(d, &nlh, sizeof(nlh));
+	if (capped) {
+		fake_put(d, &e, sizeof(e));
+	} else {
+		memcpy(d->data + d->len, &e, sizeof(e.error));
+		d->len += sizeof(e.error);
+		fake_put(d, req, req->nlmsg_len);
+	}
+	if (tlvs && msg)
+		fake_attr_str(d, NLMSGERR_ATTR_MSG, msg);
+	if (tlvs && miss_type >= 0)
+		fake_attr_u32(d, NLMSGERR_ATTR_MISS_TYPE, miss_type);
+	fake_finish(d);
+}
+
+static const struct nlattr *fake_find_attr(const struct nlmsghdr *req, int type)
+{
+	const unsigned char *p = (const unsigned char *)req + NLMSG_HDRLEN +
+				 GENL_HDRLEN;
+	const unsigned char *end = (const unsigned char *)req + req->nlmsg_len;
+
+	while (p + NLA_HDRLEN <= end) {
+		const struct nlattr *nla = (const void *)p;
+
+		if (nla->nla_len < NLA_HDRLEN || p + nla->nla_len > end)
+			break;
+		if ((nla->nla_type & NLA_TYPE_MASK) == type)
+			return nla;
+		p += NLA_ALIGN(nla->nla_len);
+	}
+	return NULL;
+}
+
+static void fake_ctrl(const struct nlmsghdr *req)
+{
+	const struct genlmsghdr *g = NLMSG_DATA(req);
+	const struct nlattr *name;
+	struct fake_dgram *d;
+
+	name = fake_find_attr(req, CTRL_ATTR_FAMILY_NAME);
+	if (g->cmd != CTRL_CMD_GETFAMILY || !name ||
+	    strcmp((const char *)name + NLA_HDRLEN, CVM_FAMILY_NAME) ||
+	    is_scenario("nofamily")) {
+		fake_ack(req, -ENOENT, NULL, -1);
+		return;
+	}
+	d = fake_reply(req, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY);
+	fake_attr(d, CTRL_ATTR_FAMILY_ID, &(uint16_t){ FAKE_FAMILY_ID }, 2);
+	fake_attr_str(d, CTRL_ATTR_FAMILY_NAME, CVM_FAMILY_NAME);
+	fake_attr_u32(d, CTRL_ATTR_VERSION, CVM_FAMILY_VERSION);
+	fake_attr_u32(d, CTRL_ATTR_HDRSIZE, 0);
+	fake_attr_u32(d, CTRL_ATTR_MAXATTR, CVM_A_STATUS_MAX);
+	fake_finish(d);
+	if (req->nlmsg_flags & NLM_F_ACK)
+		fake_ack(req, 0, NULL, -1);
+}
+
+static void fake_module(struct fake_dgram *d, int id, const char *name)
+{
+	size_t nest = fake_nest_start(d, CVM_A_STATUS_MODULE);
+
+	if (id >= 0)
+		fake_attr_u32(d, CVM_A_MODULE_INFO_ID, id);
+	if (name)
+		fake_attr_str(d, CVM_A_MODULE_INFO_NAME, name);
+	fake_attr_str(d, CVM_A_MODULE_INFO_VERSION, "0.1.0");
+	fake_nest_end(d, nest);
+}
+
+static void fake_get_status(const struct nlmsghdr *req)
+{
+	struct fake_dgram *d;
+	uint8_t u8;
+
+	if (is_scenario("noreply")) {
+		fake_ack(req, 0, NULL, -1);
+		return;
+	}
+	d = fake_reply(req, FAKE_FAMILY_ID, CVM_CMD_GET_STATUS);
+	fake_attr_str(d, CVM_A_STATUS_VERSION, "0.1.0");
+	if (is_scenario("malformed")) {
+		fake_attr(d, CVM_A_STATUS_TECHNOLOGY, "\0\0", 2);
+	} else if (is_scenario("partial")) {
+		fake_attr_u32(d, CVM_A_STATUS_TECHNOLOGY, CVM_TECHNOLOGY_TDX);
+	} else if (is_scenario("snp")) {
+		fake_attr_u32(d, CVM_A_STATUS_TECHNOLOGY,
+			      CVM_TECHNOLOGY_SEV_SNP);
+		fake_attr_str(d, CVM_A_STATUS_TECHNOLOGY_NAME, "sev-snp");
+		u8 = 1;
+		fake_attr(d, CVM_A_STATUS_MEM_ENCRYPT, &u8, 1);
+		fake_attr_u32(d, CVM_A_STATUS_EVENT_RATELIMIT, 100000);
+		/* what nla_put_u64_64bit() adds where alignment needs it */
+		fake_attr(d, CVM_A_STATUS_PAD, NULL, 0);
+		fake_attr_u64(d, CVM_A_STATUS_EVENTS_SENT, UINT64_MAX);
+		fake_attr_u64(d, CVM_A_STATUS_EVENTS_DROPPED, 12345678901ULL);
+		fake_module(d, CVM_MODULE_CORE, "cvm_core");
+		fake_module(d, CVM_MODULE_CONVERT, "convert");
+		fake_module(d, CVM_MODULE_RING, NULL);
+		/* an attribute from the future is ignored */
+		fake_attr_u32(d, CVM_A_STATUS_MAX + 1, 7);
+	} else {
+		fake_attr_u32(d, CVM_A_STATUS_TECHNOLOGY, CVM_TECHNOLOGY_NONE);
+		fake_attr_str(d, CVM_A_STATUS_TECHNOLOGY_NAME, "none");
+		u8 = 0;
+		fake_attr(d, CVM_A_STATUS_MEM_ENCRYPT, &u8, 1);
+		fake_attr_u32(d, CVM_A_STATUS_EVENT_RATELIMIT, 100);
+		fake_attr_u64(d, CVM_A_STATUS_EVENTS_SENT, 0);
+		fake_attr_u64(d, CVM_A_STATUS_EVENTS_DROPPED, 0);
+		/* as cvm_core names itself */
+		fake_module(d, CVM_MODULE_CORE, "core");
+	}
+	fake_finish(d);
+	fake_ack(req, 0, NULL, -1);
+}
+
+static void fake_set_config(const struct nlmsghdr *req)
+{
+	const struct nlattr *nla;
+	const char *log;
+	uint32_t v;
+	FILE *f;
+
+	if (is_scenario("eperm")) {
+		fake_ack(req, -EPERM, NULL, -1);
+		return;
+	}
+	if (is_scenario("missing")) {
+		fake_ack(req, -EINVAL, NULL, CVM_A_CONFIG_EVENT_RATELIMIT);
+		return;
+	}
+	if (is_scenario("einval")) {
+		fake_ack(req, -EINVAL, "integer out of range", -1);
+		return;
+	}
+	nla = fake_find_attr(req, CVM_A_CONFIG_EVENT_RATELIMIT);
+	if (!nla) {
+		fake_ack(req, -EINVAL, NULL, CVM_A_CONFIG_EVENT_RATELIMIT);
+		return;
+	}
+	if (nla->nla_len != NLA_HDRLEN + sizeof(v)) {
+		fake_ack(req, -EINVAL, "bad attribute length", -1);
+		return;
+	}
+	memcpy(&v, (const char *)nla + NLA_HDRLEN, sizeof(v));
+	if (v < 1 || v > 100000) {
+		fake_ack(req, -ERANGE, "integer out of range", -1);
+		return;
+	}
+	log = getenv("CVMCTL_FAKE_LOG");
+	if (log) {
+		f = REAL(fopen)(log, "a");
+		if (f) {
+			fprintf(f, "set-config event-ratelimit=%u\n", v);
+			fclose(f);
+		}
+	}
+	fake_ack(req, 0, is_scenario("warn") ?
+		 "rate limit applies from the next second" : NULL, -1);
+}
+
+static void fake_request(const struct nlmsghdr *req)
+{
+	const struct genlmsghdr *g = NLMSG_DATA(req);
+
+	if (req->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    !(req->nlmsg_flags & NLM_F_REQUEST)) {
+		fake_ack(req, -EINVAL, "bad request", -1);
+		return;
+	}
+	if (req->nlmsg_type == GENL_ID_CTRL) {
+		fake_ctrl(req);
+		return;
+	}
+	if (req->nlmsg_type != FAKE_FAMILY_ID) {
+		fake_ack(req, -ENOENT, NULL, -1);
+		return;
+	}
+	if (g->version != CVM_FAMILY_VERSION) {
+		fake_ack(req, -EINVAL, "bad family version", -1);
+		return;
+	}
+	if (is_scenario("eopnotsupp")) {
+		fake_ack(req, -EOPNOTSUPP,
+			 "cvm_bounce is not loaded; load it with 'modprobe cvm_bounce'",
+			 -1);
+		return;
+	}
+	switch (g->cmd) {
+	case CVM_CMD_GET_STATUS:
+		fake_get_status(req);
+		break;
+	case CVM_CMD_SET_CONFIG:
+		fake_set_config(req);
+		break;
+	default:
+		fake_ack(req, -EOPNOTSUPP, "unknown command", -1);
+	}
+}
+
+int socket(int domain, int type, int protocol)
+{
+	if (domain != AF_NETLINK || protocol != NETLINK_GENERIC ||
+	    !getenv("CVMCTL_FAKE_NL"))
+		return REAL(socket)(domain, type, protocol);
+	if (is_scenario("nosock")) {
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
+	fake_fd = memfd_create("fake-netlink", MFD_CLOEXEC);
+	fake_ext_ack = fake_cap_ack = 0;
+	fake_head = fake_count = 0;
+	return fake_fd;
+}
+
+int close(int fd)
+{
+	if (fd >= 0 && fd == fake_fd)
+		fake_fd = -1;
+	return REAL(close)(fd);
+}
+
+int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	if (fd != fake_fd)
+		return REAL(setsockopt)(fd, level, name, val, len);
+	if (level == SOL_NETLINK && len == sizeof(int)) {
+		if (name == NETLINK_EXT_ACK)
+			fake_ext_ack = *(const int *)val;
+		if (name == NETLINK_CAP_ACK)
+			fake_cap_ack = *(const int *)val;
+	}
+	return 0;
+}
+
+int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	if (fd != fake_fd)
+		return REAL(bind)(fd, addr, len);
+	return 0;
+}
+
+int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	struct sockaddr_nl nl = {
+		.nl_family = AF_NETLINK,
+		.nl_pid = FAKE_PORTID,
+	};
+
+	if (fd != fake_fd)
+		return REAL(getsockname)(fd, addr, len);
+	memcpy(addr, &nl, *len < sizeof(nl) ? *len : sizeof(nl));
+	*len = sizeof(nl);
+	return 0;
+}
+
+static ssize_t fake_send(const unsigned char *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = (const void *)buf;
+	size_t rem = len;
+
+	while (NLMSG_OK(nlh, rem)) {
+		fake_request(nlh);
+		nlh = NLMSG_NEXT(nlh, rem);
+	}
+	return len;
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	unsigned char buf[FAKE_BUF_LEN];
+	size_t i, len = 0;
+
+	if (fd != fake_fd)
+		return REAL(sendmsg)(fd, msg, flags);
+	for (i = 0; i < msg->msg_iovlen; i++) {
+		if (len + msg->msg_iov[i].iov_len > sizeof(buf))
+			abort();
+		memcpy(buf + len, msg->msg_iov[i].iov_base,
+		       msg->msg_iov[i].iov_len);
+		len += msg->msg_iov[i].iov_len;
+	}
+	return fake_send(buf, len);
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+	       const struct sockaddr *addr, socklen_t alen)
+{
+	if (fd != fake_fd)
+		return REAL(sendto)(fd, buf, len, flags, addr, alen);
+	return fake_send(buf, len);
+}
+
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct fake_dgram *d;
+	size_t n;
+
+	if (fd != fake_fd)
+		return REAL(recvmsg)(fd, msg, flags);
+	if (!fake_count) {
+		/* A real socket would block forever: fail loudly instead. */
+		errno = EAGAIN;
+		return -1;
+	}
+	d = &fake_queue[fake_head];
+	n = d->len < msg->msg_iov[0].iov_len ? d->len : msg->msg_iov[0].iov_len;
+	memcpy(msg->msg_iov[0].iov_base, d->data, n);
+	msg->msg_flags = n < d->len ? MSG_TRUNC : 0;
+	if (msg->msg_name && msg->msg_namelen >= sizeof(kernel)) {
+		memcpy(msg->msg_name, &kernel, sizeof(kernel));
+		msg->msg_namelen = sizeof(kernel);
+	}
+	msg->msg_controllen = 0;
+	if (!(flags & MSG_PEEK)) {
+		fake_head = (fake_head + 1) % FAKE_QUEUE_LEN;
+		fake_count--;
+	}
+	return (flags & MSG_TRUNC) ? (ssize_t)d->len : (ssize_t)n;
+}

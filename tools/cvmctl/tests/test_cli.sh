@@ -1,0 +1,315 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# CLI tests of cvmctl without the kernel module: argument handling on the
+# real system, and the netlink/libkmod paths against tests/fake_kernel.so,
+# an LD_PRELOAD shim that plays cvm_core (see the comment at its top).
+#
+# usage: test_cli.sh CVMCTL FAKE_KERNEL_SO
+# Output: TAP; exit 0 only if every test passed.
+
+set -u
+
+CVMCTL=$1
+SHIM=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+n=0
+passed=0
+failed=0
+
+# Compare stdout, stderr and exit status of the last run_* with expectations.
+# check NAME EXPECTED_EXIT EXPECTED_STDOUT EXPECTED_STDERR
+check()
+{
+	local name=$1 want_rc=$2 want_out=$3 want_err=$4
+	local out err
+
+	n=$((n + 1))
+	out=$(cat "$TMP/out")
+	err=$(cat "$TMP/err")
+	if [ "$rc" = "$want_rc" ] && [ "$out" = "$want_out" ] &&
+	   [ "$err" = "$want_err" ]; then
+		passed=$((passed + 1))
+		echo "ok $n - $name"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $name"
+		echo "# exit: want $want_rc, got $rc"
+		echo "# stdout: want:"; printf '%s\n' "$want_out" | sed 's/^/#   /'
+		echo "# stdout: got:"; printf '%s\n' "$out" | sed 's/^/#   /'
+		echo "# stderr: want:"; printf '%s\n' "$want_err" | sed 's/^/#   /'
+		echo "# stderr: got:"; printf '%s\n' "$err" | sed 's/^/#   /'
+	fi
+}
+
+# assert NAME FAILURE: passes when FAILURE is empty.
+assert()
+{
+	n=$((n + 1))
+	if [ -z "$2" ]; then
+		passed=$((passed + 1))
+		echo "ok $n - $1"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $1"
+		echo "# $2"
+	fi
+}
+
+skip()
+{
+	n=$((n + 1))
+	passed=$((passed + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
+run()
+{
+	"$CVMCTL" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+}
+
+# run_fake SCENARIO ARGS...: with the fake kernel and the fake /sys, /proc.
+run_fake()
+{
+	local scenario=$1
+
+	shift
+	CVMCTL_FAKE_NL=$scenario CVMCTL_FAKE_ROOT=$ROOT \
+		CVMCTL_FAKE_LOG="$TMP/log" LD_PRELOAD=$SHIM \
+		"$CVMCTL" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+}
+
+# A fake system with cvm_core, cvm_ring (no version file) and cvm_hostsim.
+ROOT=$TMP/root
+mkdir -p "$ROOT/proc" "$ROOT/sys/module/cvm_core" "$ROOT/sys/module/cvm_ring" \
+	"$ROOT/sys/module/cvm_hostsim" "$ROOT/sys/module/ext4"
+cat >"$ROOT/proc/modules" <<EOF
+cvm_hostsim 16384 0 - Live 0x0000000000000000 (O)
+ext4 1007616 1 - Live 0x0000000000000000
+cvm_ring 20480 1 cvm_hostsim, Live 0x0000000000000000 (O)
+cvm_core 24576 2 cvm_ring,cvm_hostsim, Live 0x0000000000000000 (O)
+EOF
+echo live >"$ROOT/sys/module/cvm_core/initstate"
+echo 2 >"$ROOT/sys/module/cvm_core/refcnt"
+echo 0.1.0 >"$ROOT/sys/module/cvm_core/version"
+echo live >"$ROOT/sys/module/cvm_ring/initstate"
+echo 1 >"$ROOT/sys/module/cvm_ring/refcnt"
+echo going >"$ROOT/sys/module/cvm_hostsim/initstate"
+echo 0 >"$ROOT/sys/module/cvm_hostsim/refcnt"
+echo 0.1.0 >"$ROOT/sys/module/cvm_hostsim/version"
+
+USAGE_CONFIG='usage: cvmctl [OPTIONS] config event-ratelimit N'
+RANGE='must be a decimal integer from 1 to 100000'
+
+TESTS=39
+echo "TAP version 13"
+echo "1..$TESTS"
+
+# ---- options and usage errors -------------------------------------------
+run -V
+check "-V prints the version" 0 "cvmctl 0.1.0" ""
+run --version
+check "--version prints the version" 0 "cvmctl 0.1.0" ""
+run help
+help_out=$(cat "$TMP/out")
+case $help_out in
+*"  status "*"  config event-ratelimit N "*"  help [COMMAND] "*)
+	check "help lists status, config, help" 0 "$help_out" "" ;;
+*)
+	check "help lists status, config, help" 0 "(commands)" "" ;;
+esac
+run -h
+check "-h prints the same as help" 0 "$help_out" ""
+run help config
+check "help config" 0 "$USAGE_CONFIG
+  set the event rate limit (events/s, 1..100000); needs root" ""
+run bogus
+check "unknown command" 2 "" "cvmctl: unknown command 'bogus'; run 'cvmctl help'"
+run help bogus
+check "help of an unknown command" 2 "" \
+	"cvmctl: unknown command 'bogus'; run 'cvmctl help'"
+run -x status
+check "unknown short option" 2 "" "cvmctl: unknown option '-x'; run 'cvmctl help'"
+run --bogus status
+check "unknown long option" 2 "" \
+	"cvmctl: unknown option '--bogus'; run 'cvmctl help'"
+run --json=yes status
+check "long option with an argument" 2 "" \
+	"cvmctl: option '--json' takes no argument; run 'cvmctl help'"
+run
+check "missing command" 2 "" "cvmctl: missing command; run 'cvmctl help'"
+run status -j
+check "option after the command" 2 "" \
+	"cvmctl: status: unexpected argument '-j' (global options go before the command)
+usage: cvmctl [OPTIONS] status"
+run config
+check "config without setting" 2 "" "cvmctl: config: missing setting
+$USAGE_CONFIG"
+run config foo 1
+check "config unknown setting" 2 "" "cvmctl: config: unknown setting 'foo'
+$USAGE_CONFIG"
+run config event-ratelimit
+check "config without value" 2 "" "cvmctl: config: event-ratelimit needs a value
+$USAGE_CONFIG"
+run config event-ratelimit 5 6
+check "config extra argument" 2 "" "cvmctl: config: unexpected argument '6'
+$USAGE_CONFIG"
+bad_values=(0 100001 -5 +5 abc 1.5 0x10 " 5" "5 " "" 99999999999999999999)
+bad_fail=
+for v in "${bad_values[@]}"; do
+	run config event-ratelimit "$v"
+	want="cvmctl: config: invalid event-ratelimit '$v': $RANGE
+$USAGE_CONFIG"
+	if [ "$rc" != 2 ] || [ "$(cat "$TMP/err")" != "$want" ] ||
+	   [ -s "$TMP/out" ]; then
+		bad_fail="$bad_fail '$v'"
+	fi
+done
+assert "config rejects invalid values locally" "$bad_fail"
+
+# ---- the real system (no module loaded on a build host) --------------------
+if [ -e /sys/module/cvm_core ]; then
+	skip "status without cvm_core" "cvm_core is loaded here"
+else
+	run status
+	check "status without cvm_core" 1 "" \
+		"cvmctl: cvm_core is not loaded; load it with 'modprobe cvm_core'"
+fi
+
+# ---- against the fake kernel ---------------------------------------------
+run_fake ok status
+check "status text" 0 "technology:       none
+mem_encrypt:      inactive
+version:          0.1.0
+event_ratelimit:  100
+events_sent:      0
+events_dropped:   0
+module:           cvm_core 0.1.0 live refcnt=2
+module:           cvm_ring - live refcnt=1
+module:           cvm_hostsim 0.1.0 going refcnt=0" ""
+
+run_fake ok -j status
+check "status -j" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":true},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false}]}' ""
+
+run_fake snp -p status
+check "status -p (SEV-SNP, u64 max, registered by name and id)" 0 '{
+  "technology": "sev-snp",
+  "mem_encrypt": true,
+  "version": "0.1.0",
+  "event_ratelimit": 100000,
+  "events_sent": 18446744073709551615,
+  "events_dropped": 12345678901,
+  "modules": [
+    {
+      "name": "cvm_core",
+      "version": "0.1.0",
+      "state": "live",
+      "refcnt": 2,
+      "registered": true
+    },
+    {
+      "name": "cvm_ring",
+      "version": null,
+      "state": "live",
+      "refcnt": 1,
+      "registered": true
+    },
+    {
+      "name": "cvm_hostsim",
+      "version": "0.1.0",
+      "state": "going",
+      "refcnt": 0,
+      "registered": false
+    }
+  ]
+}' ""
+
+if command -v python3 >/dev/null; then
+	run_fake snp -j status
+	python3 -c 'import json, sys; json.load(sys.stdin)' <"$TMP/out" \
+		>"$TMP/out2" 2>&1
+	rc=$?
+	cp "$TMP/out2" "$TMP/out"; : >"$TMP/err"
+	check "status -j is valid JSON (python3)" 0 "" ""
+else
+	skip "status -j is valid JSON (python3)" "no python3"
+fi
+
+run_fake partial status
+check "status with attributes missing" 0 "technology:       tdx
+mem_encrypt:      -
+version:          0.1.0
+event_ratelimit:  -
+events_sent:      -
+events_dropped:   -
+module:           cvm_core 0.1.0 live refcnt=2
+module:           cvm_ring - live refcnt=1
+module:           cvm_hostsim 0.1.0 going refcnt=0" ""
+
+run_fake partial -j status
+check "status -j with attributes missing" 0 '{"technology":"tdx","mem_encrypt":null,"version":"0.1.0","event_ratelimit":null,"events_sent":null,"events_dropped":null,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":false},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false}]}' ""
+
+run_fake malformed status
+check "malformed reply" 1 "" \
+	"cvmctl: get-status: malformed attribute 'technology' in the kernel's reply"
+run_fake noreply status
+check "no reply" 1 "" "cvmctl: get-status: the kernel sent no reply"
+
+EOPNOTSUPP_MSG="cvmctl: cvm_bounce is not loaded; load it with 'modprobe cvm_bounce' (Operation not supported)"
+run_fake eopnotsupp status
+check "extack message (capped ACK)" 1 "" "$EOPNOTSUPP_MSG"
+CVMCTL_FAKE_NOCAP=1 run_fake eopnotsupp status
+check "extack message (uncapped ACK)" 1 "" "$EOPNOTSUPP_MSG"
+
+run_fake nofamily status
+check "cvm_core loaded without family" 1 "" \
+	"cvmctl: generic netlink family 'cvm' not found (cvm_core is loaded but did not register it; see dmesg)"
+ROOT_SAVE=$ROOT
+ROOT=$TMP/empty
+mkdir -p "$ROOT"
+run_fake nofamily status
+check "cvm_core not loaded" 1 "" \
+	"cvmctl: cvm_core is not loaded; load it with 'modprobe cvm_core'"
+ROOT=$ROOT_SAVE
+run_fake nosock status
+check "netlink socket fails" 1 "" \
+	"cvmctl: cannot create generic netlink socket: Protocol not supported"
+
+: >"$TMP/log"
+run_fake ok config event-ratelimit 250
+check "config sends set-config" 0 "" ""
+log=$(cat "$TMP/log")
+assert "kernel got event-ratelimit=250" \
+	"$([ "$log" = "set-config event-ratelimit=250" ] || echo "log: $log")"
+run_fake ok -j config event-ratelimit 00100000
+check "config -j prints null; leading zeros are decimal" 0 "null" ""
+run_fake eperm config event-ratelimit 5
+check "config without CAP_NET_ADMIN" 1 "" \
+	"cvmctl: permission denied: changing configuration needs CAP_NET_ADMIN (run as root)"
+run_fake einval config event-ratelimit 5
+check "config refused with extack" 1 "" \
+	"cvmctl: integer out of range (Invalid argument)"
+run_fake missing config event-ratelimit 5
+check "config refused with missing-attribute extack" 1 "" \
+	"cvmctl: set-config: kernel reports missing attribute 1 (Invalid argument)"
+run_fake warn config event-ratelimit 5
+check "extack warning on success" 0 "" \
+	"cvmctl: warning: rate limit applies from the next second"
+
+CVMCTL_FAKE_NL=ok CVMCTL_FAKE_ROOT=$ROOT LD_PRELOAD=$SHIM \
+	"$CVMCTL" status >/dev/full 2>"$TMP/err"
+rc=$?
+: >"$TMP/out"
+check "write error on stdout" 1 "" \
+	"cvmctl: write error: No space left on device"
+
+if [ "$n" != "$TESTS" ]; then
+	failed=$((failed + 1))
+	echo "not ok - plan said $TESTS tests, ran $n"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
