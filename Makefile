@@ -42,7 +42,7 @@ spec-check:
 	scripts/ynl-gen.sh --check
 
 unit: userspace
-	$(MAKE) -C tools/cvmctl test
+	$(MAKE) -C tools/cvmctl test test-cli
 
 style:
 	scripts/checkpatch.sh

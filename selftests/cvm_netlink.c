@@ -144,7 +144,7 @@ TEST_F(cvm, status_equals_sysfs)
 				EXPECT_EQ(CVM_MODULE_CORE,
 					  *(uint32_t *)nla_data(m));
 			} else if (m->nla_type == CVM_A_MODULE_INFO_NAME) {
-				EXPECT_STREQ("core", (char *)nla_data(m));
+				EXPECT_STREQ("cvm_core", (char *)nla_data(m));
 			} else if (m->nla_type == CVM_A_MODULE_INFO_VERSION) {
 				EXPECT_STREQ(version, (char *)nla_data(m));
 			}

@@ -4,6 +4,7 @@
  * Documentation/netlink/specs/cvm.yaml. cvm_core answers its own commands
  * and forwards feature commands to the module that registered for them.
  */
+#include <linux/module.h>
 #include <net/genetlink.h>
 #include "core.h"
 
@@ -41,13 +42,16 @@ static const struct nla_policy cvm_nl_config_policy[CVM_A_CONFIG_MAX + 1] = {
 static int cvm_nl_put_module(struct sk_buff *skb,
 			     const struct cvm_core_feature *feat)
 {
+	char name[MODULE_NAME_LEN];
 	struct nlattr *nest;
 
+	/* Operators know modules by name; feat->name is the sysfs dir. */
+	snprintf(name, sizeof(name), "cvm_%s", feat->name);
 	nest = nla_nest_start(skb, CVM_A_STATUS_MODULE);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, CVM_A_MODULE_INFO_ID, feat->id) ||
-	    nla_put_string(skb, CVM_A_MODULE_INFO_NAME, feat->name) ||
+	    nla_put_string(skb, CVM_A_MODULE_INFO_NAME, name) ||
 	    nla_put_string(skb, CVM_A_MODULE_INFO_VERSION, feat->version)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

@@ -16,6 +16,10 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+#ifndef __printf
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#endif
+
 /* Exit status: success, runtime error, usage error. */
 enum {
 	CVMCTL_EXIT_OK		= 0,
@@ -46,7 +50,7 @@ extern const struct cvmctl_cmd cvmctl_cmd_status;
 extern const struct cvmctl_cmd cvmctl_cmd_config;
 
 /* "cvmctl: <message>\n" on stderr. */
-void cvmctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(1, 2) void cvmctl_err(const char *fmt, ...);
 
 /* "usage: cvmctl [OPTIONS] <name> <args>\n" on stderr. */
 void cvmctl_usage_hint(const struct cvmctl_cmd *cmd);
