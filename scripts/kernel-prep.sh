@@ -369,7 +369,7 @@ ensure_chroot() {
 	tmp=$CHROOT.tmp
 	rm -rf "$tmp"
 	mkdir -p "$(dirname "$CHROOT")"
-	log "debootstrap trixie from $mirror (takes a few minutes)"
+	log "debootstrap trixie from $mirror (one-off, a minute or more)"
 	# Private mount namespace: debootstrap mounts /proc and /sys in the
 	# target and would leave them behind if it died.
 	unshare -m -- debootstrap --variant=minbase ${keyring:+--keyring="$keyring"} \
@@ -407,6 +407,8 @@ prep_trixie() {
 	chroot_run apt-get install -y -q --no-install-recommends -t trixie-backports \
 		"linux-headers-amd64=$META_VER" make gcc kmod >&2
 	[[ -f $CHROOT$kbuild_dir/Makefile ]] || die "$kbuild_dir not installed in chroot"
+	# The .debs are not needed again (a new upload is a new download).
+	chroot_run apt-get clean
 	rm -rf "$CHROOT/tmp/cvm-dl"
 	mapfile -t debs < <(image_packages)
 	download "$CHROOT/tmp/cvm-dl" "${debs[@]}"

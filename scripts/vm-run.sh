@@ -1,10 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# vm-run.sh NAME [--demo] -- build cvmguard for test kernel NAME
-# (6.1 | 6.12 | 7.3 | debug), boot it in a throwaway QEMU VM (TCG) with an
-# initramfs holding busybox, the modules, the selftests and cvmctl, run the
-# suite (or the demo) in the guest and judge the console.
+# vm-run.sh NAME [--demo | --harness BUG] -- build cvmguard for test
+# kernel NAME (6.1 | 6.12 | 7.3 | debug), boot it in a throwaway QEMU VM
+# (TCG) with an initramfs holding busybox, the modules, the selftests and
+# cvmctl, run the suite in the guest and judge the console.
+#
+#   --demo         load cvm_core and show cvmctl status instead of testing
+#   --harness BUG  load a module with a deliberate bug (uaf, leak, warn,
+#                  lockdep) or hang the guest (hang), instead of testing:
+#                  the run must then fail (scripts/check-harness.sh)
 #
 # Fails when the modules build with a warning, a test fails, the guest
 # prints an oops, BUG, WARNING, KASAN, lockdep or kmemleak report, or the
@@ -19,8 +24,9 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
 timeout_s=${CVM_VM_TIMEOUT:-900}
-name=${1:?usage: vm-run.sh NAME [--demo]}
-demo=${2:-}
+name=${1:?usage: vm-run.sh NAME [--demo | --harness BUG]}
+mode=${2:-}
+bug=${3:-}
 
 log() { echo "vm-run[$name]: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -29,17 +35,20 @@ kdir=$("$top/scripts/kernel-prep.sh" "$name" | tail -n 1)
 # shellcheck source=/dev/null
 . "$kdir/env"
 
-work=$cache/work/$name
+run=$name${bug:+-harness}
+work=$cache/work/$run
 mkdir -p "$work" "$cache/logs"
-buildlog=$cache/logs/$name-build.log
+buildlog=$cache/logs/$run-build.log
+kbuild_args=()
+[ "$mode" = --harness ] && kbuild_args=(CVM_HARNESS=m)
 
 build_modules() {
 	local src=$work/src
 
-	rsync -a --delete --exclude .git --exclude 'tools/' --exclude 'selftests/' \
-		"$top/" "$src/"
+	rsync -a --delete --exclude .git --exclude 'tools/' "$top/" "$src/"
 	log "building modules for $KVER"
-	if ! CVM_KBUILD_SRC=$src "$top/scripts/kbuild.sh" "$name" >"$buildlog" 2>&1; then
+	if ! CVM_KBUILD_SRC=$src "$top/scripts/kbuild.sh" "$name" \
+		"${kbuild_args[@]}" >"$buildlog" 2>&1; then
 		cat "$buildlog" >&2
 		die "module build failed"
 	fi
@@ -71,7 +80,8 @@ make_initramfs() {
 	add_program "$root" "$(command -v jq)" /usr/bin/jq
 	add_program "$root" "$(command -v genl-ctrl-list)" /usr/bin/genl-ctrl-list
 	make -s -C "$top/selftests" install DESTDIR="$root/cvm/selftests"
-	find "$work/src/kernel" -name '*.ko' -exec install -m 0644 {} "$root/cvm/modules/" \;
+	find "$work/src/kernel" "$work/src/selftests" -name '*.ko' \
+		-exec install -m 0644 {} "$root/cvm/modules/" \;
 	install -m 0755 "$top/scripts/guest-init.sh" "$root/init"
 	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
@@ -102,13 +112,29 @@ judge() {
 	}
 }
 
+# The guest's totals ("# N passed, M failed, K skipped") for `make check`;
+# a run that failed outside the tests counts as one more failure.
+count() {
+	local console=$1 rc=$2 p=0 f=0 s=0 line
+
+	line=$(tr -d '\r' <"$console" | sed -n 's/^# \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' | tail -n 1)
+	[ -n "$line" ] && read -r p f s <<<"$line"
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	echo "$p $f $s" >"$cache/logs/$run.counts"
+}
+
 main() {
-	local console=$cache/logs/$name.log append start end rc=0
+	local console=$cache/logs/$run.log append start end rc=0
 
 	build_modules
 	make_initramfs
-	append="console=ttyS0 panic=-1 oops=panic loglevel=4"
-	[ "$demo" = --demo ] && append+=" cvm.demo=1"
+	append="console=ttyS0 panic=-1 oops=panic loglevel=${CVM_VM_LOGLEVEL:-5}"
+	case $mode in
+	--demo) append+=" cvm.demo=1" ;;
+	--harness) append+=" cvm.harness=$bug" ;;
+	"") ;;
+	*) die "unknown option $mode" ;;
+	esac
 	log "booting $KVER (TCG${QEMU_CPU:+, -cpu $QEMU_CPU}); console log: $console"
 	start=$(date +%s.%N)
 	timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
@@ -119,7 +145,8 @@ main() {
 	end=$(date +%s.%N)
 	log "guest ran $(echo "$end - $start" | bc) s; userspace started at $(grep -ao 'up after [0-9.]*s' "$console" | tr -dc '0-9.') s of guest uptime"
 	judge "$console" || rc=1
-	[ "$rc" -eq 0 ] && log "PASS" || log "FAIL"
+	count "$console" "$rc"
+	if [ "$rc" -eq 0 ]; then log "PASS"; else log "FAIL"; fi
 	return "$rc"
 }
 
