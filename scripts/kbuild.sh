@@ -10,8 +10,9 @@
 # source tree as with any `make -C ... M=...` build. Extra arguments go to
 # make unchanged: `kbuild.sh 6.1 clean`, `kbuild.sh debug C=2`, `... W=1`.
 #
-# Objects built for one kernel are not rebuilt just because another kernel
-# is asked for next: run `kbuild.sh NAME clean` when switching kernels.
+# Switching kernels rebuilds everything (kbuild sees the changed command
+# lines), but the objects share the source tree: never build one tree for
+# two kernels at the same time; copy it (rsync) for parallel builds.
 
 set -euo pipefail
 
