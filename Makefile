@@ -9,7 +9,8 @@ KERNELS ?= 6.1 6.12 7.3 debug
 KDIR ?= /lib/modules/$(shell uname -r)/build
 DEMO_KERNEL ?= 6.1
 CVM_CACHE_DIR ?= /var/cache/cvmguard
-export CVM_CACHE_DIR
+CVM_RUN_DIR ?= $(CVM_CACHE_DIR)
+export CVM_CACHE_DIR CVM_RUN_DIR
 
 all: userspace
 
@@ -59,7 +60,7 @@ check: deps
 	@pass=0; fail=0; skip=0; failed=; \
 	for k in $(KERNELS); do \
 		scripts/vm-run.sh $$k || failed="$$failed $$k"; \
-		read p f s < $(CVM_CACHE_DIR)/logs/$$k.counts || f=1; \
+		read p f s < $(CVM_RUN_DIR)/logs/$$k.counts || f=1; \
 		pass=$$((pass + p)); fail=$$((fail + f)); skip=$$((skip + s)); \
 	done; \
 	case " $(KERNELS) " in *" debug "*) \

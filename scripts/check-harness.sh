@@ -9,6 +9,8 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
+# Scratch builds and console logs; a second checkout sets its own.
+rundir=${CVM_RUN_DIR:-$cache}
 name=${1:-debug}
 pass=0 fail=0
 only=${2:-}
@@ -27,10 +29,10 @@ for c in "${cases[@]}"; do
 	timeout=300
 	[ "$bug" = hang ] && timeout=40
 	if CVM_VM_TIMEOUT=$timeout "$top/scripts/vm-run.sh" "$name" --harness "$bug" \
-		>"$cache/logs/harness-$bug.out" 2>&1; then
+		>"$rundir/logs/harness-$bug.out" 2>&1; then
 		echo "not ok - harness $bug: the runner passed a run with a deliberate bug"
 		fail=$((fail + 1))
-	elif ! grep -aqE "$want" "$cache/logs/$name-harness.log"; then
+	elif ! grep -aqE "$want" "$rundir/logs/$name-harness.log"; then
 		echo "not ok - harness $bug: failed, but without the report /$want/"
 		fail=$((fail + 1))
 	else

@@ -8,9 +8,11 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
+# Scratch builds and console logs; a second checkout sets its own.
+rundir=${CVM_RUN_DIR:-$cache}
 name=${1:-6.1}
-src=$cache/work/sparse-$name/src
-out=$cache/logs/sparse-$name.log
+src=$rundir/work/sparse-$name/src
+out=$rundir/logs/sparse-$name.log
 
 mkdir -p "$src" "$(dirname "$out")"
 rsync -a --delete --exclude .git --exclude 'tools/' --exclude 'selftests/' "$top/" "$src/"

@@ -14,7 +14,8 @@
 # Fails when the modules build with a warning, a test fails, the guest
 # prints an oops, BUG, WARNING, KASAN, lockdep or kmemleak report, or the
 # guest does not finish within CVM_VM_TIMEOUT seconds (default 900).
-# The console goes to the terminal and to $CVM_CACHE_DIR/logs/NAME.log.
+# The console goes to the terminal and to $CVM_RUN_DIR/logs/NAME.log
+# (CVM_RUN_DIR defaults to CVM_CACHE_DIR).
 #
 # Expects the userspace (tools/cvmctl, selftests) built by the top-level
 # Makefile; builds the modules itself in a per-kernel copy of the tree so
@@ -23,6 +24,8 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
+# Scratch builds and console logs; a second checkout sets its own.
+rundir=${CVM_RUN_DIR:-$cache}
 timeout_s=${CVM_VM_TIMEOUT:-900}
 name=${1:?usage: vm-run.sh NAME [--demo | --harness BUG]}
 mode=${2:-}
@@ -36,9 +39,9 @@ kdir=$("$top/scripts/kernel-prep.sh" "$name" | tail -n 1)
 . "$kdir/env"
 
 run=$name${bug:+-harness}
-work=$cache/work/$run
-mkdir -p "$work" "$cache/logs"
-buildlog=$cache/logs/$run-build.log
+work=$rundir/work/$run
+mkdir -p "$work" "$rundir/logs"
+buildlog=$rundir/logs/$run-build.log
 kbuild_args=()
 [ "$mode" = --harness ] && kbuild_args=(CVM_HARNESS=m)
 
@@ -120,11 +123,11 @@ count() {
 	line=$(tr -d '\r' <"$console" | sed -n 's/^# \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' | tail -n 1)
 	[ -n "$line" ] && read -r p f s <<<"$line"
 	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-	echo "$p $f $s" >"$cache/logs/$run.counts"
+	echo "$p $f $s" >"$rundir/logs/$run.counts"
 }
 
 main() {
-	local console=$cache/logs/$run.log append start end rc=0
+	local console=$rundir/logs/$run.log append start end rc=0
 
 	build_modules
 	make_initramfs
