@@ -25,6 +25,7 @@ dir=$cache/kernel-tools/$pkg-$ver-2
 
 if [ ! -e "$dir/.done" ]; then
 	log "extracting YNL and checkpatch from $pkg $ver"
+	mkdir -p "$cache"
 	tmp=$(mktemp -d "$cache/kernel-tools.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	(cd "$tmp" && apt-get download -q "$pkg=$ver" >&2)
