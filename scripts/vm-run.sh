@@ -42,8 +42,8 @@ run=$name${bug:+-harness}
 work=$rundir/work/$run
 mkdir -p "$work" "$rundir/logs"
 buildlog=$rundir/logs/$run-build.log
-kbuild_args=()
-[ "$mode" = --harness ] && kbuild_args=(CVM_HARNESS=m)
+kbuild_args=(CVM_TEST=m)
+[ "$mode" = --harness ] && kbuild_args+=(CVM_HARNESS=m)
 
 build_modules() {
 	local src=$work/src

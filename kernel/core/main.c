@@ -42,7 +42,7 @@ int cvm_core_register(struct cvm_core_feature *feat)
 		u8 cmd = feat->cmds[i].cmd;
 
 		if (cvm_nl_cmd_owner(cmd) != feat->id ||
-		    !feat->cmds[i].doit)
+		    (!feat->cmds[i].doit && !feat->cmds[i].dumpit))
 			return -EINVAL;
 	}
 

@@ -11,6 +11,9 @@
 /* Which module answers a command; commands not listed are cvm_core's. */
 static const u8 cvm_nl_cmd_owners[CVM_CMD_MAX + 1] = {
 	[CVM_CMD_CONV_GET]	= CVM_MODULE_CONVERT,
+	[CVM_CMD_CONV_SET]	= CVM_MODULE_CONVERT,
+	[CVM_CMD_CONV_RANGE_GET] = CVM_MODULE_CONVERT,
+	[CVM_CMD_CONV_OWNER_GET] = CVM_MODULE_CONVERT,
 	[CVM_CMD_POOL_GET]	= CVM_MODULE_BOUNCE,
 	[CVM_CMD_RING_GET]	= CVM_MODULE_RING,
 };
@@ -26,6 +29,19 @@ u8 cvm_nl_cmd_owner(u8 cmd)
  * attribute with an extack message instead of silently ignoring it.
  */
 static const struct nla_policy cvm_nl_status_policy[CVM_A_STATUS_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_conv_get_policy[CVM_A_CONV_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_conv_set_policy[CVM_A_CONV_MAX + 1] = {
+	[CVM_A_CONV_OBSERVER] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy cvm_nl_conv_range_policy[CVM_A_CONV_RANGE_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_conv_owner_policy[CVM_A_CONV_OWNER_MAX + 1] = {
 };
 
 /* Not const: 6.1's nla_policy points to its range through a plain pointer. */
@@ -175,23 +191,50 @@ static void cvm_nl_set_not_loaded(struct netlink_ext_ack *extack, u8 owner)
  * cvm_core_unregister(), called from the feature's module exit, waits for
  * handlers in flight and the module text cannot go away under them.
  */
+static const struct cvm_core_cmd *cvm_nl_feature_cmd(u8 cmd)
+{
+	const struct cvm_core_feature *feat;
+	unsigned int i;
+
+	lockdep_assert_held(&cvm_core_features_lock);
+	feat = cvm_core_features[cvm_nl_cmd_owner(cmd)];
+	for (i = 0; feat && i < feat->n_cmds; i++)
+		if (feat->cmds[i].cmd == cmd)
+			return &feat->cmds[i];
+	return NULL;
+}
+
 static int cvm_nl_feature_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	u8 cmd = info->genlhdr->cmd;
-	u8 owner = cvm_nl_cmd_owner(cmd);
-	const struct cvm_core_cmd *handler = NULL;
-	const struct cvm_core_feature *feat;
-	int i, err;
+	const struct cvm_core_cmd *handler;
+	int err;
 
 	down_read(&cvm_core_features_lock);
-	feat = cvm_core_features[owner];
-	for (i = 0; feat && i < feat->n_cmds; i++)
-		if (feat->cmds[i].cmd == cmd)
-			handler = &feat->cmds[i];
-	if (handler) {
+	handler = cvm_nl_feature_cmd(cmd);
+	if (handler && handler->doit) {
 		err = handler->doit(skb, info);
 	} else {
-		cvm_nl_set_not_loaded(info->extack, owner);
+		cvm_nl_set_not_loaded(info->extack, cvm_nl_cmd_owner(cmd));
+		err = -EOPNOTSUPP;
+	}
+	up_read(&cvm_core_features_lock);
+	return err;
+}
+
+static int cvm_nl_feature_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	u8 cmd = ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd;
+	const struct cvm_core_cmd *handler;
+	int err;
+
+	down_read(&cvm_core_features_lock);
+	handler = cvm_nl_feature_cmd(cmd);
+	if (handler && handler->dumpit) {
+		err = handler->dumpit(skb, cb);
+	} else {
+		cvm_nl_set_not_loaded(cb->extack, cvm_nl_cmd_owner(cmd));
 		err = -EOPNOTSUPP;
 	}
 	up_read(&cvm_core_features_lock);
@@ -215,8 +258,27 @@ static const struct genl_ops cvm_nl_ops[] = {
 	{
 		.cmd		= CVM_CMD_CONV_GET,
 		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_status_policy,
-		.maxattr	= CVM_A_STATUS_MAX,
+		.policy		= cvm_nl_conv_get_policy,
+		.maxattr	= CVM_A_CONV_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_CONV_SET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_conv_set_policy,
+		.maxattr	= CVM_A_CONV_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= CVM_CMD_CONV_RANGE_GET,
+		.dumpit		= cvm_nl_feature_dumpit,
+		.policy		= cvm_nl_conv_range_policy,
+		.maxattr	= CVM_A_CONV_RANGE_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_CONV_OWNER_GET,
+		.dumpit		= cvm_nl_feature_dumpit,
+		.policy		= cvm_nl_conv_owner_policy,
+		.maxattr	= CVM_A_CONV_OWNER_MAX,
 	},
 	{
 		.cmd		= CVM_CMD_POOL_GET,

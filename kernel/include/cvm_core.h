@@ -20,12 +20,19 @@
 /**
  * struct cvm_core_cmd - handler of one feature command
  * @cmd: CVM_CMD_* value; cvm_core knows which module owns it
- * @doit: the handler, called with the registration held so the module
- *	cannot unregister while it runs
+ * @doit: handler of a do request, or NULL
+ * @dumpit: handler of one round of a dump, or NULL. The dump's state must
+ *	live in cb->ctx: the module may unload between rounds, and the next
+ *	round then fails with -EOPNOTSUPP.
+ *
+ * Handlers are called with the registration held, so the module cannot
+ * unregister while one runs. Attributes are already validated against the
+ * command's policy in cvm_core.
  */
 struct cvm_core_cmd {
 	u8 cmd;
 	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
 };
 
 /**

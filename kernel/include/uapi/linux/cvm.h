@@ -41,6 +41,38 @@ enum cvm_module {
 	CVM_MODULE_RING,
 };
 
+/**
+ * enum cvm_conv_state - State of a range in the shared-page ledger.
+ * @CVM_CONV_STATE_SHARED: Converted to shared and owned by a live owner.
+ * @CVM_CONV_STATE_LEAKED: Conversion back to private failed; the pages are
+ *   withheld from the page allocator for good.
+ */
+enum cvm_conv_state {
+	CVM_CONV_STATE_SHARED,
+	CVM_CONV_STATE_LEAKED,
+};
+
+/**
+ * enum cvm_conv_event - What a conv-ntf reports.
+ * @CVM_CONV_EVENT_SHARE_FAILED: Conversion to shared failed; the pages stay
+ *   private.
+ * @CVM_CONV_EVENT_UNSHARE_FAILED: Conversion back to private failed.
+ * @CVM_CONV_EVENT_LEAKED: Pages leaked on purpose after unshare-failed.
+ * @CVM_CONV_EVENT_ALREADY_SHARED: A share of a range that overlaps a range
+ *   already shared.
+ * @CVM_CONV_EVENT_NOT_SHARED: An unshare of a range the ledger never saw
+ *   shared.
+ * @CVM_CONV_EVENT_WRONG_OWNER: An unshare of a range shared by another owner.
+ */
+enum cvm_conv_event {
+	CVM_CONV_EVENT_SHARE_FAILED,
+	CVM_CONV_EVENT_UNSHARE_FAILED,
+	CVM_CONV_EVENT_LEAKED,
+	CVM_CONV_EVENT_ALREADY_SHARED,
+	CVM_CONV_EVENT_NOT_SHARED,
+	CVM_CONV_EVENT_WRONG_OWNER,
+};
+
 enum {
 	CVM_A_STATUS_VERSION = 1,
 	CVM_A_STATUS_TECHNOLOGY,
@@ -66,6 +98,65 @@ enum {
 };
 
 enum {
+	CVM_A_CONV_SHARED_PAGES = 1,
+	CVM_A_CONV_PEAK_PAGES,
+	CVM_A_CONV_SHARE_OPS,
+	CVM_A_CONV_UNSHARE_OPS,
+	CVM_A_CONV_SHARE_FAILURES,
+	CVM_A_CONV_UNSHARE_FAILURES,
+	CVM_A_CONV_LEAKED_PAGES,
+	CVM_A_CONV_ANOMALIES,
+	CVM_A_CONV_RANGES,
+	CVM_A_CONV_OWNERS,
+	CVM_A_CONV_OBSERVER,
+	CVM_A_CONV_OBSERVER_REASON,
+	CVM_A_CONV_OBSERVED_OPS,
+	CVM_A_CONV_PAD,
+
+	__CVM_A_CONV_MAX,
+	CVM_A_CONV_MAX = (__CVM_A_CONV_MAX - 1)
+};
+
+enum {
+	CVM_A_CONV_RANGE_START_PFN = 1,
+	CVM_A_CONV_RANGE_PAGES,
+	CVM_A_CONV_RANGE_OWNER,
+	CVM_A_CONV_RANGE_STATE,
+	CVM_A_CONV_RANGE_AGE_MS,
+	CVM_A_CONV_RANGE_PAD,
+
+	__CVM_A_CONV_RANGE_MAX,
+	CVM_A_CONV_RANGE_MAX = (__CVM_A_CONV_RANGE_MAX - 1)
+};
+
+enum {
+	CVM_A_CONV_OWNER_NAME = 1,
+	CVM_A_CONV_OWNER_SHARED_PAGES,
+	CVM_A_CONV_OWNER_PEAK_PAGES,
+	CVM_A_CONV_OWNER_SHARE_OPS,
+	CVM_A_CONV_OWNER_UNSHARE_OPS,
+	CVM_A_CONV_OWNER_FAILURES,
+	CVM_A_CONV_OWNER_LEAKED_PAGES,
+	CVM_A_CONV_OWNER_ANOMALIES,
+	CVM_A_CONV_OWNER_PAD,
+
+	__CVM_A_CONV_OWNER_MAX,
+	CVM_A_CONV_OWNER_MAX = (__CVM_A_CONV_OWNER_MAX - 1)
+};
+
+enum {
+	CVM_A_CONV_NTF_EVENT = 1,
+	CVM_A_CONV_NTF_OWNER,
+	CVM_A_CONV_NTF_START_PFN,
+	CVM_A_CONV_NTF_PAGES,
+	CVM_A_CONV_NTF_ERROR,
+	CVM_A_CONV_NTF_PAD,
+
+	__CVM_A_CONV_NTF_MAX,
+	CVM_A_CONV_NTF_MAX = (__CVM_A_CONV_NTF_MAX - 1)
+};
+
+enum {
 	CVM_A_CONFIG_EVENT_RATELIMIT = 1,
 
 	__CVM_A_CONFIG_MAX,
@@ -79,6 +170,10 @@ enum {
 	CVM_CMD_CONV_GET,
 	CVM_CMD_POOL_GET,
 	CVM_CMD_RING_GET,
+	CVM_CMD_CONV_SET,
+	CVM_CMD_CONV_RANGE_GET,
+	CVM_CMD_CONV_OWNER_GET,
+	CVM_CMD_CONV_NTF,
 
 	__CVM_CMD_MAX,
 	CVM_CMD_MAX = (__CVM_CMD_MAX - 1)
