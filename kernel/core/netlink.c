@@ -241,6 +241,39 @@ static int cvm_nl_feature_dumpit(struct sk_buff *skb,
 	return err;
 }
 
+/**
+ * cvm_core_reply_put() - start the reply to a feature's do request
+ * @skb: message from genlmsg_new()
+ * @info: the request
+ * @cmd: CVM_CMD_* of the reply
+ *
+ * Feature modules do not see the family (6.1's genl_info does not carry
+ * it), so cvm_core writes the header for them.
+ *
+ * Return: the user header to pass to genlmsg_end(), or NULL if @skb is full.
+ */
+void *cvm_core_reply_put(struct sk_buff *skb, struct genl_info *info, u8 cmd)
+{
+	return genlmsg_put_reply(skb, info, &cvm_nl_family, 0, cmd);
+}
+EXPORT_SYMBOL_GPL(cvm_core_reply_put);
+
+/**
+ * cvm_core_dump_put() - start one message of a feature's dump
+ * @skb: the dump's buffer
+ * @cb: the dump
+ * @cmd: CVM_CMD_* of the message
+ *
+ * Return: the user header to pass to genlmsg_end(), or NULL if @skb is full.
+ */
+void *cvm_core_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+			u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &cvm_nl_family, NLM_F_MULTI, cmd);
+}
+EXPORT_SYMBOL_GPL(cvm_core_dump_put);
+
 static const struct genl_ops cvm_nl_ops[] = {
 	{
 		.cmd		= CVM_CMD_GET_STATUS,

@@ -58,6 +58,10 @@ struct cvm_core_feature {
 int cvm_core_register(struct cvm_core_feature *feat);
 void cvm_core_unregister(struct cvm_core_feature *feat);
 
+void *cvm_core_reply_put(struct sk_buff *skb, struct genl_info *info, u8 cmd);
+void *cvm_core_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+			u8 cmd);
+
 struct sk_buff *cvm_core_event_new(u8 cmd, void **hdr);
 int cvm_core_event_send(struct sk_buff *skb, void *hdr);
 
