@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The exported ledger API: conversions to shared and back that the ledger
+ * records, and an allocate-shared / free-shared pair that also owns the
+ * pages, so that a failed conversion back to private leaks them instead of
+ * handing possibly host-visible pages back to the page allocator (the bug
+ * fixed caller by caller in CVE-2024-35939 and CVE-2024-36909..36913).
+ *
+ * Fault injection for tests: writing N to
+ * /sys/kernel/debug/cvm_convert/fail_next_share (or fail_next_unshare)
+ * makes the next N conversions in that direction fail with -EIO without
+ * calling set_memory_*(), so the failure paths run on any kernel.
+ */
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/set_memory.h>
+#include "convert.h"
+
+static atomic_t cvm_convert_fail_share = ATOMIC_INIT(0);
+static atomic_t cvm_convert_fail_unshare = ATOMIC_INIT(0);
+static struct dentry *cvm_convert_debugfs;
+
+static bool cvm_convert_inject(atomic_t *fail_next)
+{
+	return atomic_dec_if_positive(fail_next) >= 0;
+}
+
+/* set_memory_*() take an int page count and linear-map addresses. */
+static int cvm_convert_check(const void *addr, size_t npages)
+{
+	if (!npages || npages > INT_MAX || !PAGE_ALIGNED(addr) ||
+	    !virt_addr_valid(addr) ||
+	    !virt_addr_valid(addr + (npages - 1) * PAGE_SIZE))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * cvm_convert_share() - convert pages to shared and record them
+ * @owner: owner tag recorded in the ledger
+ * @addr: page-aligned linear-map address of the first page
+ * @npages: number of pages
+ *
+ * Sleeps. Pages that overlap a range the ledger already holds are not
+ * converted again: that is reported as an already-shared anomaly.
+ *
+ * Return: 0 on success; -EINVAL for a bad range; -EEXIST if a page of the
+ * range is already in the ledger; -ENOMEM; or the error of
+ * set_memory_decrypted() (-EIO when injected), after which the pages are
+ * still private and the ledger does not hold them.
+ */
+int cvm_convert_share(const char *owner, void *addr, size_t npages)
+{
+	struct cvm_convert_range *r;
+	unsigned long pfn;
+	int err;
+
+	err = cvm_convert_check(addr, npages);
+	if (err)
+		return err;
+	pfn = PHYS_PFN(__pa(addr));
+	err = cvm_ledger_reserve(owner, pfn, npages, &r);
+	if (err) {
+		if (err == -EEXIST)
+			cvm_convert_notify(CVM_CONV_EVENT_ALREADY_SHARED, owner,
+					   pfn, npages, err);
+		return err;
+	}
+	if (cvm_convert_inject(&cvm_convert_fail_share))
+		err = -EIO;
+	else
+		err = set_memory_decrypted((unsigned long)addr, npages);
+	if (err) {
+		cvm_ledger_abort_share(r);
+		cvm_convert_notify(CVM_CONV_EVENT_SHARE_FAILED, owner, pfn,
+				   npages, err);
+		return err;
+	}
+	cvm_ledger_commit_share(r);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(cvm_convert_share);
+
+/**
+ * cvm_convert_unshare() - convert shared pages back to private
+ * @owner: owner tag the pages were shared with
+ * @addr: @addr given to cvm_convert_share()
+ * @npages: @npages given to cvm_convert_share()
+ *
+ * Sleeps. Only a whole range shared by one call, by the same owner, is
+ * converted; anything else is reported as a not-shared or wrong-owner
+ * anomaly and the pages are left alone.
+ *
+ * Return: 0 when the pages are private again and may be freed; -EINVAL for
+ * a bad range; -ENOENT if the ledger holds no such shared range; -EPERM if
+ * another owner shared it; -ENOMEM; or the error of set_memory_encrypted()
+ * (-EIO when injected). After that last kind of failure the pages are
+ * leaked: the ledger keeps them as leaked and the caller must never free
+ * or reuse them.
+ */
+int cvm_convert_unshare(const char *owner, void *addr, size_t npages)
+{
+	struct cvm_convert_range *r;
+	unsigned long pfn;
+	int err;
+
+	err = cvm_convert_check(addr, npages);
+	if (err)
+		return err;
+	pfn = PHYS_PFN(__pa(addr));
+	err = cvm_ledger_begin_unshare(owner, pfn, npages, &r);
+	if (err == -ENOENT || err == -EPERM)
+		cvm_convert_notify(err == -ENOENT ? CVM_CONV_EVENT_NOT_SHARED :
+						    CVM_CONV_EVENT_WRONG_OWNER,
+				   owner, pfn, npages, err);
+	if (err)
+		return err;
+	if (cvm_convert_inject(&cvm_convert_fail_unshare))
+		err = -EIO;
+	else
+		err = set_memory_encrypted((unsigned long)addr, npages);
+	cvm_ledger_end_unshare(r, err);
+	if (err) {
+		pr_warn_ratelimited("%s: %zu pages at pfn %#lx could not be made private (%d), leaked\n",
+				    owner, npages, pfn, err);
+		cvm_convert_notify(CVM_CONV_EVENT_UNSHARE_FAILED, owner, pfn,
+				   npages, err);
+		cvm_convert_notify(CVM_CONV_EVENT_LEAKED, owner, pfn, npages,
+				   err);
+	}
+	return err;
+}
+EXPORT_SYMBOL_GPL(cvm_convert_unshare);
+
+/**
+ * cvm_convert_alloc_shared() - allocate zeroed pages shared with the host
+ * @owner: owner tag recorded in the ledger
+ * @npages: number of pages
+ * @gfp: allocation flags; __GFP_ZERO is implied, so no private data
+ *	reaches the host
+ *
+ * Sleeps. Free with cvm_convert_free_shared().
+ *
+ * Return: the linear-map address of the first page, or an ERR_PTR():
+ * -EINVAL, -ENOMEM, or the error of the conversion (the pages are freed).
+ */
+void *cvm_convert_alloc_shared(const char *owner, size_t npages, gfp_t gfp)
+{
+	void *addr;
+	int err;
+
+	if (!npages || npages > INT_MAX)
+		return ERR_PTR(-EINVAL);
+	addr = alloc_pages_exact(npages << PAGE_SHIFT, gfp | __GFP_ZERO);
+	if (!addr)
+		return ERR_PTR(-ENOMEM);
+	err = cvm_convert_share(owner, addr, npages);
+	if (err) {
+		free_pages_exact(addr, npages << PAGE_SHIFT);
+		return ERR_PTR(err);
+	}
+	return addr;
+}
+EXPORT_SYMBOL_GPL(cvm_convert_alloc_shared);
+
+/**
+ * cvm_convert_free_shared() - free pages from cvm_convert_alloc_shared()
+ * @owner: owner tag given to cvm_convert_alloc_shared()
+ * @addr: address it returned
+ * @npages: number of pages allocated
+ *
+ * Sleeps. Converts the pages back to private and frees them. When that
+ * conversion fails they are leaked on purpose: never returned to the page
+ * allocator, kept in the ledger as leaked, counted and reported.
+ *
+ * Return: 0 when the pages were freed; the error of cvm_convert_unshare()
+ * otherwise, in which case they were not freed.
+ */
+int cvm_convert_free_shared(const char *owner, void *addr, size_t npages)
+{
+	int err;
+
+	err = cvm_convert_unshare(owner, addr, npages);
+	if (err)
+		return err;
+	free_pages_exact(addr, npages << PAGE_SHIFT);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(cvm_convert_free_shared);
+
+/**
+ * cvm_convert_state() - what the ledger holds for a range
+ * @addr: linear-map address of the first page
+ * @npages: number of pages
+ *
+ * Return: CVM_CONV_STATE_SHARED or CVM_CONV_STATE_LEAKED when exactly this
+ * range is in the ledger; -ENOENT when it is not; -EINVAL for a bad range.
+ */
+int cvm_convert_state(const void *addr, size_t npages)
+{
+	int err = cvm_convert_check(addr, npages);
+
+	return err ?: cvm_ledger_state(PHYS_PFN(__pa(addr)), npages);
+}
+EXPORT_SYMBOL_GPL(cvm_convert_state);
+
+static int cvm_convert_fail_get(void *data, u64 *val)
+{
+	*val = atomic_read(data);
+	return 0;
+}
+
+static int cvm_convert_fail_set(void *data, u64 val)
+{
+	if (val > INT_MAX)
+		return -ERANGE;
+	atomic_set(data, val);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(cvm_convert_fail_fops, cvm_convert_fail_get,
+			 cvm_convert_fail_set, "%llu\n");
+
+int cvm_convert_failinj_init(void)
+{
+	/* Tests need it, the module does not: debugfs errors are ignored. */
+	cvm_convert_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file_unsafe("fail_next_share", 0600,
+				   cvm_convert_debugfs,
+				   &cvm_convert_fail_share,
+				   &cvm_convert_fail_fops);
+	debugfs_create_file_unsafe("fail_next_unshare", 0600,
+				   cvm_convert_debugfs,
+				   &cvm_convert_fail_unshare,
+				   &cvm_convert_fail_fops);
+	return 0;
+}
+
+void cvm_convert_failinj_exit(void)
+{
+	debugfs_remove_recursive(cvm_convert_debugfs);
+}
