@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /sys/kernel/debug/cvm_hostsim/convert: drives conversions through
+ * cvm_convert for the selftests. Each write is one command; a following
+ * read returns its result line. A command that cannot run fails the write
+ * with an errno. Commands (see selftests/cvm_convert_test.c):
+ *
+ *   alloc OWNER PAGES        cvm_convert_alloc_shared()  -> ID PFN PAGES
+ *   free ID                  cvm_convert_free_shared()   -> ok | leaked
+ *   share OWNER PAGES        private pages, cvm_convert_share() -> ID PFN PAGES
+ *   unshare OWNER ID         cvm_convert_unshare()       -> ok | -ERRNO
+ *   reshare OWNER ID         cvm_convert_share() again   -> ok | -ERRNO
+ *   unshare-unknown OWNER    unshare a page never shared -> -ERRNO
+ *   bulk OWNER N             N one-page shares, never adjacent -> N
+ *   bulk-free OWNER          unshare and free them       -> N
+ *   external PAGES           set_memory_*() directly     -> ok | -ERRNO
+ *   check-leaked ID          leaked pages still withheld -> ok | why not
+ *   concurrent OWNER T ITERS T kthreads per online CPU share and unshare
+ *                            one page ITERS times        -> ok | why not
+ *
+ * Everything is released at rmmod, except leaked pages: those stay
+ * withheld from the page allocator by design.
+ */
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/err.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/set_memory.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <cvm_convert.h>
+#include "hostsim.h"
+
+enum cvm_hostsim_state {
+	CVM_HOSTSIM_SHARED,
+	CVM_HOSTSIM_PRIVATE,
+	CVM_HOSTSIM_LEAKED,
+};
+
+/**
+ * struct cvm_hostsim_range - pages hostsim converted for a test
+ * @node: in cvm_hostsim_ranges
+ * @id: what the tests call it
+ * @via_alloc: from cvm_convert_alloc_shared() rather than cvm_convert_share()
+ * @state: enum cvm_hostsim_state
+ * @addr: first page
+ * @pages: number of pages
+ * @owner: owner tag of the last successful share
+ */
+struct cvm_hostsim_range {
+	struct list_head node;
+	int id;
+	bool via_alloc;
+	u8 state;
+	void *addr;
+	size_t pages;
+	char owner[CVM_CONVERT_OWNER_LEN];
+};
+
+#define CVM_HOSTSIM_CHECK_PAGES	4096
+
+/* Serialises commands; everything below is under it. */
+static DEFINE_MUTEX(cvm_hostsim_lock);
+static LIST_HEAD(cvm_hostsim_ranges);
+static int cvm_hostsim_next_id = 1;
+static char cvm_hostsim_result[128];
+/* The bulk shares: order-1 blocks of which only the first page is shared. */
+static struct page **cvm_hostsim_bulk;
+static unsigned long cvm_hostsim_bulk_n;
+
+static unsigned long cvm_hostsim_pfn(const void *addr)
+{
+	return page_to_pfn(virt_to_page(addr));
+}
+
+static void cvm_hostsim_set_result(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(cvm_hostsim_result, sizeof(cvm_hostsim_result), fmt, args);
+	va_end(args);
+}
+
+static void cvm_hostsim_set_errno(int err)
+{
+	if (err)
+		cvm_hostsim_set_result("%d\n", err);
+	else
+		cvm_hostsim_set_result("ok\n");
+}
+
+static struct cvm_hostsim_range *cvm_hostsim_find(const char *arg)
+{
+	struct cvm_hostsim_range *r;
+	int id;
+
+	if (kstrtoint(arg, 10, &id))
+		return NULL;
+	list_for_each_entry(r, &cvm_hostsim_ranges, node)
+		if (r->id == id)
+			return r;
+	return NULL;
+}
+
+static struct cvm_hostsim_range *cvm_hostsim_add(const char *owner, void *addr,
+						 size_t pages, bool via_alloc)
+{
+	struct cvm_hostsim_range *r;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return NULL;
+	r->id = cvm_hostsim_next_id++;
+	r->via_alloc = via_alloc;
+	r->state = CVM_HOSTSIM_SHARED;
+	r->addr = addr;
+	r->pages = pages;
+	strscpy(r->owner, owner, sizeof(r->owner));
+	list_add_tail(&r->node, &cvm_hostsim_ranges);
+	cvm_hostsim_set_result("%d %lu %zu\n", r->id, cvm_hostsim_pfn(addr),
+			       pages);
+	return r;
+}
+
+/* After a failed unshare: did cvm_convert leak the pages? */
+static bool cvm_hostsim_leaked(const void *addr, size_t pages)
+{
+	return cvm_convert_state(addr, pages) == CVM_CONV_STATE_LEAKED;
+}
+
+static int cvm_hostsim_parse_pages(const char *arg, size_t *pages)
+{
+	unsigned int val;
+
+	if (kstrtouint(arg, 10, &val) || !val || val > 1024)
+		return -EINVAL;
+	*pages = val;
+	return 0;
+}
+
+static int cvm_hostsim_cmd_alloc(char **argv)
+{
+	size_t pages;
+	void *addr;
+
+	if (cvm_hostsim_parse_pages(argv[2], &pages))
+		return -EINVAL;
+	addr = cvm_convert_alloc_shared(argv[1], pages, GFP_KERNEL);
+	if (IS_ERR(addr))
+		return PTR_ERR(addr);
+	if (!cvm_hostsim_add(argv[1], addr, pages, true)) {
+		if (cvm_convert_free_shared(argv[1], addr, pages))
+			pr_warn("alloc: pages leaked while undoing\n");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int cvm_hostsim_cmd_free(char **argv)
+{
+	struct cvm_hostsim_range *r = cvm_hostsim_find(argv[1]);
+	int err;
+
+	if (!r || !r->via_alloc || r->state != CVM_HOSTSIM_SHARED)
+		return -EINVAL;
+	err = cvm_convert_free_shared(r->owner, r->addr, r->pages);
+	if (!err) {
+		list_del(&r->node);
+		kfree(r);
+		cvm_hostsim_set_result("ok\n");
+	} else if (cvm_hostsim_leaked(r->addr, r->pages)) {
+		r->state = CVM_HOSTSIM_LEAKED;
+		cvm_hostsim_set_result("leaked\n");
+	} else {
+		return err;
+	}
+	return 0;
+}
+
+static int cvm_hostsim_cmd_share(char **argv)
+{
+	size_t pages;
+	void *addr;
+	int err;
+
+	if (cvm_hostsim_parse_pages(argv[2], &pages))
+		return -EINVAL;
+	addr = alloc_pages_exact(pages << PAGE_SHIFT, GFP_KERNEL | __GFP_ZERO);
+	if (!addr)
+		return -ENOMEM;
+	err = cvm_convert_share(argv[1], addr, pages);
+	if (err) {
+		free_pages_exact(addr, pages << PAGE_SHIFT);
+		return err;
+	}
+	if (!cvm_hostsim_add(argv[1], addr, pages, false)) {
+		if (!cvm_convert_unshare(argv[1], addr, pages))
+			free_pages_exact(addr, pages << PAGE_SHIFT);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int cvm_hostsim_cmd_unshare(char **argv)
+{
+	struct cvm_hostsim_range *r = cvm_hostsim_find(argv[2]);
+	int err;
+
+	if (!r || r->state == CVM_HOSTSIM_LEAKED)
+		return -EINVAL;
+	err = cvm_convert_unshare(argv[1], r->addr, r->pages);
+	if (!err)
+		r->state = CVM_HOSTSIM_PRIVATE;
+	else if (cvm_hostsim_leaked(r->addr, r->pages))
+		r->state = CVM_HOSTSIM_LEAKED;
+	cvm_hostsim_set_errno(err);
+	return 0;
+}
+
+static int cvm_hostsim_cmd_reshare(char **argv)
+{
+	struct cvm_hostsim_range *r = cvm_hostsim_find(argv[2]);
+	int err;
+
+	if (!r || r->state == CVM_HOSTSIM_LEAKED)
+		return -EINVAL;
+	err = cvm_convert_share(argv[1], r->addr, r->pages);
+	if (!err) {
+		r->state = CVM_HOSTSIM_SHARED;
+		strscpy(r->owner, argv[1], sizeof(r->owner));
+	}
+	cvm_hostsim_set_errno(err);
+	return 0;
+}
+
+static int cvm_hostsim_cmd_unshare_unknown(char **argv)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	int err;
+
+	if (!page)
+		return -ENOMEM;
+	err = cvm_convert_unshare(argv[1], page_address(page), 1);
+	if (!cvm_hostsim_leaked(page_address(page), 1))
+		__free_page(page);
+	cvm_hostsim_set_errno(err);
+	return 0;
+}
+
+static unsigned long cvm_hostsim_bulk_release(const char *owner)
+{
+	unsigned long i, freed = 0;
+
+	for (i = 0; i < cvm_hostsim_bulk_n; i++) {
+		struct page *page = cvm_hostsim_bulk[i];
+
+		/* Pages that cannot be made private again stay leaked. */
+		if (!cvm_convert_unshare(owner, page_address(page), 1)) {
+			__free_pages(page, 1);
+			freed++;
+		}
+		cond_resched();
+	}
+	kvfree(cvm_hostsim_bulk);
+	cvm_hostsim_bulk = NULL;
+	cvm_hostsim_bulk_n = 0;
+	return freed;
+}
+
+static char cvm_hostsim_bulk_owner[CVM_CONVERT_OWNER_LEN];
+
+static int cvm_hostsim_cmd_bulk(char **argv)
+{
+	unsigned long i, n;
+	int err = 0;
+
+	if (kstrtoul(argv[2], 10, &n) || !n || n > 1000000)
+		return -EINVAL;
+	if (cvm_hostsim_bulk)
+		return -EBUSY;
+	cvm_hostsim_bulk = kvcalloc(n, sizeof(*cvm_hostsim_bulk), GFP_KERNEL);
+	if (!cvm_hostsim_bulk)
+		return -ENOMEM;
+	strscpy(cvm_hostsim_bulk_owner, argv[1], sizeof(cvm_hostsim_bulk_owner));
+	for (i = 0; i < n && !err; i++) {
+		/* Two pages, one shared: no two shared pages are adjacent. */
+		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1);
+
+		if (!page) {
+			err = -ENOMEM;
+			break;
+		}
+		err = cvm_convert_share(argv[1], page_address(page), 1);
+		if (err) {
+			__free_pages(page, 1);
+			break;
+		}
+		cvm_hostsim_bulk[cvm_hostsim_bulk_n++] = page;
+		cond_resched();
+	}
+	if (err) {
+		cvm_hostsim_bulk_release(argv[1]);
+		return err;
+	}
+	cvm_hostsim_set_result("%lu\n", n);
+	return 0;
+}
+
+static int cvm_hostsim_cmd_bulk_free(char **argv)
+{
+	if (!cvm_hostsim_bulk)
+		return -ENOENT;
+	cvm_hostsim_set_result("%lu\n", cvm_hostsim_bulk_release(argv[1]));
+	return 0;
+}
+
+/*
+ * Converts behind cvm_convert's back, as any kernel code may: the observer
+ * must attribute these conversions to this function. noinline and no tail
+ * call, so that it is the caller set_memory_*() returns to.
+ */
+static noinline int cvm_hostsim_external_convert(void *addr, int pages)
+{
+	int err;
+
+	err = set_memory_decrypted((unsigned long)addr, pages);
+	if (err)
+		return err;
+	err = set_memory_encrypted((unsigned long)addr, pages);
+	barrier();
+	return err;
+}
+
+static int cvm_hostsim_cmd_external(char **argv)
+{
+	size_t pages;
+	void *addr;
+	int err;
+
+	if (cvm_hostsim_parse_pages(argv[1], &pages))
+		return -EINVAL;
+	addr = alloc_pages_exact(pages << PAGE_SHIFT, GFP_KERNEL | __GFP_ZERO);
+	if (!addr)
+		return -ENOMEM;
+	err = cvm_hostsim_external_convert(addr, pages);
+	/* State unknown after a failure: leak, as cvm_convert would. */
+	if (!err)
+		free_pages_exact(addr, pages << PAGE_SHIFT);
+	cvm_hostsim_set_errno(err);
+	return 0;
+}
+
+static int cvm_hostsim_cmd_check_leaked(char **argv)
+{
+	struct cvm_hostsim_range *r = cvm_hostsim_find(argv[1]);
+	unsigned long start, i, bad = 0;
+	struct page **pages;
+	int state;
+
+	if (!r)
+		return -EINVAL;
+	if (r->state != CVM_HOSTSIM_LEAKED) {
+		cvm_hostsim_set_result("range %d was not leaked\n", r->id);
+		return 0;
+	}
+	state = cvm_convert_state(r->addr, r->pages);
+	if (state != CVM_CONV_STATE_LEAKED) {
+		cvm_hostsim_set_result("ledger state %d, not leaked\n", state);
+		return 0;
+	}
+	start = cvm_hostsim_pfn(r->addr);
+	/* A page back in the allocator has no reference left. */
+	for (i = 0; i < r->pages; i++) {
+		struct page *page = pfn_to_page(start + i);
+
+		if (page_count(page) != 1) {
+			cvm_hostsim_set_result("pfn %lu has page_count %d\n",
+					       start + i, page_count(page));
+			return 0;
+		}
+	}
+	pages = kvcalloc(CVM_HOSTSIM_CHECK_PAGES, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < CVM_HOSTSIM_CHECK_PAGES; i++) {
+		unsigned long pfn;
+
+		pages[i] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!pages[i])
+			break;
+		pfn = page_to_pfn(pages[i]);
+		if (pfn >= start && pfn < start + r->pages)
+			bad = pfn;
+	}
+	while (i--)
+		__free_page(pages[i]);
+	kvfree(pages);
+	if (bad)
+		cvm_hostsim_set_result("leaked pfn %lu handed out again\n", bad);
+	else
+		cvm_hostsim_set_result("ok\n");
+	return 0;
+}
+
+struct cvm_hostsim_worker {
+	struct completion done;
+	const char *owner;
+	unsigned long iters;
+	atomic_t *failures;
+};
+
+static int cvm_hostsim_worker_fn(void *data)
+{
+	struct cvm_hostsim_worker *w = data;
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	unsigned long i;
+
+	for (i = 0; page && i < w->iters; i++) {
+		if (cvm_convert_share(w->owner, page_address(page), 1)) {
+			atomic_inc(w->failures);
+			break;
+		}
+		if (cvm_convert_unshare(w->owner, page_address(page), 1)) {
+			atomic_inc(w->failures);
+			if (cvm_hostsim_leaked(page_address(page), 1))
+				page = NULL;
+			break;
+		}
+		cond_resched();
+	}
+	if (page)
+		__free_page(page);
+	else
+		atomic_inc(w->failures);
+	kthread_complete_and_exit(&w->done, 0);
+}
+
+static int cvm_hostsim_cmd_concurrent(char **argv)
+{
+	struct cvm_hostsim_worker *workers;
+	unsigned int per_cpu, n = 0, cpu, t, i;
+	atomic_t failures = ATOMIC_INIT(0);
+	unsigned long iters;
+
+	if (kstrtouint(argv[2], 10, &per_cpu) || !per_cpu || per_cpu > 16 ||
+	    kstrtoul(argv[3], 10, &iters) || !iters)
+		return -EINVAL;
+	workers = kcalloc(per_cpu * num_possible_cpus(), sizeof(*workers),
+			  GFP_KERNEL);
+	if (!workers)
+		return -ENOMEM;
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		for (t = 0; t < per_cpu; t++) {
+			struct cvm_hostsim_worker *w = &workers[n];
+			struct task_struct *task;
+
+			init_completion(&w->done);
+			w->owner = argv[1];
+			w->iters = iters;
+			w->failures = &failures;
+			task = kthread_create(cvm_hostsim_worker_fn, w,
+					      "cvm_hostsim/%u:%u", cpu, t);
+			if (IS_ERR(task)) {
+				atomic_inc(&failures);
+				continue;
+			}
+			kthread_bind(task, cpu);
+			wake_up_process(task);
+			n++;
+		}
+	}
+	cpus_read_unlock();
+	for (i = 0; i < n; i++)
+		wait_for_completion(&workers[i].done);
+	kfree(workers);
+	if (atomic_read(&failures))
+		cvm_hostsim_set_result("%d failures\n", atomic_read(&failures));
+	else
+		cvm_hostsim_set_result("ok\n");
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int argc;
+	int (*fn)(char **argv);
+} cvm_hostsim_cmds[] = {
+	{ "alloc",		3, cvm_hostsim_cmd_alloc },
+	{ "free",		2, cvm_hostsim_cmd_free },
+	{ "share",		3, cvm_hostsim_cmd_share },
+	{ "unshare",		3, cvm_hostsim_cmd_unshare },
+	{ "reshare",		3, cvm_hostsim_cmd_reshare },
+	{ "unshare-unknown",	2, cvm_hostsim_cmd_unshare_unknown },
+	{ "bulk",		3, cvm_hostsim_cmd_bulk },
+	{ "bulk-free",		2, cvm_hostsim_cmd_bulk_free },
+	{ "external",		2, cvm_hostsim_cmd_external },
+	{ "check-leaked",	2, cvm_hostsim_cmd_check_leaked },
+	{ "concurrent",		4, cvm_hostsim_cmd_concurrent },
+};
+
+static ssize_t cvm_hostsim_convert_write(struct file *file,
+					 const char __user *ubuf, size_t len,
+					 loff_t *ppos)
+{
+	char buf[128], *argv[4], *p, *tok;
+	int argc = 0, err = -EINVAL;
+	unsigned int i;
+
+	if (len >= sizeof(buf))
+		return -E2BIG;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	p = strim(buf);
+	while ((tok = strsep(&p, " \t")) != NULL) {
+		if (!*tok)
+			continue;
+		if (argc == ARRAY_SIZE(argv))
+			return -E2BIG;
+		argv[argc++] = tok;
+	}
+	if (!argc)
+		return -EINVAL;
+
+	mutex_lock(&cvm_hostsim_lock);
+	cvm_hostsim_result[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(cvm_hostsim_cmds); i++) {
+		if (strcmp(argv[0], cvm_hostsim_cmds[i].name))
+			continue;
+		if (argc == cvm_hostsim_cmds[i].argc)
+			err = cvm_hostsim_cmds[i].fn(argv);
+		break;
+	}
+	if (i == ARRAY_SIZE(cvm_hostsim_cmds))
+		err = -EOPNOTSUPP;
+	mutex_unlock(&cvm_hostsim_lock);
+	return err ?: len;
+}
+
+static ssize_t cvm_hostsim_convert_read(struct file *file, char __user *ubuf,
+					size_t len, loff_t *ppos)
+{
+	ssize_t ret;
+
+	mutex_lock(&cvm_hostsim_lock);
+	ret = simple_read_from_buffer(ubuf, len, ppos, cvm_hostsim_result,
+				      strlen(cvm_hostsim_result));
+	mutex_unlock(&cvm_hostsim_lock);
+	return ret;
+}
+
+static const struct file_operations cvm_hostsim_convert_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= cvm_hostsim_convert_read,
+	.write	= cvm_hostsim_convert_write,
+	.llseek	= default_llseek,
+};
+
+void cvm_hostsim_convert_init(struct dentry *dir)
+{
+	debugfs_create_file("convert", 0600, dir, NULL,
+			    &cvm_hostsim_convert_fops);
+}
+
+void cvm_hostsim_convert_exit(void)
+{
+	struct cvm_hostsim_range *r, *tmp;
+	int err;
+
+	mutex_lock(&cvm_hostsim_lock);
+	if (cvm_hostsim_bulk)
+		cvm_hostsim_bulk_release(cvm_hostsim_bulk_owner);
+	list_for_each_entry_safe(r, tmp, &cvm_hostsim_ranges, node) {
+		err = 0;
+		if (r->state == CVM_HOSTSIM_SHARED)
+			err = cvm_convert_unshare(r->owner, r->addr, r->pages);
+		/* Leaked pages are withheld for good: never freed. */
+		if (!err && r->state != CVM_HOSTSIM_LEAKED)
+			free_pages_exact(r->addr, r->pages << PAGE_SHIFT);
+		list_del(&r->node);
+		kfree(r);
+	}
+	mutex_unlock(&cvm_hostsim_lock);
+}
