@@ -141,7 +141,7 @@ main() {
 	log "booting $KVER (TCG${QEMU_CPU:+, -cpu $QEMU_CPU}); console log: $console"
 	start=$(date +%s.%N)
 	timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
-		-m 1024 -smp 2 -nographic -no-reboot \
+		-m 2048 -smp 2 -nographic -no-reboot \
 		${QEMU_CPU:+-cpu "$QEMU_CPU"} \
 		-kernel "$VMLINUZ" -initrd "$work/initramfs.gz" \
 		-append "$append" </dev/null 2>&1 | tee "$console" || rc=$?
