@@ -68,9 +68,15 @@ static DEFINE_MUTEX(cvm_hostsim_lock);
 static LIST_HEAD(cvm_hostsim_ranges);
 static int cvm_hostsim_next_id = 1;
 static char cvm_hostsim_result[128];
-/* The bulk shares: order-1 blocks of which only the first page is shared. */
-static struct page **cvm_hostsim_bulk;
-static unsigned long cvm_hostsim_bulk_n;
+/* The bulk shares, by block of pages (see cvm_hostsim_cmd_bulk()). */
+struct cvm_hostsim_block {
+	struct page *page;
+	unsigned int order;
+	unsigned long shared;	/* pages 0, 2, 4, ... of the block */
+};
+
+static struct cvm_hostsim_block *cvm_hostsim_bulk;
+static unsigned long cvm_hostsim_bulk_blocks;
 
 static unsigned long cvm_hostsim_pfn(const void *addr)
 {
@@ -252,55 +258,101 @@ static int cvm_hostsim_cmd_unshare_unknown(char **argv)
 	return 0;
 }
 
+/*
+ * Releases the bulk shares: every shared page is unshared; a block whose
+ * pages all came back is freed whole, otherwise split so that only the
+ * pages that could not be made private stay leaked.
+ */
 static unsigned long cvm_hostsim_bulk_release(const char *owner)
 {
-	unsigned long i, freed = 0;
+	unsigned long b, i, freed = 0;
 
-	for (i = 0; i < cvm_hostsim_bulk_n; i++) {
-		struct page *page = cvm_hostsim_bulk[i];
+	for (b = 0; b < cvm_hostsim_bulk_blocks; b++) {
+		struct cvm_hostsim_block *blk = &cvm_hostsim_bulk[b];
+		unsigned long n = 1UL << blk->order;
+		bool leaked = false;
 
-		/* Pages that cannot be made private again stay leaked. */
-		if (!cvm_convert_unshare(owner, page_address(page), 1)) {
-			__free_pages(page, 1);
-			freed++;
+		for (i = 0; i < blk->shared; i++) {
+			void *addr = page_address(blk->page + 2 * i);
+
+			if (cvm_convert_unshare(owner, addr, 1))
+				leaked = true;
+			else
+				freed++;
+		}
+		if (!leaked) {
+			__free_pages(blk->page, blk->order);
+		} else {
+			split_page(blk->page, blk->order);
+			for (i = 0; i < n; i++)
+				if (!cvm_hostsim_leaked(page_address(blk->page + i), 1))
+					__free_page(blk->page + i);
 		}
 		cond_resched();
 	}
 	kvfree(cvm_hostsim_bulk);
 	cvm_hostsim_bulk = NULL;
-	cvm_hostsim_bulk_n = 0;
+	cvm_hostsim_bulk_blocks = 0;
 	return freed;
 }
 
 static char cvm_hostsim_bulk_owner[CVM_CONVERT_OWNER_LEN];
 
+/* Blocks of up to 2 MiB, fewer if memory is fragmented; never one page. */
+#define CVM_HOSTSIM_BULK_ORDER	9
+
+static struct page *cvm_hostsim_bulk_block(unsigned int *order)
+{
+	struct page *page;
+
+	for (; *order >= 1; (*order)--) {
+		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY,
+				   *order);
+		if (page)
+			return page;
+	}
+	return NULL;
+}
+
+/*
+ * One-page shares that never coalesce in the ledger: blocks of 2^order
+ * pages, naturally aligned, of which every other page is shared, so no
+ * two shared pfns are adjacent, within a block or across blocks.
+ */
 static int cvm_hostsim_cmd_bulk(char **argv)
 {
-	unsigned long i, n;
+	unsigned int order = CVM_HOSTSIM_BULK_ORDER;
+	unsigned long i, n, done = 0;
 	int err = 0;
 
 	if (kstrtoul(argv[2], 10, &n) || !n || n > 1000000)
 		return -EINVAL;
 	if (cvm_hostsim_bulk)
 		return -EBUSY;
+	/* Enough slots even if every block is of order 1. */
 	cvm_hostsim_bulk = kvcalloc(n, sizeof(*cvm_hostsim_bulk), GFP_KERNEL);
 	if (!cvm_hostsim_bulk)
 		return -ENOMEM;
 	strscpy(cvm_hostsim_bulk_owner, argv[1], sizeof(cvm_hostsim_bulk_owner));
-	for (i = 0; i < n && !err; i++) {
-		/* Two pages, one shared: no two shared pages are adjacent. */
-		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1);
+	while (done < n && !err) {
+		struct cvm_hostsim_block *blk;
+		struct page *page = cvm_hostsim_bulk_block(&order);
 
 		if (!page) {
 			err = -ENOMEM;
 			break;
 		}
-		err = cvm_convert_share(argv[1], page_address(page), 1);
-		if (err) {
-			__free_pages(page, 1);
-			break;
+		blk = &cvm_hostsim_bulk[cvm_hostsim_bulk_blocks++];
+		blk->page = page;
+		blk->order = order;
+		for (i = 0; i < (1UL << order) / 2 && done < n; i++) {
+			err = cvm_convert_share(argv[1],
+						page_address(page + 2 * i), 1);
+			if (err)
+				break;
+			blk->shared++;
+			done++;
 		}
-		cvm_hostsim_bulk[cvm_hostsim_bulk_n++] = page;
 		cond_resched();
 	}
 	if (err) {
