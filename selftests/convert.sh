@@ -7,6 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")" || exit $KSFT_FAIL
 dir=/sys/kernel/cvm/convert
+start=$(cut -d' ' -f1 /proc/uptime)
 
 [ -d /sys/kernel/debug/cvm_convert ] || [ -d /sys/kernel/debug ] ||
 	skip "no debugfs"
@@ -39,4 +40,5 @@ fi
 expect_eq "shared_pages after hostsim unload" 0 "$(cat $dir/shared_pages)"
 rmmod cvm_convert || fail "rmmod cvm_convert"
 [ -d $dir ] && fail "$dir still present after rmmod"
+echo "# convert.sh took $(awk -v s="$start" '{ printf "%.1f", $1 - s }' /proc/uptime) s"
 finish
