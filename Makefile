@@ -8,6 +8,7 @@
 KERNELS ?= 6.1 6.12 7.3 debug
 KDIR ?= /lib/modules/$(shell uname -r)/build
 DEMO_KERNEL ?= 6.1
+BENCH_KERNEL ?= 6.1
 CVM_CACHE_DIR ?= /var/cache/cvmguard
 CVM_RUN_DIR ?= $(CVM_CACHE_DIR)
 export CVM_CACHE_DIR CVM_RUN_DIR
@@ -23,6 +24,7 @@ help:
 	@echo 'make userspace       build cvmctl and the selftests'
 	@echo 'make install         install cvmctl and its man page'
 	@echo 'make style           checkpatch and sparse on the kernel code'
+	@echo 'make bench           benchmarks in one VM (BENCH_KERNEL=6.1); not part of check'
 
 deps:
 	scripts/deps.sh
@@ -75,10 +77,15 @@ demo: deps
 	$(MAKE) userspace
 	scripts/vm-run.sh $(DEMO_KERNEL) --demo
 
+# Benchmarks are not tests: ratios measured side by side in one VM boot.
+bench: deps
+	$(MAKE) userspace
+	scripts/bench.sh $(BENCH_KERNEL)
+
 clean:
 	$(MAKE) -C tools/cvmctl clean
 	$(MAKE) -C selftests clean
 	[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 .PHONY: all help deps userspace modules modules_install install spec-check \
-	unit style check demo clean
+	unit style check demo bench clean

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # /init of the test VM (busybox). Runs the selftests, or the demo when the
-# kernel command line says cvm.demo=1, or a deliberate bug for the runner's
+# kernel command line says cvm.demo=1, or the benchmarks of `make bench`
+# (cvm.bench=1, see bench() below), or a deliberate bug for the runner's
 # self-check (cvm.harness=BUG), then reports one result token on the
 # console for scripts/vm-run.sh and powers off.
 export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
@@ -14,6 +15,42 @@ mkdir -p /tmp
 export CVM_EXPECT_VERSION CVM_EXPECT_TECHNOLOGY CVM_MODULES=/cvm/modules
 echo "cvmguard-guest: $(uname -r) up after $(cut -d' ' -f1 /proc/uptime)s"
 
+# The benchmarks, side by side in this one boot: the ledger's cost per
+# conversion (cvm_bench, in the kernel) with an empty ledger and with
+# CVM_BENCH_RANGES ranges in it, and cvmctl's wall time between the two.
+# scripts/bench.sh prints what is between the CVMBENCH markers.
+bench() {
+	m=/cvm/modules b=/sys/kernel/debug/cvm_bench/convert
+	h=/sys/kernel/debug/cvm_hostsim/convert t=/cvm/selftests/cvm_timeit
+	batches=$(sed -n 's/.*cvm\.bench_batches=\([0-9]*\).*/\1/p' /proc/cmdline)
+	ranges=$(sed -n 's/.*cvm\.bench_ranges=\([0-9]*\).*/\1/p' /proc/cmdline)
+	batches=${batches:-200} ranges=${ranges:-100000}
+
+	for mod in cvm_core cvm_convert cvm_bench cvm_hostsim; do
+		insmod "$m/$mod.ko" || return 1
+	done
+	echo "CVMBENCH-BEGIN"
+	echo "== kernel $(uname -r), $(nproc) CPUs, TCG; ledger empty"
+	echo "$batches" >"$b" && cat "$b" || return 1
+
+	echo "bulk cvm-bench $ranges" >"$h" || return 1
+	n=$(cat /sys/kernel/cvm/convert/ranges)
+	echo "== cvmctl (userspace, wall time per run incl. process start), $n ranges in the ledger"
+	printf '%-44s %5s %11s %11s\n' command runs median_ms p90_ms
+	"$t" -r "$n" -l "cvmctl -j conversions --ranges >/dev/null" 5 \
+		cvmctl -j conversions --ranges &&
+	"$t" -r "$n" -l "cvmctl conversions --ranges >/dev/null" 5 \
+		cvmctl conversions --ranges &&
+	"$t" -l "cvmctl status" 50 cvmctl status &&
+	"$t" -l "/bin/true (process start floor)" 50 /bin/true || return 1
+
+	echo "== kernel, $n ranges in the ledger"
+	echo "$batches" >"$b" && cat "$b" || return 1
+	echo "CVMBENCH-END"
+	echo "bulk-free cvm-bench" >"$h" || return 1
+	rmmod cvm_hostsim cvm_bench cvm_convert cvm_core
+}
+
 result=FAIL
 bug=$(sed -n 's/.*cvm\.harness=\([a-z]*\).*/\1/p' /proc/cmdline)
 if [ "$bug" = hang ]; then
@@ -23,6 +60,8 @@ elif [ -n "$bug" ]; then
 	# The guest claims success: only the host's judging may fail the run.
 	insmod /cvm/modules/cvm_harness_bugs.ko bug="$bug"
 	result=PASS
+elif grep -q 'cvm.bench=1' /proc/cmdline; then
+	bench && result=PASS
 elif grep -q 'cvm.demo=1' /proc/cmdline; then
 	insmod /cvm/modules/cvm_core.ko &&
 		echo '$ cvmctl status' && cvmctl status &&

@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# vm-run.sh NAME [--demo | --harness BUG] -- build cvmguard for test
+# vm-run.sh NAME [--demo | --bench | --harness BUG] -- build cvmguard for test
 # kernel NAME (6.1 | 6.12 | 7.3 | debug), boot it in a throwaway QEMU VM
 # (TCG) with an initramfs holding busybox, the modules, the selftests and
 # cvmctl, run the suite in the guest and judge the console.
 #
 #   --demo         load cvm_core and show cvmctl status instead of testing
+#   --bench        run the benchmarks of `make bench` instead of testing
+#                  (scripts/bench.sh); the guest gets CVM_VM_MEM MiB
+#                  (default 2048: the 100k-range ledger takes 800 MiB),
+#                  CVM_BENCH_BATCHES and CVM_BENCH_RANGES pass through
 #   --harness BUG  load a module with a deliberate bug (uaf, leak, warn,
 #                  lockdep) or hang the guest (hang), instead of testing:
 #                  the run must then fail (scripts/check-harness.sh)
@@ -27,7 +31,7 @@ cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
 # Scratch builds and console logs; a second checkout sets its own.
 rundir=${CVM_RUN_DIR:-$cache}
 timeout_s=${CVM_VM_TIMEOUT:-900}
-name=${1:?usage: vm-run.sh NAME [--demo | --harness BUG]}
+name=${1:?usage: vm-run.sh NAME [--demo | --bench | --harness BUG]}
 mode=${2:-}
 bug=${3:-}
 
@@ -39,6 +43,7 @@ kdir=$("$top/scripts/kernel-prep.sh" "$name" | tail -n 1)
 . "$kdir/env"
 
 run=$name${bug:+-harness}
+if [ "$mode" = --bench ]; then run=$name-bench; fi
 work=$rundir/work/$run
 mkdir -p "$work" "$rundir/logs"
 buildlog=$rundir/logs/$run-build.log
@@ -128,12 +133,17 @@ count() {
 
 main() {
 	local console=$rundir/logs/$run.log append start end rc=0
+	local mem=${CVM_VM_MEM:-2048}
 
 	build_modules
 	make_initramfs
 	append="console=ttyS0 panic=-1 oops=panic loglevel=${CVM_VM_LOGLEVEL:-5}"
 	case $mode in
 	--demo) append+=" cvm.demo=1" ;;
+	--bench)
+		append+=" cvm.bench=1 cvm.bench_batches=${CVM_BENCH_BATCHES:-200}"
+		append+=" cvm.bench_ranges=${CVM_BENCH_RANGES:-100000}"
+		mem=${CVM_VM_MEM:-2048} ;;
 	--harness) append+=" cvm.harness=$bug" ;;
 	"") ;;
 	*) die "unknown option $mode" ;;
@@ -141,7 +151,7 @@ main() {
 	log "booting $KVER (TCG${QEMU_CPU:+, -cpu $QEMU_CPU}); console log: $console"
 	start=$(date +%s.%N)
 	timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
-		-m 2048 -smp 2 -nographic -no-reboot \
+		-m "$mem" -smp 2 -nographic -no-reboot \
 		${QEMU_CPU:+-cpu "$QEMU_CPU"} \
 		-kernel "$VMLINUZ" -initrd "$work/initramfs.gz" \
 		-append "$append" </dev/null 2>&1 | tee "$console" || rc=$?

@@ -48,6 +48,7 @@ struct cvmctl_cmd {
 
 extern const struct cvmctl_cmd cvmctl_cmd_status;
 extern const struct cvmctl_cmd cvmctl_cmd_config;
+extern const struct cvmctl_cmd cvmctl_cmd_conversions;
 
 /* "cvmctl: <message>\n" on stderr. */
 __printf(1, 2) void cvmctl_err(const char *fmt, ...);

@@ -81,26 +81,27 @@ static void jsonw_end_value(struct jsonw *jw)
 		fputc('\n', jw->out);
 }
 
+/* Runs of bytes that need no escape go out in one fwrite(). */
 static void jsonw_put_string(FILE *out, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 
 	fputc('"', out);
-	for (p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
+	for (; *p; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		if (p > run)
+			fwrite(run, 1, p - run, out);
+		run = p + 1;
+		if (*p == '"')
 			fputs("\\\"", out);
-			break;
-		case '\\':
+		else if (*p == '\\')
 			fputs("\\\\", out);
-			break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
-		}
+		else
+			fprintf(out, "\\u%04x", *p);
 	}
+	if (p > run)
+		fwrite(run, 1, p - run, out);
 	fputc('"', out);
 }
 

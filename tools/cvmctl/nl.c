@@ -4,7 +4,8 @@
  *
  * One request at a time: build it with cvm_nl_new_req(), add attributes,
  * hand it to cvm_nl_do(), which sends it with NLM_F_ACK and receives until
- * the kernel's ACK or error.  Errors carry the kernel's extended ACK
+ * the kernel's ACK or error; a dump (cvm_nl_new_dump()) ends at NLMSG_DONE
+ * instead.  Errors carry the kernel's extended ACK
  * message (NLMSGERR_ATTR_MSG), which says what was wrong far better than
  * the bare errno does.
  */
@@ -29,6 +30,7 @@
 #endif
 
 #define CVM_CORE_SYSFS	"/sys/module/cvm_core"
+#define CVM_NL_RECV_BUF	32768
 
 /**
  * cvm_nl_open() - open a generic netlink socket and resolve the family
@@ -83,6 +85,15 @@ int cvm_nl_open(struct cvm_nl *nl)
 		goto err;
 	}
 	nl->family = ret;
+
+	/*
+	 * Receive into one 32 KiB buffer instead of peeking at every
+	 * message for its size: the kernel sizes dump messages after the
+	 * reader's buffer (up to 32 KiB less skb overhead), so a large dump
+	 * takes few, full datagrams and one recvmsg() each.
+	 */
+	if (nl_socket_set_msg_buf_size(nl->sk, CVM_NL_RECV_BUF) == 0)
+		nl_socket_disable_msg_peek(nl->sk);
 	return 0;
 
 err:
@@ -98,6 +109,22 @@ void cvm_nl_close(struct cvm_nl *nl)
 	nl->sk = NULL;
 }
 
+static struct nl_msg *cvm_nl_new_msg(const struct cvm_nl *nl, uint8_t cmd,
+				      int flags)
+{
+	struct nl_msg *msg;
+
+	msg = nlmsg_alloc();
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags,
+			 cmd, CVM_FAMILY_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 /**
  * cvm_nl_new_req() - start a request of the cvm family
  * @nl: open handle
@@ -107,17 +134,22 @@ void cvm_nl_close(struct cvm_nl *nl)
  */
 struct nl_msg *cvm_nl_new_req(const struct cvm_nl *nl, uint8_t cmd)
 {
-	struct nl_msg *msg;
+	return cvm_nl_new_msg(nl, cmd, 0);
+}
 
-	msg = nlmsg_alloc();
-	if (!msg)
-		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, 0,
-			 cmd, CVM_FAMILY_VERSION)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+/**
+ * cvm_nl_new_dump() - start a dump request (NLM_F_DUMP) of the cvm family
+ * @nl: open handle
+ * @cmd: CVM_CMD_* of a dump operation
+ *
+ * cvm_nl_do() then calls its callback once per message of the multi-part
+ * reply, as the messages arrive, and returns after NLMSG_DONE.
+ *
+ * Return: the message, or NULL if out of memory.
+ */
+struct nl_msg *cvm_nl_new_dump(const struct cvm_nl *nl, uint8_t cmd)
+{
+	return cvm_nl_new_msg(nl, cmd, NLM_F_DUMP);
 }
 
 /* Copy a string attribute, bounded, with control characters replaced. */
@@ -135,6 +167,26 @@ static void cvm_copy_str(const struct nlattr *nla, char *buf, size_t size)
 	buf[len] = '\0';
 }
 
+/* Parse extended ACK TLVs that start at byte @off of @nlh. */
+static void cvm_nl_parse_tlvs(const struct nlmsghdr *nlh, size_t off,
+			      struct cvm_nl_err *err)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t len = nlh->nlmsg_len;
+
+	off = NLMSG_ALIGN(off);
+	if (off >= len)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlh + off), len - off, NULL))
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		cvm_copy_str(tb[NLMSGERR_ATTR_MSG], err->msg, sizeof(err->msg));
+	if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
+	    nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= (int)sizeof(uint32_t))
+		err->miss_type = (int)nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+}
+
 /*
  * Parse the extended ACK TLVs that follow struct nlmsgerr in an
  * NLMSG_ERROR message.  Unless NLM_F_CAPPED is set, the kernel copied our
@@ -144,29 +196,16 @@ static void cvm_nl_parse_extack(const struct nlmsghdr *nlh,
 				struct cvm_nl_err *err)
 {
 	const struct nlmsgerr *e = nlmsg_data(nlh);
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	size_t len = nlh->nlmsg_len;
 	size_t off = NLMSG_HDRLEN + sizeof(*e);
 
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || len < off)
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || nlh->nlmsg_len < off)
 		return;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
 		if (e->msg.nlmsg_len < NLMSG_HDRLEN)
 			return;
 		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
 	}
-	off = NLMSG_ALIGN(off);
-	if (off >= len)
-		return;
-
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)nlh + off), len - off, NULL))
-		return;
-	if (tb[NLMSGERR_ATTR_MSG])
-		cvm_copy_str(tb[NLMSGERR_ATTR_MSG], err->msg, sizeof(err->msg));
-	if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
-	    nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= (int)sizeof(uint32_t))
-		err->miss_type = (int)nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+	cvm_nl_parse_tlvs(nlh, off, err);
 }
 
 struct cvm_nl_req {
@@ -213,12 +252,26 @@ static int cvm_nl_ack_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * NLMSG_DONE ends a dump.  A dump that failed (for example because the
+ * module that answers it is not loaded) carries the negative errno in its
+ * payload and the extack TLVs after it; libnl does not look at either.
+ */
 static int cvm_nl_finish_cb(struct nl_msg *msg, void *arg)
 {
+	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct cvm_nl_req *req = arg;
+	int error;
 
-	(void)msg;
 	req->done = true;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(error))
+		return NL_STOP;
+	memcpy(&error, nlmsg_data(nlh), sizeof(error));
+	if (error >= 0)
+		return NL_STOP;
+	req->err->errnum = -error;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		cvm_nl_parse_tlvs(nlh, NLMSG_HDRLEN + sizeof(error), req->err);
 	return NL_STOP;
 }
 

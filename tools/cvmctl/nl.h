@@ -35,6 +35,7 @@ typedef int (*cvm_nl_reply_fn)(struct nl_msg *msg, void *arg);
 int cvm_nl_open(struct cvm_nl *nl);
 void cvm_nl_close(struct cvm_nl *nl);
 struct nl_msg *cvm_nl_new_req(const struct cvm_nl *nl, uint8_t cmd);
+struct nl_msg *cvm_nl_new_dump(const struct cvm_nl *nl, uint8_t cmd);
 int cvm_nl_do(struct cvm_nl *nl, struct nl_msg *msg, cvm_nl_reply_fn fn,
 	      void *arg, struct cvm_nl_err *err);
 void cvm_nl_perror(const char *what, const struct cvm_nl_err *err);

@@ -28,10 +28,29 @@
  *	  warn		set-config ACK carries an extack warning
  *	  nofamily	the "cvm" family does not exist
  *	  nosock	socket() fails with EPROTONOSUPPORT
+ *	  conv		cvm_convert loaded: conv-get totals (observer on),
+ *			four owners in dump order (not sorted; two with the
+ *			same shared pages), six ranges sent two per
+ *			datagram (NLM_F_MULTI), one leaked, one with a
+ *			state this cvmctl does not know; conv-set succeeds
+ *	  conv-empty	cvm_convert loaded, nothing shared, observer off
+ *			with a reason; no owners, no ranges
+ *	  conv-partial	conv-get with only shared-pages and ranges; an
+ *			owner with only its name, a range with only its pfn
+ *	  conv-many	CVMCTL_FAKE_RANGES ranges (default 100000) of one
+ *			page each, in datagrams of up to 4 KiB
+ *	  conv-dumperr	the range dump fails after two ranges (cvm_convert
+ *			unloaded between rounds: EOPNOTSUPP in NLMSG_DONE)
+ *	  conv-malformed a range with a 2-byte pages attribute
+ *	  noconvert	cvm_core without cvm_convert: conv commands fail
+ *			with EOPNOTSUPP and the kernel's extack message,
+ *			dumps in NLMSG_DONE as the kernel does it
+ *	The eperm scenario fails conv-set with EPERM too.
  * CVMCTL_FAKE_NOCAP=1
  *	ignore NETLINK_CAP_ACK: errors echo the request (uncapped).
  * CVMCTL_FAKE_LOG=FILE
- *	append "set-config event-ratelimit=N" for each valid set-config.
+ *	append "set-config event-ratelimit=N" for each valid set-config and
+ *	"conv-set observer=N" for each valid conv-set.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -69,6 +88,15 @@ struct fake_dgram {
 	unsigned char data[FAKE_BUF_LEN];
 };
 
+/* A dump in progress: one datagram is made per recvmsg(), as the kernel does. */
+struct fake_dump {
+	bool active;
+	uint8_t cmd;
+	uint32_t seq, pid;
+	unsigned long next, total;
+};
+
+static struct fake_dump fake_dump;
 static int fake_fd = -1;
 static int fake_ext_ack, fake_cap_ack;
 static struct fake_dgram fake_queue[FAKE_QUEUE_LEN];
@@ -410,6 +438,271 @@ static void fake_set_config(const struct nlmsghdr *req)
 		 "rate limit applies from the next second" : NULL, -1);
 }
 
+/* ---- cvm_convert ----------------------------------------------------------- */
+
+#define FAKE_NOCONVERT_MSG \
+	"cvm_convert is not loaded; load it with 'modprobe cvm_convert'"
+
+static bool fake_is_dump_cmd(uint8_t cmd)
+{
+	return cmd == CVM_CMD_CONV_RANGE_GET || cmd == CVM_CMD_CONV_OWNER_GET;
+}
+
+static void fake_attr_u8(struct fake_dgram *d, int type, uint8_t v)
+{
+	fake_attr(d, type, &v, sizeof(v));
+}
+
+static void fake_conv_get(const struct nlmsghdr *req)
+{
+	struct fake_dgram *d = fake_reply(req, FAKE_FAMILY_ID, CVM_CMD_CONV_GET);
+
+	if (is_scenario("conv-partial")) {
+		fake_attr_u64(d, CVM_A_CONV_SHARED_PAGES, 7);
+		fake_attr_u32(d, CVM_A_CONV_RANGES, 3);
+	} else if (is_scenario("conv-empty")) {
+		fake_attr(d, CVM_A_CONV_PAD, NULL, 0);
+		fake_attr_u64(d, CVM_A_CONV_SHARED_PAGES, 0);
+		fake_attr_u64(d, CVM_A_CONV_PEAK_PAGES, 0);
+		fake_attr_u64(d, CVM_A_CONV_SHARE_OPS, 0);
+		fake_attr_u64(d, CVM_A_CONV_UNSHARE_OPS, 0);
+		fake_attr_u64(d, CVM_A_CONV_SHARE_FAILURES, 0);
+		fake_attr_u64(d, CVM_A_CONV_UNSHARE_FAILURES, 0);
+		fake_attr_u64(d, CVM_A_CONV_LEAKED_PAGES, 0);
+		fake_attr_u64(d, CVM_A_CONV_ANOMALIES, 0);
+		fake_attr_u32(d, CVM_A_CONV_RANGES, 0);
+		fake_attr_u32(d, CVM_A_CONV_OWNERS, 0);
+		fake_attr_u8(d, CVM_A_CONV_OBSERVER, 0);
+		fake_attr_str(d, CVM_A_CONV_OBSERVER_REASON,
+			      "kprobes are not available");
+		fake_attr_u64(d, CVM_A_CONV_OBSERVED_OPS, 0);
+	} else {
+		fake_attr(d, CVM_A_CONV_PAD, NULL, 0);
+		fake_attr_u64(d, CVM_A_CONV_SHARED_PAGES, 1029);
+		fake_attr_u64(d, CVM_A_CONV_PEAK_PAGES, 2048);
+		fake_attr_u64(d, CVM_A_CONV_SHARE_OPS, 17);
+		fake_attr_u64(d, CVM_A_CONV_UNSHARE_OPS, 9);
+		fake_attr_u64(d, CVM_A_CONV_SHARE_FAILURES, 1);
+		fake_attr_u64(d, CVM_A_CONV_UNSHARE_FAILURES, 1);
+		fake_attr_u64(d, CVM_A_CONV_LEAKED_PAGES, 2);
+		fake_attr_u64(d, CVM_A_CONV_ANOMALIES, UINT64_MAX);
+		fake_attr_u32(d, CVM_A_CONV_RANGES, 6);
+		fake_attr_u32(d, CVM_A_CONV_OWNERS, 4);
+		fake_attr_u8(d, CVM_A_CONV_OBSERVER, 1);
+		fake_attr_u64(d, CVM_A_CONV_OBSERVED_OPS, 5);
+		/* an attribute from the future is ignored */
+		fake_attr_u32(d, CVM_A_CONV_MAX + 1, 7);
+	}
+	fake_finish(d);
+	fake_ack(req, 0, NULL, -1);
+}
+
+static void fake_conv_set(const struct nlmsghdr *req)
+{
+	const struct nlattr *nla;
+	const char *log;
+	FILE *f;
+	uint8_t v;
+
+	if (is_scenario("eperm")) {
+		fake_ack(req, -EPERM, NULL, -1);
+		return;
+	}
+	nla = fake_find_attr(req, CVM_A_CONV_OBSERVER);
+	if (!nla || nla->nla_len != NLA_HDRLEN + sizeof(v)) {
+		fake_ack(req, -EINVAL, NULL, CVM_A_CONV_OBSERVER);
+		return;
+	}
+	memcpy(&v, (const char *)nla + NLA_HDRLEN, sizeof(v));
+	if (v > 1) {
+		fake_ack(req, -ERANGE, "integer out of range", -1);
+		return;
+	}
+	log = getenv("CVMCTL_FAKE_LOG");
+	if (log) {
+		f = REAL(fopen)(log, "a");
+		if (f) {
+			fprintf(f, "conv-set observer=%u\n", v);
+			fclose(f);
+		}
+	}
+	fake_ack(req, 0, NULL, -1);
+}
+
+struct fake_owner {
+	const char *name;
+	uint64_t shared, peak, shares, unshares, failures, leaked, anomalies;
+};
+
+/* Dump order, as a hash table would give it: not sorted. */
+static const struct fake_owner fake_owners[] = {
+	{ "virtio-net", 512, 512, 2, 0, 0, 0, 0 },
+	{ "swiotlb_init_late+0x1a5", 4, 4, 4, 0, 0, 0, 0 },
+	{ "idle", 0, 8, 1, 1, 0, 0, 0 },
+	{ "hostsim", 512, 1024, 10, 8, 2, 2, 3 },
+};
+
+struct fake_range {
+	uint64_t pfn, pages;
+	const char *owner;
+	uint32_t state;
+	uint64_t age_ms;
+};
+
+static const struct fake_range fake_ranges[] = {
+	{ 0x1000, 512, "hostsim", CVM_CONV_STATE_SHARED, 1500 },
+	{ 0x1400, 1, "hostsim", CVM_CONV_STATE_LEAKED, 90061000 },
+	{ 0x1401, 1, "hostsim", CVM_CONV_STATE_LEAKED, 90061000 },
+	{ 0x20000, 512, "virtio-net", CVM_CONV_STATE_SHARED, 12 },
+	{ 0x3fffc, 4, "swiotlb_init_late+0x1a5", CVM_CONV_STATE_SHARED, 0 },
+	{ 0x123456789ab, 1, "future", 7, 1 },
+};
+
+/* Append one dump message to the datagram @d (which may hold others). */
+static void fake_dump_row(struct fake_dgram *d, unsigned long i)
+{
+	size_t start = d->len;
+	struct nlmsghdr nlh = {
+		.nlmsg_type = FAKE_FAMILY_ID,
+		.nlmsg_flags = NLM_F_MULTI,
+		.nlmsg_seq = fake_dump.seq,
+		.nlmsg_pid = fake_dump.pid,
+	};
+	struct genlmsghdr g = { .cmd = fake_dump.cmd, .version = 1 };
+
+	fake_put(d, &nlh, sizeof(nlh));
+	fake_put(d, &g, sizeof(g));
+
+	if (fake_dump.cmd == CVM_CMD_CONV_OWNER_GET) {
+		const struct fake_owner *o = &fake_owners[i];
+
+		fake_attr_str(d, CVM_A_CONV_OWNER_NAME, o->name);
+		if (is_scenario("conv-partial"))
+			goto out;
+		fake_attr(d, CVM_A_CONV_OWNER_PAD, NULL, 0);
+		fake_attr_u64(d, CVM_A_CONV_OWNER_SHARED_PAGES, o->shared);
+		fake_attr_u64(d, CVM_A_CONV_OWNER_PEAK_PAGES, o->peak);
+		fake_attr_u64(d, CVM_A_CONV_OWNER_SHARE_OPS, o->shares);
+		fake_attr_u64(d, CVM_A_CONV_OWNER_UNSHARE_OPS, o->unshares);
+		fake_attr_u64(d, CVM_A_CONV_OWNER_FAILURES, o->failures);
+		fake_attr_u64(d, CVM_A_CONV_OWNER_LEAKED_PAGES, o->leaked);
+		fake_attr_u64(d, CVM_A_CONV_OWNER_ANOMALIES, o->anomalies);
+	} else if (is_scenario("conv-many")) {
+		fake_attr_u64(d, CVM_A_CONV_RANGE_START_PFN, 0x100000 + 2 * i);
+		fake_attr_u64(d, CVM_A_CONV_RANGE_PAGES, 1);
+		fake_attr_str(d, CVM_A_CONV_RANGE_OWNER, "bulk");
+		fake_attr_u32(d, CVM_A_CONV_RANGE_STATE, CVM_CONV_STATE_SHARED);
+		fake_attr_u64(d, CVM_A_CONV_RANGE_AGE_MS, i % 1000);
+	} else {
+		const struct fake_range *r = &fake_ranges[i];
+
+		fake_attr_u64(d, CVM_A_CONV_RANGE_START_PFN, r->pfn);
+		if (is_scenario("conv-partial"))
+			goto out;
+		if (is_scenario("conv-malformed") && i == 1)
+			fake_attr(d, CVM_A_CONV_RANGE_PAGES, "\1\0", 2);
+		else
+			fake_attr_u64(d, CVM_A_CONV_RANGE_PAGES, r->pages);
+		fake_attr_str(d, CVM_A_CONV_RANGE_OWNER, r->owner);
+		fake_attr_u32(d, CVM_A_CONV_RANGE_STATE, r->state);
+		fake_attr(d, CVM_A_CONV_RANGE_PAD, NULL, 0);
+		fake_attr_u64(d, CVM_A_CONV_RANGE_AGE_MS, r->age_ms);
+	}
+out:
+	((struct nlmsghdr *)(d->data + start))->nlmsg_len = d->len - start;
+}
+
+/* netlink_dump_done(): the errno, then the extack message if any. */
+static void fake_dump_done(int error, const char *msg)
+{
+	struct fake_dgram *d = fake_new_dgram();
+	bool tlvs = fake_ext_ack && msg;
+	struct nlmsghdr nlh = {
+		.nlmsg_type = NLMSG_DONE,
+		.nlmsg_flags = NLM_F_MULTI | (tlvs ? NLM_F_ACK_TLVS : 0),
+		.nlmsg_seq = fake_dump.seq,
+		.nlmsg_pid = fake_dump.pid,
+	};
+
+	fake_put(d, &nlh, sizeof(nlh));
+	fake_put(d, &error, sizeof(error));
+	if (tlvs)
+		fake_attr_str(d, NLMSGERR_ATTR_MSG, msg);
+	fake_finish(d);
+	fake_dump.active = false;
+}
+
+/* Rows per datagram: two for the small scenarios, to test multi-part. */
+static void fake_dump_next(void)
+{
+	unsigned int per = is_scenario("conv-many") ? 1000 : 2;
+	struct fake_dgram *d;
+	unsigned int n = 0;
+
+	if (is_scenario("noconvert")) {
+		fake_dump_done(-EOPNOTSUPP, FAKE_NOCONVERT_MSG);
+		return;
+	}
+	if (is_scenario("conv-dumperr") && fake_dump.next >= 2 &&
+	    fake_dump.cmd == CVM_CMD_CONV_RANGE_GET) {
+		fake_dump_done(-EOPNOTSUPP, FAKE_NOCONVERT_MSG);
+		return;
+	}
+	if (fake_dump.next >= fake_dump.total) {
+		fake_dump_done(0, NULL);
+		return;
+	}
+	d = fake_new_dgram();
+	while (n < per && fake_dump.next < fake_dump.total &&
+	       d->len + 256 <= sizeof(d->data)) {
+		fake_dump_row(d, fake_dump.next++);
+		n++;
+	}
+}
+
+static void fake_dump_start(const struct nlmsghdr *req, uint8_t cmd)
+{
+	const char *many = getenv("CVMCTL_FAKE_RANGES");
+
+	fake_dump.active = true;
+	fake_dump.cmd = cmd;
+	fake_dump.seq = req->nlmsg_seq;
+	fake_dump.pid = req->nlmsg_pid;
+	fake_dump.next = 0;
+	if (is_scenario("conv-empty"))
+		fake_dump.total = 0;
+	else if (cmd == CVM_CMD_CONV_OWNER_GET)
+		fake_dump.total = sizeof(fake_owners) / sizeof(fake_owners[0]);
+	else if (is_scenario("conv-many"))
+		fake_dump.total = many ? strtoul(many, NULL, 10) : 100000;
+	else
+		fake_dump.total = sizeof(fake_ranges) / sizeof(fake_ranges[0]);
+	/* No ACK: a dump ends with NLMSG_DONE, made by recvmsg(). */
+}
+
+static void fake_conv(const struct nlmsghdr *req, uint8_t cmd)
+{
+	bool dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+
+	/* genetlink: an operation without the handler asked for */
+	if (dump != fake_is_dump_cmd(cmd)) {
+		fake_ack(req, -EOPNOTSUPP, NULL, -1);
+		return;
+	}
+	if (dump) {
+		fake_dump_start(req, cmd);
+		return;
+	}
+	if (is_scenario("noconvert")) {
+		fake_ack(req, -EOPNOTSUPP, FAKE_NOCONVERT_MSG, -1);
+		return;
+	}
+	if (cmd == CVM_CMD_CONV_GET)
+		fake_conv_get(req);
+	else
+		fake_conv_set(req);
+}
+
 static void fake_request(const struct nlmsghdr *req)
 {
 	const struct genlmsghdr *g = NLMSG_DATA(req);
@@ -444,6 +737,12 @@ static void fake_request(const struct nlmsghdr *req)
 	case CVM_CMD_SET_CONFIG:
 		fake_set_config(req);
 		break;
+	case CVM_CMD_CONV_GET:
+	case CVM_CMD_CONV_SET:
+	case CVM_CMD_CONV_RANGE_GET:
+	case CVM_CMD_CONV_OWNER_GET:
+		fake_conv(req, g->cmd);
+		break;
 	default:
 		fake_ack(req, -EOPNOTSUPP, "unknown command", -1);
 	}
@@ -461,6 +760,7 @@ int socket(int domain, int type, int protocol)
 	fake_fd = memfd_create("fake-netlink", MFD_CLOEXEC);
 	fake_ext_ack = fake_cap_ack = 0;
 	fake_head = fake_count = 0;
+	fake_dump.active = false;
 	return fake_fd;
 }
 
@@ -550,6 +850,8 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 
 	if (fd != fake_fd)
 		return REAL(recvmsg)(fd, msg, flags);
+	if (!fake_count && fake_dump.active)
+		fake_dump_next();
 	if (!fake_count) {
 		/* A real socket would block forever: fail loudly instead. */
 		errno = EAGAIN;

@@ -103,9 +103,10 @@ echo 0 >"$ROOT/sys/module/cvm_hostsim/refcnt"
 echo 0.1.0 >"$ROOT/sys/module/cvm_hostsim/version"
 
 USAGE_CONFIG='usage: cvmctl [OPTIONS] config event-ratelimit N'
+USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=39
+TESTS=73
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -117,10 +118,11 @@ check "--version prints the version" 0 "cvmctl 0.1.0" ""
 run help
 help_out=$(cat "$TMP/out")
 case $help_out in
-*"  status "*"  config event-ratelimit N "*"  help [COMMAND] "*)
-	check "help lists status, config, help" 0 "$help_out" "" ;;
+*"  status "*"  config event-ratelimit N "*"  conversions [--ranges|observer on|off]
+                             show the shared-page ledger"*"  help [COMMAND] "*)
+	check "help lists status, config, conversions, help" 0 "$help_out" "" ;;
 *)
-	check "help lists status, config, help" 0 "(commands)" "" ;;
+	check "help lists status, config, conversions, help" 0 "(commands)" "" ;;
 esac
 run -h
 check "-h prints the same as help" 0 "$help_out" ""
@@ -299,6 +301,215 @@ check "config refused with missing-attribute extack" 1 "" \
 run_fake warn config event-ratelimit 5
 check "extack warning on success" 0 "" \
 	"cvmctl: warning: rate limit applies from the next second"
+
+# ---- conversions ------------------------------------------------------------
+run help conversions
+check "help conversions" 0 "$USAGE_CONV
+  show the shared-page ledger; switch its observer (root)" ""
+run conversions bogus
+check "conversions: unknown argument" 2 "" \
+	"cvmctl: conversions: unexpected argument 'bogus'
+$USAGE_CONV"
+run conversions -j
+check "conversions: option after the command" 2 "" \
+	"cvmctl: conversions: unexpected argument '-j' (global options go before the command)
+$USAGE_CONV"
+run conversions --ranges x
+check "conversions --ranges: extra argument" 2 "" \
+	"cvmctl: conversions: unexpected argument 'x'
+$USAGE_CONV"
+run conversions observer
+check "conversions observer: no value" 2 "" \
+	"cvmctl: conversions: observer needs 'on' or 'off'
+$USAGE_CONV"
+run conversions observer 1
+check "conversions observer: invalid value" 2 "" \
+	"cvmctl: conversions: invalid observer setting '1': must be 'on' or 'off'
+$USAGE_CONV"
+run conversions observer on off
+check "conversions observer: extra argument" 2 "" \
+	"cvmctl: conversions: unexpected argument 'off'
+$USAGE_CONV"
+
+CONV_TEXT='shared_pages:     1029
+peak_pages:       2048
+share_ops:        17
+unshare_ops:      9
+share_failures:   1
+unshare_failures: 1
+leaked_pages:     2
+anomalies:        18446744073709551615
+ranges:           6
+owners:           4
+observer:         on
+observer_reason:  -
+observed_ops:     5
+
+    SHARED       PEAK     SHARES   UNSHARES   FAILURES     LEAKED  ANOMALIES  OWNER
+       512       1024         10          8          2          2          3  hostsim
+       512        512          2          0          0          0          0  virtio-net
+         4          4          4          0          0          0          0  swiotlb_init_late+0x1a5
+         0          8          1          1          0          0          0  idle'
+run_fake conv conversions
+check "conversions: totals, owners sorted by shared pages then name" 0 \
+	"$CONV_TEXT" ""
+
+CONV_JSON='{"totals":{"shared_pages":1029,"peak_pages":2048,"share_ops":17,"unshare_ops":9,"share_failures":1,"unshare_failures":1,"leaked_pages":2,"anomalies":18446744073709551615,"ranges":6,"owners":4,"observer":true,"observer_reason":null,"observed_ops":5},"owners":[{"name":"hostsim","shared_pages":512,"peak_pages":1024,"share_ops":10,"unshare_ops":8,"failures":2,"leaked_pages":2,"anomalies":3},{"name":"virtio-net","shared_pages":512,"peak_pages":512,"share_ops":2,"unshare_ops":0,"failures":0,"leaked_pages":0,"anomalies":0},{"name":"swiotlb_init_late+0x1a5","shared_pages":4,"peak_pages":4,"share_ops":4,"unshare_ops":0,"failures":0,"leaked_pages":0,"anomalies":0},{"name":"idle","shared_pages":0,"peak_pages":8,"share_ops":1,"unshare_ops":1,"failures":0,"leaked_pages":0,"anomalies":0}]}'
+run_fake conv -j conversions
+check "conversions -j" 0 "$CONV_JSON" ""
+
+run_fake conv -p conversions
+pretty_first=$(head -n 4 "$TMP/out")
+pretty_lines=$(wc -l <"$TMP/out")
+: >"$TMP/out"; : >"$TMP/err"
+[ "$pretty_first" = '{
+  "totals": {
+    "shared_pages": 1029,
+    "peak_pages": 2048,' ] && [ "$pretty_lines" = 59 ] || rc=99
+check "conversions -p is indented" 0 "" ""
+
+RANGES_TEXT='START_PFN         PAGES STATE         AGE_MS  OWNER
+0x0000001000        512 shared          1500  hostsim
+0x0000001400          1 leaked      90061000  hostsim
+0x0000001401          1 leaked      90061000  hostsim
+0x0000020000        512 shared            12  virtio-net
+0x000003fffc          4 shared             0  swiotlb_init_late+0x1a5
+0x123456789ab          1 unknown            1  future'
+run_fake conv conversions --ranges
+check "conversions --ranges (multi-part dump)" 0 "$RANGES_TEXT" ""
+
+RANGES_JSON='{"ranges":[{"start_pfn":4096,"pages":512,"owner":"hostsim","state":"shared","age_ms":1500},{"start_pfn":5120,"pages":1,"owner":"hostsim","state":"leaked","age_ms":90061000},{"start_pfn":5121,"pages":1,"owner":"hostsim","state":"leaked","age_ms":90061000},{"start_pfn":131072,"pages":512,"owner":"virtio-net","state":"shared","age_ms":12},{"start_pfn":262140,"pages":4,"owner":"swiotlb_init_late+0x1a5","state":"shared","age_ms":0},{"start_pfn":1250999896491,"pages":1,"owner":"future","state":"unknown","age_ms":1}]}'
+run_fake conv -j conversions --ranges
+check "conversions -j --ranges" 0 "$RANGES_JSON" ""
+
+if command -v python3 >/dev/null; then
+	bad=
+	for args in "-j conversions" "-p conversions" "-j conversions --ranges" \
+		    "-p conversions --ranges"; do
+		# shellcheck disable=SC2086 # word-split arguments
+		run_fake conv $args
+		python3 -c 'import json, sys; json.load(sys.stdin)' \
+			<"$TMP/out" >/dev/null 2>&1 || bad="$bad '$args'"
+	done
+	assert "conversions JSON is valid (python3)" "$bad"
+else
+	skip "conversions JSON is valid (python3)" "no python3"
+fi
+
+run_fake conv-empty conversions
+check "conversions: empty ledger, observer off with a reason" 0 \
+	'shared_pages:     0
+peak_pages:       0
+share_ops:        0
+unshare_ops:      0
+share_failures:   0
+unshare_failures: 0
+leaked_pages:     0
+anomalies:        0
+ranges:           0
+owners:           0
+observer:         off
+observer_reason:  kprobes are not available
+observed_ops:     0
+
+    SHARED       PEAK     SHARES   UNSHARES   FAILURES     LEAKED  ANOMALIES  OWNER' ""
+run_fake conv-empty -j conversions
+check "conversions -j: empty ledger" 0 '{"totals":{"shared_pages":0,"peak_pages":0,"share_ops":0,"unshare_ops":0,"share_failures":0,"unshare_failures":0,"leaked_pages":0,"anomalies":0,"ranges":0,"owners":0,"observer":false,"observer_reason":"kprobes are not available","observed_ops":0},"owners":[]}' ""
+run_fake conv-empty conversions --ranges
+check "conversions --ranges: no ranges" 0 \
+	"START_PFN         PAGES STATE         AGE_MS  OWNER" ""
+run_fake conv-empty -p conversions --ranges
+check "conversions -p --ranges: no ranges" 0 '{
+  "ranges": []
+}' ""
+
+run_fake conv-partial conversions
+check "conversions: attributes missing" 0 'shared_pages:     7
+peak_pages:       -
+share_ops:        -
+unshare_ops:      -
+share_failures:   -
+unshare_failures: -
+leaked_pages:     -
+anomalies:        -
+ranges:           3
+owners:           -
+observer:         -
+observer_reason:  -
+observed_ops:     -
+
+    SHARED       PEAK     SHARES   UNSHARES   FAILURES     LEAKED  ANOMALIES  OWNER
+         -          -          -          -          -          -          -  hostsim
+         -          -          -          -          -          -          -  idle
+         -          -          -          -          -          -          -  swiotlb_init_late+0x1a5
+         -          -          -          -          -          -          -  virtio-net' ""
+run_fake conv-partial -j conversions --ranges
+check "conversions -j --ranges: attributes missing are null" 0 \
+	'{"ranges":[{"start_pfn":4096,"pages":null,"owner":null,"state":null,"age_ms":null},{"start_pfn":5120,"pages":null,"owner":null,"state":null,"age_ms":null},{"start_pfn":5121,"pages":null,"owner":null,"state":null,"age_ms":null},{"start_pfn":131072,"pages":null,"owner":null,"state":null,"age_ms":null},{"start_pfn":262140,"pages":null,"owner":null,"state":null,"age_ms":null},{"start_pfn":1250999896491,"pages":null,"owner":null,"state":null,"age_ms":null}]}' ""
+run_fake conv-partial conversions --ranges
+check "conversions --ranges: attributes missing" 0 \
+	'START_PFN         PAGES STATE         AGE_MS  OWNER
+0x0000001000          - -                  -  -
+0x0000001400          - -                  -  -
+0x0000001401          - -                  -  -
+0x0000020000          - -                  -  -
+0x000003fffc          - -                  -  -
+0x123456789ab          - -                  -  -' ""
+
+NOCONV="cvmctl: cvm_convert is not loaded; load it with 'modprobe cvm_convert'"
+run_fake noconvert conversions
+check "conversions without cvm_convert (do)" 1 "" "$NOCONV"
+run_fake noconvert -j conversions --ranges
+check "conversions --ranges without cvm_convert (dump, NLMSG_DONE)" 1 "" \
+	"$NOCONV"
+CVMCTL_FAKE_NOCAP=1 run_fake noconvert conversions --ranges
+check "conversions --ranges without cvm_convert (uncapped)" 1 "" "$NOCONV"
+run_fake noconvert conversions observer on
+check "conversions observer without cvm_convert" 1 "" "$NOCONV"
+
+run_fake conv-dumperr conversions --ranges
+check "range dump failing midway: rows so far, then the error" 1 \
+	'START_PFN         PAGES STATE         AGE_MS  OWNER
+0x0000001000        512 shared          1500  hostsim
+0x0000001400          1 leaked      90061000  hostsim' "$NOCONV"
+run_fake conv-dumperr -j conversions --ranges
+check "range dump failing midway: JSON stays well-formed" 1 \
+	'{"ranges":[{"start_pfn":4096,"pages":512,"owner":"hostsim","state":"shared","age_ms":1500},{"start_pfn":5120,"pages":1,"owner":"hostsim","state":"leaked","age_ms":90061000}]}' \
+	"$NOCONV"
+run_fake conv-malformed conversions --ranges
+check "malformed range" 1 \
+	'START_PFN         PAGES STATE         AGE_MS  OWNER
+0x0000001000        512 shared          1500  hostsim' \
+	"cvmctl: conv-range-get: malformed attribute 'pages' in the kernel's reply"
+
+start=$(date +%s%N)
+run_fake conv-many -j conversions --ranges
+end=$(date +%s%N)
+many=$(jq '.ranges | length' "$TMP/out" 2>&1)
+last=$(jq -c '.ranges[-1]' "$TMP/out" 2>&1)
+assert "conversions -j --ranges: 100000 ranges in $(( (end - start) / 1000000 )) ms" \
+	"$([ "$rc" = 0 ] && [ "$many" = 100000 ] && [ "$last" = '{"start_pfn":1248574,"pages":1,"owner":"bulk","state":"shared","age_ms":999}' ] || echo "rc=$rc count=$many last=$last")"
+run_fake conv-many conversions --ranges
+lines=$(wc -l <"$TMP/out")
+last=$(tail -n 1 "$TMP/out")
+assert "conversions --ranges: 100000 ranges, text" \
+	"$([ "$rc" = 0 ] && [ "$lines" = 100001 ] && [ "$last" = '0x0000130d3e          1 shared           999  bulk' ] || echo "rc=$rc lines=$lines last=$last")"
+
+: >"$TMP/log"
+run_fake conv conversions observer on
+check "conversions observer on" 0 "" ""
+run_fake conv -j conversions observer off
+check "conversions -j observer off prints null" 0 "null" ""
+log=$(cat "$TMP/log")
+assert "kernel got observer=1, then observer=0" \
+	"$([ "$log" = "conv-set observer=1
+conv-set observer=0" ] || echo "log: $log")"
+run_fake eperm conversions observer off
+check "conversions observer without CAP_NET_ADMIN" 1 "" \
+	"cvmctl: permission denied: changing the observer needs CAP_NET_ADMIN (run as root)"
+run_fake nofamily conversions
+check "conversions: cvm_core loaded without family" 1 "" \
+	"cvmctl: generic netlink family 'cvm' not found (cvm_core is loaded but did not register it; see dmesg)"
 
 CVMCTL_FAKE_NL=ok CVMCTL_FAKE_ROOT=$ROOT LD_PRELOAD=$SHIM \
 	"$CVMCTL" status >/dev/full 2>"$TMP/err"
