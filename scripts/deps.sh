@@ -23,27 +23,9 @@ readonly BACKPORTS_SOURCES=/etc/apt/sources.list.d/cvmguard-bookworm-backports.s
 export DEBIAN_FRONTEND=noninteractive
 
 log() { printf 'deps: %s\n' "$*" >&2; }
+# shellcheck source=scripts/apt-sources.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt-sources.sh"
 die() { log "error: $*"; exit 1; }
-
-# Print field $2 of the first deb822 stanza of debian.sources whose Suites
-# list $1 (same parser as kernel-prep.sh; never hard-code the mirror host).
-source_field() {
-	local suite=$1 field=$2
-	awk -v suite="$suite" -v want="${field,,}" '
-		BEGIN { RS = ""; FS = "\n" }
-		{
-			delete f
-			for (i = 1; i <= NF; i++) {
-				if ($i ~ /^[ \t]*#/ || $i !~ /:/) continue
-				k = $i; sub(/:.*/, "", k)
-				v = $i; sub(/^[^:]*:[ \t]*/, "", v)
-				f[tolower(k)] = v
-			}
-			n = split(f["suites"], s, /[ \t]+/)
-			for (j = 1; j <= n; j++)
-				if (s[j] == suite) { split(f[want], u, /[ \t]+/); print u[1]; exit }
-		}' "$DEBIAN_SOURCES"
-}
 
 # True if any apt source already serves bookworm-backports (ours or the
 # admin's); a second copy would only make apt warn about duplicates.

@@ -66,27 +66,8 @@ usage() {
 	exit 2
 }
 
-# Print field $2 (e.g. URIs, Signed-By) of the first deb822 stanza of the
-# host's debian.sources whose Suites list $1. The host is never hard-coded:
-# CI machines point at their own mirror.
-source_field() {
-	local suite=$1 field=$2
-	[[ -r $DEBIAN_SOURCES ]] || die "$DEBIAN_SOURCES not found"
-	awk -v suite="$suite" -v want="${field,,}" '
-		BEGIN { RS = ""; FS = "\n" }
-		{
-			delete f
-			for (i = 1; i <= NF; i++) {
-				if ($i ~ /^[ \t]*#/ || $i !~ /:/) continue
-				k = $i; sub(/:.*/, "", k)
-				v = $i; sub(/^[^:]*:[ \t]*/, "", v)
-				f[tolower(k)] = v
-			}
-			n = split(f["suites"], s, /[ \t]+/)
-			for (j = 1; j <= n; j++)
-				if (s[j] == suite) { split(f[want], u, /[ \t]+/); print u[1]; exit }
-		}' "$DEBIAN_SOURCES"
-}
+# shellcheck source=scripts/apt-sources.sh
+. "$SCRIPTS_DIR/apt-sources.sh"
 
 mirror_uri() {
 	local uri

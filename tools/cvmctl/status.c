@@ -35,16 +35,6 @@ static const struct {
 
 #define CVM_NR_KNOWN	ARRAY_SIZE(cvm_known_modules)
 
-/* Used only if the kernel leaves out technology-name. */
-static const char *const cvm_technology_names[] = {
-	[CVM_TECHNOLOGY_NONE]		 = "none",
-	[CVM_TECHNOLOGY_SEV]		 = "sev",
-	[CVM_TECHNOLOGY_SEV_ES]		 = "sev-es",
-	[CVM_TECHNOLOGY_SEV_SNP]	 = "sev-snp",
-	[CVM_TECHNOLOGY_TDX]		 = "tdx",
-	[CVM_TECHNOLOGY_HYPERV_ISOLATED] = "hyperv-isolated",
-};
-
 static const char *const cvm_status_attr_names[CVM_A_STATUS_MAX + 1] = {
 	[CVM_A_STATUS_VERSION]		= "version",
 	[CVM_A_STATUS_TECHNOLOGY]	= "technology",
@@ -306,18 +296,16 @@ static int cvm_modules_collect(struct cvm_module_state *mods)
 	return 0;
 }
 
-/* technology-name, else the name of the technology enum, else NULL. */
+/*
+ * The kernel names the technology itself, so a newer kernel's names show
+ * up without a new cvmctl. NULL when it said nothing.
+ */
 static const char *cvm_status_technology(const struct cvm_status *st)
 {
 	if (cvm_status_has(st, CVM_A_STATUS_TECHNOLOGY_NAME) &&
 	    st->technology_name[0])
 		return st->technology_name;
-	if (!cvm_status_has(st, CVM_A_STATUS_TECHNOLOGY))
-		return NULL;
-	if (st->technology < ARRAY_SIZE(cvm_technology_names) &&
-	    cvm_technology_names[st->technology])
-		return cvm_technology_names[st->technology];
-	return "unknown";
+	return NULL;
 }
 
 static const char *cvm_fmt_u64(char *buf, size_t size, bool has, uint64_t v)

@@ -242,7 +242,7 @@ else
 fi
 
 run_fake partial status
-check "status with attributes missing" 0 "technology:       tdx
+check "status with attributes missing" 0 "technology:       -
 mem_encrypt:      -
 version:          0.1.0
 event_ratelimit:  -
@@ -253,7 +253,7 @@ module:           cvm_ring - live refcnt=1
 module:           cvm_hostsim 0.1.0 going refcnt=0" ""
 
 run_fake partial -j status
-check "status -j with attributes missing" 0 '{"technology":"tdx","mem_encrypt":null,"version":"0.1.0","event_ratelimit":null,"events_sent":null,"events_dropped":null,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":false},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false}]}' ""
+check "status -j with attributes missing" 0 '{"technology":null,"mem_encrypt":null,"version":"0.1.0","event_ratelimit":null,"events_sent":null,"events_dropped":null,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":false},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false}]}' ""
 
 run_fake malformed status
 check "malformed reply" 1 "" \
