@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# sparse.sh [KERNEL] -- build the modules with sparse (C=2: check every
-# file) against test kernel KERNEL (default 6.1) in a scratch copy of the
-# tree, and fail on any sparse warning or error in cvmguard's own files.
+# sparse.sh [KERNEL] -- build the modules, test-only ones included, with
+# sparse (C=2: check every file) against test kernel KERNEL (default 6.1)
+# in a scratch copy of the tree, and fail on any sparse warning or error in
+# cvmguard's own files.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +17,7 @@ out=$rundir/logs/sparse-$name.log
 
 mkdir -p "$src" "$(dirname "$out")"
 rsync -a --delete --exclude .git --exclude 'tools/' --exclude 'selftests/' "$top/" "$src/"
-CVM_KBUILD_SRC=$src "$top/scripts/kbuild.sh" "$name" C=2 >"$out" 2>&1 ||
+CVM_KBUILD_SRC=$src "$top/scripts/kbuild.sh" "$name" C=2 CVM_TEST=m >"$out" 2>&1 ||
 	{ cat "$out" >&2; echo "sparse: build failed" >&2; exit 1; }
 if grep -E "^$src/.*: (warning|error):" "$out" | sed "s|^$src/||" >&2; then
 	echo "sparse: warnings in cvmguard code (full log: $out)" >&2
