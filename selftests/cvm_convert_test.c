@@ -26,6 +26,7 @@
 #include <linux/cvm.h>
 #include "kselftest_harness.h"
 #include "nl.h"
+#include "util.h"
 
 #define SYSFS		"/sys/kernel/cvm/convert/"
 #define HOSTSIM		"/sys/kernel/debug/cvm_hostsim/convert"
@@ -76,42 +77,12 @@ static const struct {
 	{ CVM_A_CONV_OBSERVED_OPS, "observed_ops" },
 };
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static int write_file(const char *path, const char *val)
-{
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 static uint64_t sysfs_u64(const char *file)
 {
 	char path[128], buf[64];
 
 	snprintf(path, sizeof(path), SYSFS "%s", file);
-	if (read_file(path, buf, sizeof(buf)))
+	if (cvm_read_file(path, buf, sizeof(buf)))
 		return (uint64_t)-1;
 	return strtoull(buf, NULL, 10);
 }
@@ -126,10 +97,10 @@ static int hs(char *out, size_t size, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	err = write_file(HOSTSIM, cmd);
+	err = cvm_write_file(HOSTSIM, cmd);
 	if (err)
 		return err;
-	return read_file(HOSTSIM, out, size);
+	return cvm_read_file(HOSTSIM, out, size);
 }
 
 static const struct nlattr *find_attr(const struct nlattr *attrs, int len,
@@ -382,7 +353,7 @@ static void expect_sysfs_equals_netlink(struct __test_metadata *_metadata,
 			  sysfs_u64(sysfs_files[i].file))
 			TH_LOG("%s", sysfs_files[i].file);
 	}
-	ASSERT_EQ(0, read_file(SYSFS "observer_reason", reason,
+	ASSERT_EQ(0, cvm_read_file(SYSFS "observer_reason", reason,
 			       sizeof(reason)));
 	EXPECT_STREQ(c.has_reason ? c.reason : "", reason);
 }
@@ -506,11 +477,11 @@ TEST_F(conv, injected_share_failure)
 	struct owner o;
 
 	ASSERT_EQ(0, conv_get(self->fd, self->family, &before));
-	ASSERT_EQ(0, write_file(FAILINJ "fail_next_share", "1"));
-	ASSERT_EQ(0, read_file(FAILINJ "fail_next_share", buf, sizeof(buf)));
+	ASSERT_EQ(0, cvm_write_file(FAILINJ "fail_next_share", "1"));
+	ASSERT_EQ(0, cvm_read_file(FAILINJ "fail_next_share", buf, sizeof(buf)));
 	EXPECT_STREQ("1", buf);
 	EXPECT_EQ(-EIO, hs(self->out, sizeof(self->out), "share t_sfail 2"));
-	ASSERT_EQ(0, read_file(FAILINJ "fail_next_share", buf, sizeof(buf)));
+	ASSERT_EQ(0, cvm_read_file(FAILINJ "fail_next_share", buf, sizeof(buf)));
 	EXPECT_STREQ("0", buf);
 
 	ASSERT_EQ(0, conv_get(self->fd, self->family, &after));
@@ -535,7 +506,7 @@ TEST_F(conv, injected_unshare_failure_leaks)
 	ASSERT_EQ(0, conv_get(self->fd, self->family, &before));
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "alloc t_leak 4"));
 	ASSERT_EQ(2, sscanf(self->out, "%d %lu", &id, &pfn));
-	ASSERT_EQ(0, write_file(FAILINJ "fail_next_unshare", "1"));
+	ASSERT_EQ(0, cvm_write_file(FAILINJ "fail_next_unshare", "1"));
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "free %d", id));
 	EXPECT_STREQ("leaked", self->out);
 
@@ -639,7 +610,7 @@ TEST_F(conv, observer_records_external_caller)
 	ASSERT_EQ(0, conv_get(self->fd, self->family, &on));
 	EXPECT_EQ(1, on.v[CVM_A_CONV_OBSERVER]);
 	EXPECT_EQ(0, on.has_reason);
-	ASSERT_EQ(0, read_file(SYSFS "observer", buf, sizeof(buf)));
+	ASSERT_EQ(0, cvm_read_file(SYSFS "observer", buf, sizeof(buf)));
 	EXPECT_STREQ("1", buf);
 
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "external 3"));
@@ -751,11 +722,11 @@ TEST_F(conv, events_reach_multicast_listener)
 	/* cvm_core's default of 100 events/s must not decide this test. */
 	ASSERT_EQ(0, set_ratelimit(self->fd, self->family, 100000));
 
-	ASSERT_EQ(0, write_file(FAILINJ "fail_next_share", "1"));
+	ASSERT_EQ(0, cvm_write_file(FAILINJ "fail_next_share", "1"));
 	EXPECT_EQ(-EIO, hs(self->out, sizeof(self->out), "share t_ev 1"));
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "alloc t_ev 2"));
 	ASSERT_EQ(2, sscanf(self->out, "%d %lu", &id, &pfn_leak));
-	ASSERT_EQ(0, write_file(FAILINJ "fail_next_unshare", "1"));
+	ASSERT_EQ(0, cvm_write_file(FAILINJ "fail_next_unshare", "1"));
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "free %d", id));
 	EXPECT_STREQ("leaked", self->out);
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "share t_ev 1"));

@@ -20,6 +20,7 @@
 #include <linux/cvm.h>
 #include "kselftest_harness.h"
 #include "nl.h"
+#include "util.h"
 
 #define SYSFS "/sys/kernel/cvm/"
 #define UID_NOBODY 65534
@@ -27,30 +28,8 @@
 static void read_sysfs(struct __test_metadata *_metadata, const char *file,
 		       char *buf, size_t size)
 {
-	ssize_t n;
-	int fd;
-
-	fd = open(file, O_RDONLY);
-	ASSERT_LE(0, fd) TH_LOG("open %s: %s", file, strerror(errno));
-	n = read(fd, buf, size - 1);
-	close(fd);
-	ASSERT_LT(0, n);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
-/* Write to sysfs; returns 0 or -errno of open/write. */
-static int write_sysfs(const char *file, const char *val)
-{
-	int fd, err = 0;
-
-	fd = open(file, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
+	ASSERT_EQ(0, cvm_read_file(file, buf, size))
+		TH_LOG("read %s: %s", file, strerror(errno));
 }
 
 static const struct nlattr *find_attr(const struct nl_reply *r, int type)
@@ -302,7 +281,7 @@ static int nobody_get_status(uint16_t family)
 /* Child: exit 0 only if the root-only sysfs file refuses writing. */
 static int nobody_write_sysfs(uint16_t family)
 {
-	return write_sysfs(SYSFS "event_ratelimit", "7") == -EACCES ? 0 : 104;
+	return cvm_write_file(SYSFS "event_ratelimit", "7") == -EACCES ? 0 : 104;
 }
 
 TEST(unprivileged_refused_admin)
@@ -361,10 +340,10 @@ TEST_F(cvm, set_config_applies_and_notifies)
 	expect_config_ntf(_metadata, ev, 250);
 
 	/* sysfs: the same setting, the same validation, the same event. */
-	EXPECT_EQ(-EINVAL, write_sysfs(SYSFS "event_ratelimit", "abc"));
-	EXPECT_EQ(-ERANGE, write_sysfs(SYSFS "event_ratelimit", "0"));
-	EXPECT_EQ(-ERANGE, write_sysfs(SYSFS "event_ratelimit", "100001"));
-	EXPECT_EQ(0, write_sysfs(SYSFS "event_ratelimit", "100"));
+	EXPECT_EQ(-EINVAL, cvm_write_file(SYSFS "event_ratelimit", "abc"));
+	EXPECT_EQ(-ERANGE, cvm_write_file(SYSFS "event_ratelimit", "0"));
+	EXPECT_EQ(-ERANGE, cvm_write_file(SYSFS "event_ratelimit", "100001"));
+	EXPECT_EQ(0, cvm_write_file(SYSFS "event_ratelimit", "100"));
 	expect_config_ntf(_metadata, ev, 100);
 
 	nl_start(&self->m, self->family, CVM_CMD_GET_STATUS);

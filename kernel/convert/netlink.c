@@ -44,27 +44,7 @@ static int cvm_convert_fill_totals(struct sk_buff *skb)
 
 static int cvm_convert_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sk_buff *msg;
-	void *hdr;
-	int err;
-
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = cvm_core_reply_put(msg, info, CVM_CMD_CONV_GET);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
-	err = cvm_convert_fill_totals(msg);
-	if (err)
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return err;
+	return cvm_core_reply(info, CVM_CMD_CONV_GET, cvm_convert_fill_totals);
 }
 
 static int cvm_convert_set_doit(struct sk_buff *skb, struct genl_info *info)

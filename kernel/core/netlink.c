@@ -105,28 +105,7 @@ static int cvm_nl_fill_status(struct sk_buff *skb)
 
 static int cvm_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sk_buff *msg;
-	void *hdr;
-	int err;
-
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &cvm_nl_family, 0,
-				CVM_CMD_GET_STATUS);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
-	err = cvm_nl_fill_status(msg);
-	if (err)
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return err;
+	return cvm_core_reply(info, CVM_CMD_GET_STATUS, cvm_nl_fill_status);
 }
 
 /**
@@ -242,21 +221,42 @@ static int cvm_nl_feature_dumpit(struct sk_buff *skb,
 }
 
 /**
- * cvm_core_reply_put() - start the reply to a feature's do request
- * @skb: message from genlmsg_new()
+ * cvm_core_reply() - answer a do request with one message
  * @info: the request
  * @cmd: CVM_CMD_* of the reply
+ * @fill: adds the reply's attributes; returns 0 or -EMSGSIZE
  *
  * Feature modules do not see the family (6.1's genl_info does not carry
- * it), so cvm_core writes the header for them.
+ * it), so cvm_core builds the message for them.
  *
- * Return: the user header to pass to genlmsg_end(), or NULL if @skb is full.
+ * Return: 0 when the reply was sent, a negative errno otherwise.
  */
-void *cvm_core_reply_put(struct sk_buff *skb, struct genl_info *info, u8 cmd)
+int cvm_core_reply(struct genl_info *info, u8 cmd,
+		   int (*fill)(struct sk_buff *skb))
 {
-	return genlmsg_put_reply(skb, info, &cvm_nl_family, 0, cmd);
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &cvm_nl_family, 0, cmd);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = fill(msg);
+	if (err)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
 }
-EXPORT_SYMBOL_GPL(cvm_core_reply_put);
+EXPORT_SYMBOL_GPL(cvm_core_reply);
 
 /**
  * cvm_core_dump_put() - start one message of a feature's dump

@@ -58,7 +58,8 @@ struct cvm_core_feature {
 int cvm_core_register(struct cvm_core_feature *feat);
 void cvm_core_unregister(struct cvm_core_feature *feat);
 
-void *cvm_core_reply_put(struct sk_buff *skb, struct genl_info *info, u8 cmd);
+int cvm_core_reply(struct genl_info *info, u8 cmd,
+		   int (*fill)(struct sk_buff *skb));
 void *cvm_core_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
 			u8 cmd);
 

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Small file helpers shared by the C selftests. */
+#ifndef _CVM_SELFTEST_UTIL_H
+#define _CVM_SELFTEST_UTIL_H
+
+#include <stddef.h>
+
+int cvm_read_file(const char *path, char *buf, size_t size);
+int cvm_write_file(const char *path, const char *val);
+
+#endif /* _CVM_SELFTEST_UTIL_H */
