@@ -12,6 +12,13 @@ BENCH_KERNEL ?= 6.1
 CVM_CACHE_DIR ?= /var/cache/cvmguard
 CVM_RUN_DIR ?= $(CVM_CACHE_DIR)
 export CVM_CACHE_DIR CVM_RUN_DIR
+# make install: modules under $(DESTDIR)/lib/modules/<release>/, cvmctl
+# under $(DESTDIR)$(PREFIX) (tools/cvmctl/Makefile), the example module
+# configuration under $(DESTDIR)$(SYSCONFDIR).
+DESTDIR ?=
+SYSCONFDIR ?= /etc
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 all: userspace
 
@@ -22,7 +29,10 @@ help:
 	@echo 'make modules         build the modules for the running kernel (KDIR=...)'
 	@echo 'make modules_install install them (then: modprobe cvm_core)'
 	@echo 'make userspace       build cvmctl and the selftests'
-	@echo 'make install         install cvmctl and its man page'
+	@echo 'make install         modules (for KDIR), depmod, cvmctl, man page, bash completion,'
+	@echo '                     modprobe.d and modules-load.d examples; make uninstall'
+	@echo 'make dkms-install    the modules under DKMS (/usr/src/cvmguard-<version>); dkms-uninstall'
+	@echo 'make dkms-check      dkms build against the cached 6.1 headers, in a private tree'
 	@echo 'make style           checkpatch and sparse on the kernel code'
 	@echo 'make bench           benchmarks in one VM (BENCH_KERNEL=6.1); not part of check'
 
@@ -39,8 +49,40 @@ modules:
 modules_install:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
-install:
+# kbuild puts external modules in extra/ (6.1) or updates/ (newer).
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KRELEASE)
 	$(MAKE) -C tools/cvmctl install
+	install -d $(DESTDIR)$(SYSCONFDIR)/modprobe.d $(DESTDIR)$(SYSCONFDIR)/modules-load.d
+	@# An administrator's edited copy stays.
+	for d in modprobe.d modules-load.d; do \
+		[ -e $(DESTDIR)$(SYSCONFDIR)/$$d/cvmguard.conf ] || \
+		install -m 0644 scripts/dkms/$$d/cvmguard.conf \
+			$(DESTDIR)$(SYSCONFDIR)/$$d/cvmguard.conf; \
+	done
+
+# DKMS's own copies (updates/dkms/) are left to dkms-uninstall.
+uninstall:
+	[ -z "$(KRELEASE)" ] || for d in extra updates; do \
+		[ ! -d $(DESTDIR)/lib/modules/$(KRELEASE)/$$d ] || \
+		find $(DESTDIR)/lib/modules/$(KRELEASE)/$$d -path '*/dkms' -prune -o \
+			-name 'cvm_*.ko*' -type f -print -exec rm -f {} +; \
+	done
+	[ -z "$(KRELEASE)" ] || depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KRELEASE)
+	$(MAKE) -C tools/cvmctl uninstall
+	rm -f $(DESTDIR)$(SYSCONFDIR)/modprobe.d/cvmguard.conf \
+		$(DESTDIR)$(SYSCONFDIR)/modules-load.d/cvmguard.conf
+
+dkms-install:
+	scripts/dkms.sh install
+
+dkms-uninstall:
+	scripts/dkms.sh uninstall
+
+# dkms add + build against the cached 6.1 headers in a temporary DKMS tree.
+dkms-check:
+	scripts/dkms.sh check
 
 # The UAPI header must be what the YNL spec generates.
 spec-check:
@@ -58,7 +100,7 @@ vm-%: userspace
 
 # The closing line adds up the in-VM tests of every kernel.
 check: deps
-	$(MAKE) spec-check unit style
+	$(MAKE) spec-check unit style dkms-check
 	@pass=0; fail=0; skip=0; failed=; \
 	for k in $(KERNELS); do \
 		scripts/vm-run.sh $$k || failed="$$failed $$k"; \
@@ -88,4 +130,5 @@ clean:
 	[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 .PHONY: all help deps userspace modules modules_install install spec-check \
-	unit style check demo bench clean
+	unit style check demo bench clean uninstall dkms-install \
+	dkms-uninstall dkms-check

@@ -15,7 +15,7 @@ PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves xz-utils zstd
 	cpio kmod rsync qemu-system-x86 busybox-static debootstrap sparse
 	linux-source-6.1 libnl-3-dev libnl-genl-3-dev libkmod-dev pkg-config jq
-	libnl-utils python3-yaml python3-jsonschema
+	libnl-utils python3-yaml python3-jsonschema prometheus dkms
 )
 
 readonly DEBIAN_SOURCES=/etc/apt/sources.list.d/debian.sources

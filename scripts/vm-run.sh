@@ -88,6 +88,7 @@ make_initramfs() {
 	add_program "$root" "$top/tools/cvmctl/cvmctl" /usr/bin/cvmctl
 	add_program "$root" "$(command -v jq)" /usr/bin/jq
 	add_program "$root" "$(command -v genl-ctrl-list)" /usr/bin/genl-ctrl-list
+	add_program "$root" "$(command -v promtool)" /usr/bin/promtool
 	make -s -C "$top/selftests" install DESTDIR="$root/cvm/selftests"
 	find "$work/src/kernel" "$work/src/selftests" -name '*.ko' \
 		-exec install -m 0644 {} "$root/cvm/modules/" \;

@@ -7,6 +7,19 @@
 V=$CVM_EXPECT_VERSION
 T=${CVM_EXPECT_TECHNOLOGY:-none}
 grep -q '^cvm_core ' /proc/modules || { echo "# cvm_core not loaded"; exit $KSFT_FAIL; }
+# The test VM's posture, as QEMU and Debian's kernel give it: SeaBIOS (no
+# EFI), no securityfs mounted (so no lockdown file), no TPM, signatures
+# checked but not enforced, and cvm_core (out of tree, unsigned) tainted
+# the kernel O and E. With 2 GiB and no swiotlb=force the kernel sets up
+# no swiotlb, so debugfs has no swiotlb statistics. The debug kernel has
+# no module signing at all: no sig_enforce parameter, no E taint.
+if [ -e /sys/module/module/parameters/sig_enforce ]; then
+	SIG=N SIG_JSON=false TAINT=12288 FLAGS=OE
+	SIG_REASON="module signatures are not enforced"
+else
+	SIG=unavailable SIG_JSON=null TAINT=4096 FLAGS=O
+	SIG_REASON="module signature enforcement unavailable"
+fi
 
 out=$(cvmctl status) || fail "cvmctl status exited $?"
 want="technology:       $T
@@ -15,19 +28,65 @@ version:          $V
 event_ratelimit:  100
 events_sent:      0
 events_dropped:   0
-module:           cvm_core $V live refcnt=0"
+module:           cvm_core $V live refcnt=0
+secure_boot:      unknown (no EFI)
+lockdown:         unavailable
+tpm:              absent
+sig_enforce:      $SIG
+tainted:          $TAINT ($FLAGS)
+swiotlb_force:    no
+swiotlb_slabs:    unknown
+swiotlb_used:     unknown"
 expect_eq "cvmctl status" "$want" "$out"
 
 json='{"technology":"'$T'","mem_encrypt":false,"version":"'$V'",
 	"event_ratelimit":100,"events_sent":0,"events_dropped":0,
 	"modules":[{"name":"cvm_core","version":"'$V'","state":"live",
-	"refcnt":0,"registered":true}]}'
+	"refcnt":0,"registered":true,"parameters":{}}],
+	"secure_boot":null,"efi":false,"lockdown":null,"tpm":false,
+	"sig_enforce":'$SIG_JSON',"taint":'$TAINT',"taint_flags":"'$FLAGS'",
+	"swiotlb":{"force":false,"slabs":null,"used":null},
+	"conversions":null}'
 for opt in -j "-j -p"; do
 	out=$(cvmctl $opt status) || fail "cvmctl $opt status exited $?"
 	echo "$out" | jq -e --argjson want "$json" '. == $want' >/dev/null ||
 		fail "cvmctl $opt status: $out"
 done
 expect_eq "-j is one line" 1 "$(cvmctl -j status | wc -l)"
+
+# With cvm_convert: its parameter and the ledger's headline numbers.
+if insmod "$CVM_MODULES/cvm_convert.ko"; then
+	out=$(cvmctl status | tail -n 3)
+	expect_eq "status with cvm_convert" "param:            cvm_convert.observer=N
+shared_pages:     0
+leaked_pages:     0" "$out"
+	out=$(cvmctl -j status | jq -c '[.conversions, (.modules[] | select(.name == "cvm_convert") | .parameters)]')
+	expect_eq "status -j with cvm_convert" '[{"shared_pages":0,"leaked_pages":0},{"observer":"N"}]' "$out"
+	rmmod cvm_convert || fail "rmmod cvm_convert"
+else
+	fail "insmod cvm_convert"
+fi
+
+# status --check: the test VM is no CVM, and its posture is weak.
+err=$(cvmctl status --check 2>&1 >/dev/null); rc=$?
+expect_eq "--check exit" 3 $rc
+expect_eq "--check lines" "cvmctl: check failed: cvm: not a confidential VM (technology: $T)
+cvmctl: check failed: mem_encrypt: memory encryption is inactive
+cvmctl: check failed: secure_boot: secure boot unknown (no EFI)
+cvmctl: check failed: lockdown: lockdown unavailable (no lockdown LSM or securityfs)
+cvmctl: check failed: tpm: no TPM (/sys/class/tpm/tpm0 absent)
+cvmctl: check failed: sig_enforce: $SIG_REASON" "$err"
+err=$(cvmctl status --check=tpm,taint 2>&1 >/dev/null); rc=$?
+expect_eq "--check=tpm,taint exit" 3 $rc
+expect_eq "--check=tpm,taint lines" "cvmctl: check failed: tpm: no TPM (/sys/class/tpm/tpm0 absent)" "$err"
+out=$(cvmctl status --check=taint 2>&1); rc=$?
+expect_eq "--check=taint exit (O and E are tolerated)" 0 $rc
+expect_eq "--check=taint prints nothing" "" "$out"
+err=$(cvmctl status --check --skip=cvm,mem_encrypt,secure_boot,lockdown,tpm 2>&1 >/dev/null); rc=$?
+expect_eq "--check --skip exit" 3 $rc
+expect_eq "--check --skip lines" "cvmctl: check failed: sig_enforce: $SIG_REASON" "$err"
+err=$(cvmctl status --check=bogus 2>&1 >/dev/null); rc=$?
+expect_eq "--check=bogus exit" 2 $rc
 
 # Errors: stderr, exit codes, and a message that says what to do.
 err=$(cvmctl bogus 2>&1 >/dev/null); rc=$?
@@ -38,4 +97,6 @@ rmmod cvm_core || fail "rmmod"
 err=$(cvmctl status 2>&1 >/dev/null); rc=$?
 expect_eq "not loaded exit" 1 $rc
 expect_eq "not loaded message" "cvmctl: cvm_core is not loaded; load it with 'modprobe cvm_core'" "$err"
+err=$(cvmctl status --check 2>&1 >/dev/null); rc=$?
+expect_eq "--check without cvm_core exit" 1 $rc
 finish

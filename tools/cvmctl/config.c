@@ -83,8 +83,17 @@ out:
 	return ret;
 }
 
-static int cvmctl_do_config(const struct cvmctl_ctx *ctx, int argc,
-			    char **argv)
+/**
+ * cvmctl_config_run() - parse "SETTING VALUE" and apply it
+ * @ctx: global options
+ * @cmd: the command that was run ("config" or "set"), for messages
+ * @argc/@argv: SETTING VALUE
+ *
+ * Shared by 'cvmctl config' and 'cvmctl set'.
+ * Return: a CVMCTL_EXIT_* status.
+ */
+int cvmctl_config_run(const struct cvmctl_ctx *ctx,
+		      const struct cvmctl_cmd *cmd, int argc, char **argv)
 {
 	const struct cvm_config_setting *set = NULL;
 	uint32_t v;
@@ -92,27 +101,27 @@ static int cvmctl_do_config(const struct cvmctl_ctx *ctx, int argc,
 	int ret;
 
 	if (argc < 1) {
-		cvmctl_err("config: missing setting");
+		cvmctl_err("%s: missing setting", cmd->name);
 		goto usage;
 	}
 	for (i = 0; i < ARRAY_SIZE(cvm_config_settings); i++)
 		if (!strcmp(argv[0], cvm_config_settings[i].name))
 			set = &cvm_config_settings[i];
 	if (!set) {
-		cvmctl_err("config: unknown setting '%s'", argv[0]);
+		cvmctl_err("%s: unknown setting '%s'", cmd->name, argv[0]);
 		goto usage;
 	}
 	if (argc < 2) {
-		cvmctl_err("config: %s needs a value", set->name);
+		cvmctl_err("%s: %s needs a value", cmd->name, set->name);
 		goto usage;
 	}
 	if (argc > 2) {
-		cvmctl_err("config: unexpected argument '%s'", argv[2]);
+		cvmctl_err("%s: unexpected argument '%s'", cmd->name, argv[2]);
 		goto usage;
 	}
 	if (cvm_parse_u32(argv[1], set->min, set->max, &v)) {
-		cvmctl_err("config: invalid %s '%s': must be a decimal integer from %u to %u",
-			   set->name, argv[1], set->min, set->max);
+		cvmctl_err("%s: invalid %s '%s': must be a decimal integer from %u to %u",
+			   cmd->name, set->name, argv[1], set->min, set->max);
 		goto usage;
 	}
 
@@ -127,8 +136,14 @@ static int cvmctl_do_config(const struct cvmctl_ctx *ctx, int argc,
 	return ret;
 
 usage:
-	cvmctl_usage_hint(&cvmctl_cmd_config);
+	cvmctl_usage_hint(cmd);
 	return CVMCTL_EXIT_USAGE;
+}
+
+static int cvmctl_do_config(const struct cvmctl_ctx *ctx, int argc,
+			    char **argv)
+{
+	return cvmctl_config_run(ctx, &cvmctl_cmd_config, argc, argv);
 }
 
 const struct cvmctl_cmd cvmctl_cmd_config = {

@@ -595,6 +595,37 @@ out:
 	return ret;
 }
 
+/**
+ * cvmctl_observer_run() - parse "on|off" and switch the observer
+ * @ctx: global options
+ * @cmd: the command that was run ("conversions" or "set"), for messages
+ * @argc/@argv: the arguments after "observer"
+ *
+ * Shared by 'cvmctl conversions observer' and 'cvmctl set observer'.
+ * Return: a CVMCTL_EXIT_* status.
+ */
+int cvmctl_observer_run(const struct cvmctl_ctx *ctx,
+			const struct cvmctl_cmd *cmd, int argc, char **argv)
+{
+	if (argc < 1) {
+		cvmctl_err("%s: observer needs 'on' or 'off'", cmd->name);
+		goto usage;
+	}
+	if (argc > 1) {
+		cvmctl_err("%s: unexpected argument '%s'", cmd->name, argv[1]);
+		goto usage;
+	}
+	if (!strcmp(argv[0], "on"))
+		return cvm_conv_observer(ctx, 1);
+	if (!strcmp(argv[0], "off"))
+		return cvm_conv_observer(ctx, 0);
+	cvmctl_err("%s: invalid observer setting '%s': must be 'on' or 'off'",
+		   cmd->name, argv[0]);
+usage:
+	cvmctl_usage_hint(cmd);
+	return CVMCTL_EXIT_USAGE;
+}
+
 static int cvmctl_do_conversions(const struct cvmctl_ctx *ctx, int argc,
 				 char **argv)
 {
@@ -608,24 +639,9 @@ static int cvmctl_do_conversions(const struct cvmctl_ctx *ctx, int argc,
 		}
 		return cvm_conv_ranges(ctx);
 	}
-	if (!strcmp(argv[0], "observer")) {
-		if (argc < 2) {
-			cvmctl_err("conversions: observer needs 'on' or 'off'");
-			goto usage;
-		}
-		if (argc > 2) {
-			cvmctl_err("conversions: unexpected argument '%s'",
-				   argv[2]);
-			goto usage;
-		}
-		if (!strcmp(argv[1], "on"))
-			return cvm_conv_observer(ctx, 1);
-		if (!strcmp(argv[1], "off"))
-			return cvm_conv_observer(ctx, 0);
-		cvmctl_err("conversions: invalid observer setting '%s': must be 'on' or 'off'",
-			   argv[1]);
-		goto usage;
-	}
+	if (!strcmp(argv[0], "observer"))
+		return cvmctl_observer_run(ctx, &cvmctl_cmd_conversions,
+					   argc - 1, argv + 1);
 	cvmctl_err("conversions: unexpected argument '%s'%s", argv[0],
 		   argv[0][0] == '-' ?
 		   " (global options go before the command)" : "");

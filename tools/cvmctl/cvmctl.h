@@ -20,11 +20,12 @@
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #endif
 
-/* Exit status: success, runtime error, usage error. */
+/* Exit status: success, runtime error, usage error, posture check failed. */
 enum {
 	CVMCTL_EXIT_OK		= 0,
 	CVMCTL_EXIT_FAIL	= 1,
 	CVMCTL_EXIT_USAGE	= 2,
+	CVMCTL_EXIT_CHECK	= 3,
 };
 
 /* Global options, parsed once in main(). */
@@ -49,6 +50,17 @@ struct cvmctl_cmd {
 extern const struct cvmctl_cmd cvmctl_cmd_status;
 extern const struct cvmctl_cmd cvmctl_cmd_config;
 extern const struct cvmctl_cmd cvmctl_cmd_conversions;
+extern const struct cvmctl_cmd cvmctl_cmd_monitor;
+extern const struct cvmctl_cmd cvmctl_cmd_metrics;
+extern const struct cvmctl_cmd cvmctl_cmd_set;
+extern const struct cvmctl_cmd cvmctl_cmd_load;
+extern const struct cvmctl_cmd cvmctl_cmd_unload;
+
+/* Shared by 'config'/'conversions observer' and 'set' (config.c, conversions.c). */
+int cvmctl_config_run(const struct cvmctl_ctx *ctx,
+		      const struct cvmctl_cmd *cmd, int argc, char **argv);
+int cvmctl_observer_run(const struct cvmctl_ctx *ctx,
+			const struct cvmctl_cmd *cmd, int argc, char **argv);
 
 /* "cvmctl: <message>\n" on stderr. */
 __printf(1, 2) void cvmctl_err(const char *fmt, ...);

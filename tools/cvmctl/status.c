@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cvmctl status: platform posture and cvm_core state (get-status over
- * netlink) plus the loaded cvmguard modules (libkmod and sysfs).
+ * netlink) plus the loaded cvmguard modules (libkmod and sysfs), the
+ * posture files (posture.c) and cvm_convert's headline numbers; and
+ * `status --check`, which turns the posture into an exit status.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libkmod.h>
@@ -18,6 +22,7 @@
 #include "cvmctl.h"
 #include "json.h"
 #include "nl.h"
+#include "posture.h"
 
 #define CVM_STR_LEN	64
 
@@ -34,6 +39,7 @@ static const struct {
 };
 
 #define CVM_NR_KNOWN	ARRAY_SIZE(cvm_known_modules)
+#define CVM_CONVERT_IDX	1	/* cvm_convert in cvm_known_modules[] */
 
 static const char *const cvm_status_attr_names[CVM_A_STATUS_MAX + 1] = {
 	[CVM_A_STATUS_VERSION]		= "version",
@@ -316,10 +322,68 @@ static const char *cvm_fmt_u64(char *buf, size_t size, bool has, uint64_t v)
 	return buf;
 }
 
+/* cvm_convert's headline numbers (conv-get), when it is loaded. */
+struct cvm_conv_head {
+	bool have;
+	uint64_t shared_pages;
+	uint64_t leaked_pages;
+};
+
+static int cvm_conv_head_parse(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[CVM_A_CONV_MAX + 1];
+	struct cvm_conv_head *h = arg;
+	struct genlmsghdr *gnlh;
+
+	if (!genlmsg_valid_hdr(nlmsg_hdr(msg), 0))
+		return NL_SKIP;
+	gnlh = nlmsg_data(nlmsg_hdr(msg));
+	if (nla_parse(tb, CVM_A_CONV_MAX, genlmsg_attrdata(gnlh, 0),
+		      genlmsg_attrlen(gnlh, 0), NULL))
+		return NL_SKIP;
+	if (!tb[CVM_A_CONV_SHARED_PAGES] || !tb[CVM_A_CONV_LEAKED_PAGES] ||
+	    cvm_nla_get_u64(tb[CVM_A_CONV_SHARED_PAGES], &h->shared_pages) ||
+	    cvm_nla_get_u64(tb[CVM_A_CONV_LEAKED_PAGES], &h->leaked_pages))
+		return NL_SKIP;
+	h->have = true;
+	return NL_OK;
+}
+
+/* A failure leaves @h->have false: status shows "-", it does not fail. */
+static void cvm_conv_head_fetch(struct cvm_conv_head *h)
+{
+	struct cvm_nl_err err;
+	struct nl_msg *msg;
+	struct cvm_nl nl;
+
+	if (cvm_nl_open(&nl))
+		return;
+	msg = cvm_nl_new_req(&nl, CVM_CMD_CONV_GET);
+	if (msg && cvm_nl_do(&nl, msg, cvm_conv_head_parse, h, &err))
+		h->have = false;
+	cvm_nl_close(&nl);
+}
+
+static void cvm_param_text(const char *param, const char *value, void *arg)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line), "%s.%s=%s", (const char *)arg, param,
+		 value);
+	printf("%-18s%s\n", "param:", line);
+}
+
+static void cvm_param_json(const char *param, const char *value, void *arg)
+{
+	jsonw_string_field(arg, param, value);
+}
+
 #define CVM_TEXT_LINE	"%-18s%s\n"
 
 static void cvm_status_print_text(const struct cvm_status *st,
-				  const struct cvm_module_state *mods)
+				  const struct cvm_module_state *mods,
+				  const struct cvm_posture *pos,
+				  const struct cvm_conv_head *conv)
 {
 	const char *tech = cvm_status_technology(st);
 	char num[24];
@@ -358,11 +422,29 @@ static void cvm_status_print_text(const struct cvm_status *st,
 		       cvm_known_modules[i].name,
 		       m->has_version ? m->version : "-", m->state, refcnt);
 	}
+
+	/* Appended after the original lines: their consumers keep working. */
+	cvm_posture_print_text(pos);
+	for (i = 0; i < CVM_NR_KNOWN; i++)
+		if (mods[i].loaded)
+			cvm_module_params(cvm_known_modules[i].name,
+					  cvm_param_text,
+					  (void *)cvm_known_modules[i].name);
+	if (mods[CVM_CONVERT_IDX].loaded) {
+		printf(CVM_TEXT_LINE, "shared_pages:",
+		       cvm_fmt_u64(num, sizeof(num), conv->have,
+				   conv->shared_pages));
+		printf(CVM_TEXT_LINE, "leaked_pages:",
+		       cvm_fmt_u64(num, sizeof(num), conv->have,
+				   conv->leaked_pages));
+	}
 }
 
 static int cvm_status_print_json(const struct cvmctl_ctx *ctx,
 				 const struct cvm_status *st,
-				 const struct cvm_module_state *mods)
+				 const struct cvm_module_state *mods,
+				 const struct cvm_posture *pos,
+				 const struct cvm_conv_head *conv)
 {
 	struct jsonw jw;
 	size_t i;
@@ -409,9 +491,32 @@ static int cvm_status_print_json(const struct cvmctl_ctx *ctx,
 			jsonw_null_field(&jw, "refcnt");
 		jsonw_bool_field(&jw, "registered",
 				 st->registered & (1u << i));
+		jsonw_name(&jw, "parameters");
+		jsonw_start_object(&jw);
+		cvm_module_params(cvm_known_modules[i].name, cvm_param_json,
+				  &jw);
+		jsonw_end_object(&jw);
 		jsonw_end_object(&jw);
 	}
 	jsonw_end_array(&jw);
+
+	cvm_posture_print_json(&jw, pos);
+	jsonw_name(&jw, "conversions");
+	if (!mods[CVM_CONVERT_IDX].loaded) {
+		jsonw_null(&jw);
+	} else {
+		jsonw_start_object(&jw);
+		if (conv->have) {
+			jsonw_uint_field(&jw, "shared_pages",
+					 conv->shared_pages);
+			jsonw_uint_field(&jw, "leaked_pages",
+					 conv->leaked_pages);
+		} else {
+			jsonw_null_field(&jw, "shared_pages");
+			jsonw_null_field(&jw, "leaked_pages");
+		}
+		jsonw_end_object(&jw);
+	}
 	jsonw_end_object(&jw);
 
 	if (jsonw_finish(&jw) && !ferror(stdout)) {
@@ -421,36 +526,242 @@ static int cvm_status_print_json(const struct cvmctl_ctx *ctx,
 	return 0;
 }
 
+/* ---- status --check -------------------------------------------------- */
+
+/* The items, in the order they are checked and reported. */
+enum cvm_check {
+	CVM_CHECK_CVM,
+	CVM_CHECK_MEM_ENCRYPT,
+	CVM_CHECK_SECURE_BOOT,
+	CVM_CHECK_LOCKDOWN,
+	CVM_CHECK_TPM,
+	CVM_CHECK_SIG_ENFORCE,
+	CVM_CHECK_TAINT,
+	CVM_NR_CHECKS
+};
+
+static const char *const cvm_check_items[CVM_NR_CHECKS] = {
+	[CVM_CHECK_CVM]		= "cvm",
+	[CVM_CHECK_MEM_ENCRYPT]	= "mem_encrypt",
+	[CVM_CHECK_SECURE_BOOT]	= "secure_boot",
+	[CVM_CHECK_LOCKDOWN]	= "lockdown",
+	[CVM_CHECK_TPM]		= "tpm",
+	[CVM_CHECK_SIG_ENFORCE]	= "sig_enforce",
+	[CVM_CHECK_TAINT]	= "taint",
+};
+
+#define CVM_CHECK_ALL	((1u << CVM_NR_CHECKS) - 1)
+
+/*
+ * "ITEM,ITEM" to a mask of cvm_check_items[].
+ * Return: 0, or -1 after saying which item is unknown.
+ */
+static int cvm_check_parse(const char *opt, const char *list, uint32_t *mask)
+{
+	char *copy, *tok, *save = NULL;
+	int ret = 0;
+	size_t i;
+
+	*mask = 0;
+	copy = strdup(list);
+	if (!copy) {
+		cvmctl_err("status: %s", strerror(ENOMEM));
+		return -1;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < CVM_NR_CHECKS; i++)
+			if (!strcmp(tok, cvm_check_items[i]))
+				break;
+		if (i == CVM_NR_CHECKS) {
+			cvmctl_err("status: %s: unknown item '%s' (items: cvm, mem_encrypt, secure_boot, lockdown, tpm, sig_enforce, taint)",
+				   opt, tok);
+			ret = -1;
+			break;
+		}
+		*mask |= 1u << i;
+	}
+	if (!ret && !*mask) {
+		cvmctl_err("status: %s: no items given", opt);
+		ret = -1;
+	}
+	free(copy);
+	return ret;
+}
+
+/* Why item @i fails, or NULL when it passes. */
+static const char *cvm_check_reason(enum cvm_check i,
+				    const struct cvm_status *st,
+				    const struct cvm_posture *p,
+				    char *buf, size_t size)
+{
+	const char *tech = cvm_status_technology(st);
+	char taint[64];
+
+	switch (i) {
+	case CVM_CHECK_CVM:
+		if (tech && strcmp(tech, "none"))
+			return NULL;
+		snprintf(buf, size, "not a confidential VM (technology: %s)",
+			 tech ? tech : "unknown");
+		return buf;
+	case CVM_CHECK_MEM_ENCRYPT:
+		if (cvm_status_has(st, CVM_A_STATUS_MEM_ENCRYPT) &&
+		    st->mem_encrypt)
+			return NULL;
+		return cvm_status_has(st, CVM_A_STATUS_MEM_ENCRYPT) ?
+		       "memory encryption is inactive" :
+		       "memory encryption state unknown";
+	case CVM_CHECK_SECURE_BOOT:
+		if (p->efi == CVM_YES && p->secure_boot == CVM_YES)
+			return NULL;
+		snprintf(buf, size, "secure boot %s",
+			 cvm_posture_secure_boot_str(p));
+		return buf;
+	case CVM_CHECK_LOCKDOWN:
+		if (p->lockdown[0] && strcmp(p->lockdown, "none"))
+			return NULL;
+		return p->lockdown[0] ? "lockdown mode is none" :
+		       "lockdown unavailable (no lockdown LSM or securityfs)";
+	case CVM_CHECK_TPM:
+		return p->tpm ? NULL : "no TPM (/sys/class/tpm/tpm0 absent)";
+	case CVM_CHECK_SIG_ENFORCE:
+		if (p->sig_enforce == CVM_YES)
+			return NULL;
+		return p->sig_enforce == CVM_NO ?
+		       "module signatures are not enforced" :
+		       "module signature enforcement unavailable";
+	case CVM_CHECK_TAINT:
+		if (p->taint_known && !(p->taint & ~CVM_TAINT_TOLERATED))
+			return NULL;
+		snprintf(buf, size, "kernel tainted: %s",
+			 cvm_posture_taint_str(p, taint, sizeof(taint)));
+		return buf;
+	case CVM_NR_CHECKS:
+		break;
+	}
+	return "unknown item";
+}
+
+static int cvm_status_check(uint32_t mask, const struct cvm_status *st,
+			    const struct cvm_posture *p)
+{
+	int ret = CVMCTL_EXIT_OK;
+	const char *why;
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i < CVM_NR_CHECKS; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		why = cvm_check_reason((enum cvm_check)i, st, p, buf,
+				       sizeof(buf));
+		if (why) {
+			cvmctl_err("check failed: %s: %s", cvm_check_items[i],
+				   why);
+			ret = CVMCTL_EXIT_CHECK;
+		}
+	}
+	return ret;
+}
+
+static const struct option cvm_status_options[] = {
+	{ "check",	optional_argument, NULL, 'c' },
+	{ "skip",	required_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static bool cvm_is_global_opt(const char *arg)
+{
+	static const char *const opts[] = {
+		"-j", "-p", "-h", "-V", "--json", "--pretty", "--help",
+		"--version",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(opts); i++)
+		if (!strcmp(arg, opts[i]))
+			return true;
+	return false;
+}
+
 static int cvmctl_do_status(const struct cvmctl_ctx *ctx, int argc,
 			    char **argv)
 {
 	struct cvm_module_state mods[CVM_NR_KNOWN] = { 0 };
+	struct cvm_conv_head conv = { 0 };
 	struct cvm_status st = { 0 };
+	struct cvm_posture pos;
+	uint32_t check = 0, skip = 0, m;
+	bool checking = false;
+	int opt;
 
-	if (argc) {
-		cvmctl_err("status: unexpected argument '%s'%s", argv[0],
-			   argv[0][0] == '-' ?
+	/*
+	 * getopt_long wants argv[0] to be the program: shift by one. 0, not
+	 * 1: a full restart, main() has used getopt on another vector.
+	 */
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc + 1, argv - 1, "+", cvm_status_options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			checking = true;
+			m = CVM_CHECK_ALL;
+			if (optarg && cvm_check_parse("--check", optarg, &m))
+				goto usage;
+			check |= m;
+			break;
+		case 's':
+			if (cvm_check_parse("--skip", optarg, &m))
+				goto usage;
+			skip |= m;
+			break;
+		default:
+			cvmctl_err("status: unexpected argument '%s'%s",
+				   argv[optind - 2],
+				   cvm_is_global_opt(argv[optind - 2]) ?
+				   " (global options go before the command)" :
+				   "");
+			goto usage;
+		}
+	}
+	if (optind - 1 < argc) {
+		cvmctl_err("status: unexpected argument '%s'%s",
+			   argv[optind - 1], argv[optind - 1][0] == '-' ?
 			   " (global options go before the command)" : "");
-		cvmctl_usage_hint(&cvmctl_cmd_status);
-		return CVMCTL_EXIT_USAGE;
+		goto usage;
+	}
+	if (skip && !checking) {
+		cvmctl_err("status: --skip needs --check");
+		goto usage;
 	}
 
 	if (cvm_status_fetch(&st))
 		return CVMCTL_EXIT_FAIL;
+	cvm_posture_probe(&pos);
+	if (checking)
+		return cvm_status_check(check & ~skip, &st, &pos);
+
 	if (cvm_modules_collect(mods))
 		return CVMCTL_EXIT_FAIL;
+	if (mods[CVM_CONVERT_IDX].loaded)
+		cvm_conv_head_fetch(&conv);
 
 	if (!ctx->json) {
-		cvm_status_print_text(&st, mods);
+		cvm_status_print_text(&st, mods, &pos, &conv);
 		return CVMCTL_EXIT_OK;
 	}
-	return cvm_status_print_json(ctx, &st, mods) ?
+	return cvm_status_print_json(ctx, &st, mods, &pos, &conv) ?
 	       CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
+usage:
+	cvmctl_usage_hint(&cvmctl_cmd_status);
+	return CVMCTL_EXIT_USAGE;
 }
 
 const struct cvmctl_cmd cvmctl_cmd_status = {
 	.name = "status",
-	.args = "",
-	.help = "show platform posture, cvm_core state and loaded modules",
+	.args = "[--check[=ITEMS] [--skip=ITEMS]]",
+	.help = "show platform posture, cvm_core state and loaded modules; --check: exit 3 if the posture is weak",
 	.handler = cvmctl_do_status,
 };

@@ -5,8 +5,10 @@
  * module.
  *
  * CVMCTL_FAKE_ROOT=DIR
- *	open/openat/fopen/stat/access of /sys/module/... and /proc/modules
- *	go to DIR/sys/module/... and DIR/proc/modules instead.
+ *	open/openat/fopen/stat/access/opendir of /sys/module/...,
+ *	/proc/modules and the posture files (/sys/firmware, /sys/kernel/
+ *	security, /sys/class/tpm, /proc/sys/kernel/tainted, /proc/cmdline,
+ *	/sys/kernel/debug) go to DIR/... instead.
  *
  * CVMCTL_FAKE_NL=SCENARIO
  *	socket(AF_NETLINK, *, NETLINK_GENERIC) returns a fake socket whose
@@ -55,6 +57,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -110,12 +113,30 @@ static const char *fake_path(const char *path, char *buf, size_t size)
 {
 	const char *root = getenv("CVMCTL_FAKE_ROOT");
 
+	static const char *const faked[] = {
+		"/sys/module", "/proc/modules", "/sys/firmware",
+		"/sys/kernel/security", "/sys/class/tpm",
+		"/proc/sys/kernel/tainted", "/proc/cmdline",
+		"/sys/kernel/debug",
+	};
+	size_t i;
+
 	if (!root || !path)
 		return path;
-	if (strncmp(path, "/sys/module", 11) && strcmp(path, "/proc/modules"))
+	for (i = 0; i < sizeof(faked) / sizeof(faked[0]); i++)
+		if (!strncmp(path, faked[i], strlen(faked[i])))
+			break;
+	if (i == sizeof(faked) / sizeof(faked[0]))
 		return path;
 	snprintf(buf, size, "%s%s", root, path);
 	return buf;
+}
+
+DIR *opendir(const char *path)
+{
+	char buf[4096];
+
+	return REAL(opendir)(fake_path(path, buf, sizeof(buf)));
 }
 
 int open(const char *path, int flags, ...)

@@ -101,12 +101,58 @@ echo 1 >"$ROOT/sys/module/cvm_ring/refcnt"
 echo going >"$ROOT/sys/module/cvm_hostsim/initstate"
 echo 0 >"$ROOT/sys/module/cvm_hostsim/refcnt"
 echo 0.1.0 >"$ROOT/sys/module/cvm_hostsim/version"
+# Its posture: no EFI, no lockdown LSM, no TPM, signatures not enforced,
+# tainted W, O and E, swiotlb forced with debugfs statistics.
+mkdir -p "$ROOT/sys/module/cvm_ring/parameters" \
+	"$ROOT/sys/module/module/parameters" "$ROOT/proc/sys/kernel" \
+	"$ROOT/sys/kernel/debug/swiotlb"
+echo monitor >"$ROOT/sys/module/cvm_ring/parameters/policy"
+echo N >"$ROOT/sys/module/module/parameters/sig_enforce"
+echo 12800 >"$ROOT/proc/sys/kernel/tainted"
+echo 'console=ttyS0 swiotlb=force quiet' >"$ROOT/proc/cmdline"
+echo 32768 >"$ROOT/sys/kernel/debug/swiotlb/io_tlb_nslabs"
+echo 12 >"$ROOT/sys/kernel/debug/swiotlb/io_tlb_used"
+POSTURE_TEXT='secure_boot:      unknown (no EFI)
+lockdown:         unavailable
+tpm:              absent
+sig_enforce:      N
+tainted:          12800 (WOE)
+swiotlb_force:    yes
+swiotlb_slabs:    32768
+swiotlb_used:     12
+param:            cvm_ring.policy=monitor'
+POSTURE_JSON='"secure_boot":null,"efi":false,"lockdown":null,"tpm":false,"sig_enforce":false,"taint":12800,"taint_flags":"WOE","swiotlb":{"force":true,"slabs":32768,"used":12}'
+
+# A hardened guest: EFI with secure boot, lockdown, a vTPM, enforced
+# signatures, cvm_convert loaded, tainted O only, no swiotlb statistics.
+GOOD=$TMP/good
+mkdir -p "$GOOD/proc/sys/kernel" "$GOOD/sys/module/cvm_core" \
+	"$GOOD/sys/module/cvm_convert/parameters" \
+	"$GOOD/sys/module/module/parameters" "$GOOD/sys/kernel/security" \
+	"$GOOD/sys/class/tpm/tpm0" "$GOOD/sys/firmware/efi/efivars"
+printf '%s\n' \
+	'cvm_convert 20480 0 - Live 0x0000000000000000 (O)' \
+	'cvm_core 24576 1 cvm_convert, Live 0x0000000000000000 (O)' \
+	>"$GOOD/proc/modules"
+for m in cvm_core cvm_convert; do
+	echo live >"$GOOD/sys/module/$m/initstate"
+	echo 0.1.0 >"$GOOD/sys/module/$m/version"
+done
+echo 1 >"$GOOD/sys/module/cvm_core/refcnt"
+echo 0 >"$GOOD/sys/module/cvm_convert/refcnt"
+echo Y >"$GOOD/sys/module/cvm_convert/parameters/observer"
+echo Y >"$GOOD/sys/module/module/parameters/sig_enforce"
+echo 4096 >"$GOOD/proc/sys/kernel/tainted"
+echo 'console=ttyS0' >"$GOOD/proc/cmdline"
+echo 'none [integrity] confidentiality' >"$GOOD/sys/kernel/security/lockdown"
+printf '\006\000\000\000\001' \
+	>"$GOOD/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0b9ee24d5ae"
 
 USAGE_CONFIG='usage: cvmctl [OPTIONS] config event-ratelimit N'
 USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=73
+TESTS=112
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -147,7 +193,7 @@ check "missing command" 2 "" "cvmctl: missing command; run 'cvmctl help'"
 run status -j
 check "option after the command" 2 "" \
 	"cvmctl: status: unexpected argument '-j' (global options go before the command)
-usage: cvmctl [OPTIONS] status"
+usage: cvmctl [OPTIONS] status [--check[=ITEMS] [--skip=ITEMS]]"
 run config
 check "config without setting" 2 "" "cvmctl: config: missing setting
 $USAGE_CONFIG"
@@ -192,10 +238,11 @@ events_sent:      0
 events_dropped:   0
 module:           cvm_core 0.1.0 live refcnt=2
 module:           cvm_ring - live refcnt=1
-module:           cvm_hostsim 0.1.0 going refcnt=0" ""
+module:           cvm_hostsim 0.1.0 going refcnt=0
+$POSTURE_TEXT" ""
 
 run_fake ok -j status
-check "status -j" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":true},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false}]}' ""
+check "status -j" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":true,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],'"$POSTURE_JSON"',"conversions":null}' ""
 
 run_fake snp -p status
 check "status -p (SEV-SNP, u64 max, registered by name and id)" 0 '{
@@ -211,23 +258,41 @@ check "status -p (SEV-SNP, u64 max, registered by name and id)" 0 '{
       "version": "0.1.0",
       "state": "live",
       "refcnt": 2,
-      "registered": true
+      "registered": true,
+      "parameters": {}
     },
     {
       "name": "cvm_ring",
       "version": null,
       "state": "live",
       "refcnt": 1,
-      "registered": true
+      "registered": true,
+      "parameters": {
+        "policy": "monitor"
+      }
     },
     {
       "name": "cvm_hostsim",
       "version": "0.1.0",
       "state": "going",
       "refcnt": 0,
-      "registered": false
+      "registered": false,
+      "parameters": {}
     }
-  ]
+  ],
+  "secure_boot": null,
+  "efi": false,
+  "lockdown": null,
+  "tpm": false,
+  "sig_enforce": false,
+  "taint": 12800,
+  "taint_flags": "WOE",
+  "swiotlb": {
+    "force": true,
+    "slabs": 32768,
+    "used": 12
+  },
+  "conversions": null
 }' ""
 
 if command -v python3 >/dev/null; then
@@ -250,10 +315,11 @@ events_sent:      -
 events_dropped:   -
 module:           cvm_core 0.1.0 live refcnt=2
 module:           cvm_ring - live refcnt=1
-module:           cvm_hostsim 0.1.0 going refcnt=0" ""
+module:           cvm_hostsim 0.1.0 going refcnt=0
+$POSTURE_TEXT" ""
 
 run_fake partial -j status
-check "status -j with attributes missing" 0 '{"technology":null,"mem_encrypt":null,"version":"0.1.0","event_ratelimit":null,"events_sent":null,"events_dropped":null,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":false},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false}]}' ""
+check "status -j with attributes missing" 0 '{"technology":null,"mem_encrypt":null,"version":"0.1.0","event_ratelimit":null,"events_sent":null,"events_dropped":null,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":false,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],'"$POSTURE_JSON"',"conversions":null}' ""
 
 run_fake malformed status
 check "malformed reply" 1 "" \
@@ -511,12 +577,213 @@ run_fake nofamily conversions
 check "conversions: cvm_core loaded without family" 1 "" \
 	"cvmctl: generic netlink family 'cvm' not found (cvm_core is loaded but did not register it; see dmesg)"
 
+# ---- posture and status --check ----------------------------------------------
+ROOT_SAVE=$ROOT
+ROOT=$GOOD
+run_fake conv status
+check "status on a hardened guest with cvm_convert" 0 "technology:       none
+mem_encrypt:      inactive
+version:          0.1.0
+event_ratelimit:  100
+events_sent:      0
+events_dropped:   0
+module:           cvm_core 0.1.0 live refcnt=1
+module:           cvm_convert 0.1.0 live refcnt=0
+secure_boot:      enabled
+lockdown:         integrity
+tpm:              present
+sig_enforce:      Y
+tainted:          4096 (O)
+swiotlb_force:    no
+swiotlb_slabs:    unknown
+swiotlb_used:     unknown
+param:            cvm_convert.observer=Y
+shared_pages:     1029
+leaked_pages:     2" ""
+run_fake conv -j status
+check "status -j on a hardened guest with cvm_convert" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":1,"registered":true,"parameters":{}},{"name":"cvm_convert","version":"0.1.0","state":"live","refcnt":0,"registered":false,"parameters":{"observer":"Y"}}],"secure_boot":"enabled","efi":true,"lockdown":"integrity","tpm":true,"sig_enforce":true,"taint":4096,"taint_flags":"O","swiotlb":{"force":false,"slabs":null,"used":null},"conversions":{"shared_pages":1029,"leaked_pages":2}}' ""
+run_fake snp status --check
+check "status --check passes on a hardened SEV-SNP guest" 0 "" ""
+run_fake ok status --check
+check "status --check: plain VM, hardened posture" 3 "" \
+	"cvmctl: check failed: cvm: not a confidential VM (technology: none)
+cvmctl: check failed: mem_encrypt: memory encryption is inactive"
+ROOT=$ROOT_SAVE
+run_fake ok status --check
+check "status --check: every item fails" 3 "" \
+	"cvmctl: check failed: cvm: not a confidential VM (technology: none)
+cvmctl: check failed: mem_encrypt: memory encryption is inactive
+cvmctl: check failed: secure_boot: secure boot unknown (no EFI)
+cvmctl: check failed: lockdown: lockdown unavailable (no lockdown LSM or securityfs)
+cvmctl: check failed: tpm: no TPM (/sys/class/tpm/tpm0 absent)
+cvmctl: check failed: sig_enforce: module signatures are not enforced
+cvmctl: check failed: taint: kernel tainted: 12800 (WOE)"
+run_fake ok status --check=taint,cvm
+check "status --check=ITEMS" 3 "" \
+	"cvmctl: check failed: cvm: not a confidential VM (technology: none)
+cvmctl: check failed: taint: kernel tainted: 12800 (WOE)"
+run_fake ok status --check --skip=cvm,mem_encrypt,secure_boot,lockdown --skip=tpm,taint
+check "status --check --skip=ITEMS" 3 "" \
+	"cvmctl: check failed: sig_enforce: module signatures are not enforced"
+run_fake ok status --check=tpm --skip=tpm
+check "status --check with every item skipped" 0 "" ""
+run status --check=cvm,bogus
+check "status --check: unknown item" 2 "" \
+	"cvmctl: status: --check: unknown item 'bogus' (items: cvm, mem_encrypt, secure_boot, lockdown, tpm, sig_enforce, taint)
+usage: cvmctl [OPTIONS] status [--check[=ITEMS] [--skip=ITEMS]]"
+run status --skip=tpm
+check "status --skip without --check" 2 "" \
+	"cvmctl: status: --skip needs --check
+usage: cvmctl [OPTIONS] status [--check[=ITEMS] [--skip=ITEMS]]"
+run status --check extra
+check "status --check: extra argument" 2 "" \
+	"cvmctl: status: unexpected argument 'extra'
+usage: cvmctl [OPTIONS] status [--check[=ITEMS] [--skip=ITEMS]]"
+# The platform answer agrees with systemd's where both answer: on a host
+# with cvm_core loaded and a systemd-detect-virt that knows --cvm.
+if grep -q '^cvm_core ' /proc/modules 2>/dev/null &&
+   sdv=$(systemd-detect-virt --cvm 2>/dev/null; [ $? -le 1 ]); then
+	if "$CVMCTL" status --check=cvm >/dev/null 2>&1; then ours=cvm; else ours=none; fi
+	[ "$sdv" = none ] || sdv=cvm
+	assert "status --check=cvm agrees with systemd-detect-virt --cvm" \
+		"$([ "$ours" = "$sdv" ] || echo "cvmctl: $ours, systemd-detect-virt --cvm: $sdv")"
+else
+	skip "status --check=cvm agrees with systemd-detect-virt --cvm" \
+		"no cvm_core here, or systemd-detect-virt without --cvm"
+fi
+
+# ---- bash completion (cvmctl.bash) --------------------------------------------
+# complete LINE: what cvmctl.bash offers at the end of LINE (plain bash,
+# without the bash-completion package, so "=" splits words as readline does).
+complete_line()
+{
+	bash -c '. "$1"; PATH=$(dirname "$2"):$PATH
+		COMP_LINE=$3 COMP_POINT=${#3}
+		read -ra COMP_WORDS <<<"${3//=/ = }"
+		[[ $3 == *" " || $3 == *= ]] && COMP_WORDS+=("")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		_cvmctl; echo "${COMPREPLY[*]}"' \
+		complete_line "$(dirname "$CVMCTL")/cvmctl.bash" "$CVMCTL" "$1"
+}
+out=$(complete_line "cvmctl ")
+assert "completion: commands from cvmctl help" \
+	"$(case " $out " in *" status "*" conversions "*" help "*) ;; *) echo "got: $out" ;; esac)"
+out=$(complete_line "cvmctl status --check=cvm,t")
+assert "completion: check items after --check=" \
+	"$([ "$out" = "cvm,tpm cvm,taint" ] || echo "got: $out")"
+
 CVMCTL_FAKE_NL=ok CVMCTL_FAKE_ROOT=$ROOT LD_PRELOAD=$SHIM \
 	"$CVMCTL" status >/dev/full 2>"$TMP/err"
 rc=$?
 : >"$TMP/out"
 check "write error on stdout" 1 "" \
 	"cvmctl: write error: No space left on device"
+
+# ---- issue 6: set, metrics, monitor, load/unload ---------------------------
+USAGE_SET='usage: cvmctl [OPTIONS] set event-ratelimit N|observer on|off'
+: >"$TMP/log"
+run_fake ok set event-ratelimit 250
+check "set event-ratelimit" 0 "" ""
+assert "set event-ratelimit sends set-config" \
+	"$(grep -qx 'set-config event-ratelimit=250' "$TMP/log" || cat "$TMP/log")"
+run_fake conv set observer on
+check "set observer on" 0 "" ""
+assert "set observer on sends conv-set" \
+	"$(grep -qx 'conv-set observer=1' "$TMP/log" || cat "$TMP/log")"
+run_fake eperm set event-ratelimit 5
+check "set event-ratelimit without CAP_NET_ADMIN" 1 "" \
+	"cvmctl: permission denied: changing configuration needs CAP_NET_ADMIN (run as root)"
+run_fake eperm set observer off
+check "set observer without CAP_NET_ADMIN" 1 "" \
+	"cvmctl: permission denied: changing the observer needs CAP_NET_ADMIN (run as root)"
+run set bogus 1
+check "set unknown setting" 2 "" "cvmctl: set: unknown setting 'bogus'
+$USAGE_SET"
+run set observer
+check "set observer without value" 2 "" "cvmctl: set: observer needs 'on' or 'off'
+$USAGE_SET"
+run set event-ratelimit 0
+check "set event-ratelimit out of range" 2 "" \
+	"cvmctl: set: invalid event-ratelimit '0': $RANGE
+$USAGE_SET"
+
+# metrics: the fake conv kernel with cvm_core and cvm_convert loaded.
+MET=$TMP/met
+mkdir -p "$MET/proc" "$MET/sys/module/cvm_core" "$MET/sys/module/cvm_convert"
+echo live >"$MET/sys/module/cvm_core/initstate"
+echo live >"$MET/sys/module/cvm_convert/initstate"
+CVMCTL_FAKE_NL=conv CVMCTL_FAKE_ROOT=$MET LD_PRELOAD=$SHIM \
+	"$CVMCTL" metrics >"$TMP/out" 2>"$TMP/err"
+rc=$?
+cp "$TMP/out" "$TMP/metrics"
+assert "metrics: exit 0, no stderr" "$([ $rc = 0 ] && [ ! -s "$TMP/err" ] || echo "exit $rc: $(cat "$TMP/err")")"
+want='cvm_info{version="0.1.0",technology="none"} 1
+cvm_event_ratelimit 100
+cvm_module_loaded{module="cvm_convert"} 1
+cvm_module_loaded{module="cvm_ring"} 0
+cvm_convert_anomalies_total 18446744073709551615
+cvm_convert_owner_leaked_pages{owner="hostsim"} 2
+cvm_convert_owner_shared_pages{owner="swiotlb_init_late+0x1a5"} 4'
+got=$(printf '%s\n' "$want" | while read -r l; do grep -qxF "$l" "$TMP/metrics" || echo "missing: $l"; done)
+assert "metrics: values" "$got"
+assert "metrics: counters end in _total, with HELP and TYPE" "$(awk '
+	/^# TYPE/ { t[$3] = $4; next } /^# HELP/ { h[$3] = 1; next }
+	{ n = $1; sub(/\{.*/, "", n)
+	  if (!(n in t) || !(n in h)) print "no HELP/TYPE: " n
+	  else if ((t[n] == "counter") != (n ~ /_total$/)) print "bad suffix: " n }' "$TMP/metrics")"
+if command -v promtool >/dev/null; then
+	assert "metrics: promtool check metrics" \
+		"$(promtool check metrics <"$TMP/metrics" 2>&1 || echo "promtool failed")"
+else
+	skip "metrics: promtool check metrics" "no promtool"
+fi
+mkdir -p "$TMP/tf"
+CVMCTL_FAKE_NL=conv CVMCTL_FAKE_ROOT=$MET LD_PRELOAD=$SHIM \
+	"$CVMCTL" metrics --textfile "$TMP/tf" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "metrics --textfile" 0 "" ""
+assert "metrics --textfile: only cvmguard.prom, same text" \
+	"$([ "$(ls -A "$TMP/tf")" = cvmguard.prom ] && cmp -s "$TMP/tf/cvmguard.prom" "$TMP/metrics" || ls -A "$TMP/tf")"
+EMPTY=$TMP/empty
+mkdir -p "$EMPTY/proc" "$EMPTY/sys/module"
+CVMCTL_FAKE_ROOT=$EMPTY LD_PRELOAD=$SHIM "$CVMCTL" metrics >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "metrics without cvm_core" 0 '# HELP cvm_module_loaded 1 if the cvmguard module is loaded.
+# TYPE cvm_module_loaded gauge
+cvm_module_loaded{module="cvm_core"} 0
+cvm_module_loaded{module="cvm_convert"} 0
+cvm_module_loaded{module="cvm_bounce"} 0
+cvm_module_loaded{module="cvm_ring"} 0
+cvm_module_loaded{module="cvm_hostsim"} 0' ""
+run metrics --textfile
+check "metrics --textfile without DIR" 2 "" "cvmctl: metrics: unexpected argument '--textfile'
+usage: cvmctl [OPTIONS] metrics [--textfile DIR]"
+
+run monitor --count 0
+check "monitor --count 0" 2 "" "cvmctl: monitor: invalid count '0': must be a positive integer
+usage: cvmctl [OPTIONS] monitor [--count N]"
+run monitor extra
+check "monitor extra argument" 2 "" "cvmctl: monitor: unexpected argument 'extra'
+usage: cvmctl [OPTIONS] monitor [--count N]"
+
+USAGE_LOAD='usage: cvmctl [OPTIONS] load [--dir DIR] [MODULE [OPTION=VALUE...]]'
+run load cvm_core noequals
+check "load: option without =" 2 "" "cvmctl: load: invalid option 'noequals': must be OPTION=VALUE
+$USAGE_LOAD"
+run load ../evil
+check "load: invalid module name" 2 "" "cvmctl: load: invalid module name '../evil'
+$USAGE_LOAD"
+run load --dir
+check "load: --dir without DIR" 2 "" "cvmctl: load: --dir needs a directory
+$USAGE_LOAD"
+run load --dir "$TMP/nomods" cvm_core
+check "load --dir: module file missing" 1 "" \
+	"cvmctl: module $TMP/nomods/cvm_core.ko not found (install it with 'make modules_install', or use --dir)"
+run unload a b
+check "unload: extra argument" 2 "" "cvmctl: unload: unexpected argument 'b'
+usage: cvmctl [OPTIONS] unload [MODULE]"
+run unload cvm_nonesuch
+check "unload of a module that is not loaded" 0 "" ""
 
 if [ "$n" != "$TESTS" ]; then
 	failed=$((failed + 1))
