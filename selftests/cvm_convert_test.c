@@ -31,7 +31,6 @@
 #define SYSFS		"/sys/kernel/cvm/convert/"
 #define HOSTSIM		"/sys/kernel/debug/cvm_hostsim/convert"
 #define FAILINJ		"/sys/kernel/debug/cvm_convert/"
-#define UID_NOBODY	65534
 #define BULK_RANGES	100000
 #define DUMP_BUF	(64 * 1024)
 
@@ -574,24 +573,6 @@ static int nobody_conv_set(uint16_t family)
 	return conv_set_observer(fd, family, 1) == -EPERM ? 0 : 102;
 }
 
-static int as_nobody(int (*fn)(uint16_t family), uint16_t family)
-{
-	pid_t pid;
-	int status;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		if (setgid(UID_NOBODY) || setuid(UID_NOBODY))
-			_exit(100);
-		_exit(fn(family));
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 #define EXTERNAL "cvm_hostsim_external_convert"
 
 TEST_F(conv, observer_records_external_caller)
@@ -602,7 +583,7 @@ TEST_F(conv, observer_records_external_caller)
 
 	ASSERT_EQ(0, conv_get(self->fd, self->family, &before));
 	ASSERT_EQ(0, before.v[CVM_A_CONV_OBSERVER]);
-	EXPECT_EQ(0, as_nobody(nobody_conv_set, self->family));
+	EXPECT_EQ(0, cvm_as_nobody(nobody_conv_set, self->family));
 	ASSERT_EQ(0, conv_get(self->fd, self->family, &on));
 	ASSERT_EQ(0, on.v[CVM_A_CONV_OBSERVER]);
 

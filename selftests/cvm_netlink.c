@@ -23,7 +23,6 @@
 #include "util.h"
 
 #define SYSFS "/sys/kernel/cvm/"
-#define UID_NOBODY 65534
 
 static void read_sysfs(struct __test_metadata *_metadata, const char *file,
 		       char *buf, size_t size)
@@ -226,24 +225,13 @@ static int as_nobody(int (*fn)(uint16_t family))
 {
 	uint16_t family = 0;
 	uint32_t version, grp;
-	pid_t pid;
-	int status, fd;
+	int fd;
 
 	fd = nl_open();
 	if (fd < 0 || nl_family(fd, CVM_FAMILY_NAME, &family, &version, &grp))
 		return -1;
 	close(fd);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		if (setgid(UID_NOBODY) || setuid(UID_NOBODY))
-			_exit(100);
-		_exit(fn(family));
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return cvm_as_nobody(fn, family);
 }
 
 /* Child: exit 0 only if set-config is refused with EPERM. */

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include "util.h"
 
 /* Reads @path into @buf without its trailing newline; 0 or -errno. */
@@ -39,4 +40,26 @@ int cvm_write_file(const char *path, const char *val)
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+/*
+ * Runs @fn(@family) in a child that dropped to uid/gid 65534 (nobody, no
+ * capabilities); returns its exit status, or -1 if it did not exit.
+ */
+int cvm_as_nobody(int (*fn)(uint16_t family), uint16_t family)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (setgid(CVM_UID_NOBODY) || setuid(CVM_UID_NOBODY))
+			_exit(100);
+		_exit(fn(family));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
