@@ -27,7 +27,7 @@
 static const char cvm_taint_letters[] = "PFSRMBUDAWCIOELKXTN";
 
 /* First line of @path without its newline; false if unreadable. */
-static bool cvm_read_line(const char *path, char *buf, size_t size)
+bool cvm_read_line(const char *path, char *buf, size_t size)
 {
 	bool ok;
 	FILE *f;

@@ -8,6 +8,7 @@
 #define CVMCTL_POSTURE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "json.h"
@@ -32,6 +33,9 @@ struct cvm_posture {
 	unsigned long long swiotlb_nslabs;
 	unsigned long long swiotlb_used;
 };
+
+/* First line of @path without its newline; false if unreadable. */
+bool cvm_read_line(const char *path, char *buf, size_t size);
 
 /* Read everything; never fails (what cannot be read is "unknown"). */
 void cvm_posture_probe(struct cvm_posture *p);

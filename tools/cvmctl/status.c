@@ -226,19 +226,9 @@ out:
 static bool cvm_read_module_version(const char *name, char *buf, size_t size)
 {
 	char path[128];
-	bool ok;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/module/%s/version", name);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	ok = fgets(buf, size, f) != NULL;
-	fclose(f);
-	if (!ok)
-		return false;
-	buf[strcspn(buf, "\n")] = '\0';
-	return buf[0] != '\0';
+	return cvm_read_line(path, buf, size) && buf[0] != '\0';
 }
 
 static void cvm_kmod_quiet(void *data, int priority, const char *file,
