@@ -148,7 +148,7 @@ make_initramfs() {
 	cat >"$root/cvm/env" <<-EOF
 		CVM_EXPECT_VERSION=$(sed -n 's/^CVMGUARD_VERSION := //p' "$top/Kbuild")
 		CVM_EXPECT_TECHNOLOGY=none
-		CVM_NLFUZZ_MESSAGES=$([ "$name" = debug ] && echo 20000 || echo 100000)
+		CVM_NLFUZZ_MESSAGES=$([ "$name" = debug ] && echo 5000 || echo 100000)
 		CVM_HOST_SPEC=$top/Documentation/netlink/specs/cvm.yaml
 		CVM_HOST_YNL_CLI=$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/net/ynl/cli.py
 	EOF

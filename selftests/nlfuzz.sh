@@ -16,7 +16,7 @@ for m in cvm_convert cvm_bounce cvm_ring cvm_hostsim; do
 	[ -e "$CVM_MODULES/$m.ko" ] || continue
 	insmod "$CVM_MODULES/$m.ko" || fail "insmod $m"
 done
-echo "bulk nlfuzz 3000" >/sys/kernel/debug/cvm_hostsim/convert || fail "bulk"
+echo "bulk nlfuzz 300" >/sys/kernel/debug/cvm_hostsim/convert || fail "bulk"
 ratelimit=$(cat $S/event_ratelimit)
 
 ./cvm_nlfuzz -n "$n" -s 1 || fail "fuzz as root, all modules"
