@@ -22,7 +22,8 @@
  *    before and after), and an unprivileged process changes nothing.
  * The VM runner fails the run on any oops, WARN, KASAN or lockdep report.
  *
- *   cvm_nlfuzz [-n MESSAGES] [-s SEED] [-u]     -u: run as nobody
+ *   cvm_nlfuzz [-n MESSAGES] [-s SEED] [-u] [-S]
+ *   -u: run as nobody; -S: no state checks (another process changes state)
  * Prints one "# totals:" line; exit 0 when every reply was as expected.
  */
 #define _GNU_SOURCE
@@ -53,6 +54,7 @@ struct fuzz {
 	struct fuzz_op ops[FUZZ_MAX_OPS];
 	int n_ops;
 	bool unprivileged;
+	bool no_state;
 	/* totals */
 	unsigned long sent, ok, refused, dumps_cut, state_checks, bad;
 	unsigned long by_errno[256];
@@ -356,7 +358,7 @@ static int fuzz_run(struct fuzz *f, unsigned long messages)
 		int err, ret;
 
 		/* Only admin commands change state; reading it costs time. */
-		if (admin)
+		if (admin && !f->no_state)
 			fuzz_state(before);
 		if (send(fd, buf, len, 0) != (ssize_t)len) {
 			printf("# send: %s\n", strerror(errno));
@@ -402,7 +404,7 @@ static int fuzz_run(struct fuzz *f, unsigned long messages)
 			fuzz_bad(f, cmd, flags, err, extack, "refused without an extack message");
 		}
 
-		if (admin && (err || f->unprivileged)) {
+		if (admin && !f->no_state && (err || f->unprivileged)) {
 			f->state_checks++;
 			fuzz_state(after);
 			if (strcmp(before, after))
@@ -419,7 +421,7 @@ int main(int argc, char **argv)
 	unsigned long messages = 100000, i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:s:u")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:uS")) != -1) {
 		switch (opt) {
 		case 'n':
 			messages = strtoul(optarg, NULL, 0);
@@ -430,8 +432,11 @@ int main(int argc, char **argv)
 		case 'u':
 			f.unprivileged = true;
 			break;
+		case 'S':
+			f.no_state = true;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-n MESSAGES] [-s SEED] [-u]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-n MESSAGES] [-s SEED] [-u] [-S]\n", argv[0]);
 			return 2;
 		}
 	}
