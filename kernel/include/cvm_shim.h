@@ -22,6 +22,7 @@
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include <asm/byteorder.h>
+#include <asm/barrier.h>
 
 #else /* userspace */
 
@@ -83,6 +84,9 @@ typedef uint64_t __le64;
 		     __a > __b ? __a : __b; })
 #define min_t(t, a, b) min((t)(a), (t)(b))
 #define max_t(t, a, b) max((t)(a), (t)(b))
+
+/* Orders reads of a ring's index before reads of the entries it covers. */
+#define virt_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 
 #endif /* __KERNEL__ */
 
