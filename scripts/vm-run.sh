@@ -177,6 +177,9 @@ main() {
 	"") ;;
 	*) die "unknown option $mode" ;;
 	esac
+	# CVM_TESTS="ring.sh ..." runs only those selftests (while iterating).
+	[ -n "${CVM_TESTS:-}" ] && append+=" cvm.tests=${CVM_TESTS// /,}"
+	[ -n "${CVM_RING_ITERS:-}" ] && append+=" cvm.ring_iters=$CVM_RING_ITERS"
 	start=$(date +%s.%N)
 	boot "$console" "$mem" "$append" || rc=$?
 	# A kernel that hangs before /init ran none of our code: under TCG on a
