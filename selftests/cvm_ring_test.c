@@ -947,7 +947,7 @@ typedef void (*model_fn)(const struct sim *, const uint8_t *,
 static __attribute__((noinline)) void
 hostile(struct __test_metadata *_metadata, struct _test_data_ring *self,
 		    uint32_t kind, const uint32_t (*cfg)[3], unsigned int ncfg,
-		    host_fn host, model_fn model)
+		    host_fn host, model_fn model, uint32_t first, uint32_t last)
 {
 	static struct expect e;
 	static struct cvm_hsr_post posts[CVM_HSR_MAX_NUM];
@@ -999,6 +999,14 @@ hostile(struct __test_metadata *_metadata, struct _test_data_ring *self,
 		want_checked += sims[s].checked;
 		want_viol += viol;
 	}
+	/* Every reason of the kind was provoked: none is left untested. */
+	for (r = first; r <= last; r++) {
+		uint64_t sum = 0;
+
+		for (s = 0; s < 2 * ncfg; s++)
+			sum += sims[s].reasons[r];
+		EXPECT_LT(0, sum) TH_LOG("reason %u never provoked", r);
+	}
 	EXPECT_EQ(want_checked, sysfs_u64("checked") - checked0);
 	EXPECT_EQ(want_viol, sysfs_u64("violations") - viol0);
 	TH_LOG("kind %u: %lu rings (seed %lu), %llu entries accepted, %llu rejected, %llu violations",
@@ -1013,7 +1021,8 @@ TEST_F_TIMEOUT(ring, split_hostile, 1200)
 	static const uint32_t cfg[][3] = { { 2 }, { 16 }, { 256 } };
 
 	hostile(_metadata, self, CVM_RING_KIND_VIRTIO_SPLIT, cfg, 3,
-		split_host, split_model);
+		split_host, split_model, CVM_RING_REASON_IDX_ADVANCE,
+		CVM_RING_REASON_LEN_OVER);
 }
 
 TEST_F_TIMEOUT(ring, packed_hostile, 1200)
@@ -1021,7 +1030,8 @@ TEST_F_TIMEOUT(ring, packed_hostile, 1200)
 	static const uint32_t cfg[][3] = { { 1 }, { 5 }, { 64 }, { 256 } };
 
 	hostile(_metadata, self, CVM_RING_KIND_VIRTIO_PACKED, cfg, 4,
-		packed_host, packed_model);
+		packed_host, packed_model, CVM_RING_REASON_ID_RANGE,
+		CVM_RING_REASON_FLAGS);
 }
 
 TEST_F_TIMEOUT(ring, vmbus_hostile, 1200)
@@ -1031,7 +1041,8 @@ TEST_F_TIMEOUT(ring, vmbus_hostile, 1200)
 	};
 
 	hostile(_metadata, self, CVM_RING_KIND_VMBUS, cfg, 3, vmbus_host,
-		vmbus_model);
+		vmbus_model, CVM_RING_REASON_IDX_RANGE,
+		CVM_RING_REASON_TRANS_ID);
 }
 
 /* Bad requests from userspace get errors, not crashes. */
