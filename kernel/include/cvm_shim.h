@@ -19,6 +19,7 @@
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include <asm/byteorder.h>
@@ -84,6 +85,9 @@ typedef uint64_t __le64;
 		     __a > __b ? __a : __b; })
 #define min_t(t, a, b) min((t)(a), (t)(b))
 #define max_t(t, a, b) max((t)(a), (t)(b))
+
+/* Shared C exports its API from the module that links it. */
+#define EXPORT_SYMBOL_GPL(sym)
 
 /* Orders reads of a ring's index before reads of the entries it covers. */
 #define virt_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)

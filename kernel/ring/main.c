@@ -9,22 +9,6 @@
  */
 #include <linux/module.h>
 #include "ring.h"
-#include "virtio_split.h"
-#include "virtio_packed.h"
-#include "vmbus.h"
-
-/* The shared validators are plain C; their exports live here. */
-EXPORT_SYMBOL_GPL(cvm_ring_reason_name);
-EXPORT_SYMBOL_GPL(cvm_vsplit_init);
-EXPORT_SYMBOL_GPL(cvm_vsplit_post);
-EXPORT_SYMBOL_GPL(cvm_vsplit_pending);
-EXPORT_SYMBOL_GPL(cvm_vsplit_next);
-EXPORT_SYMBOL_GPL(cvm_vpacked_init);
-EXPORT_SYMBOL_GPL(cvm_vpacked_post);
-EXPORT_SYMBOL_GPL(cvm_vpacked_next);
-EXPORT_SYMBOL_GPL(cvm_vmbus_init);
-EXPORT_SYMBOL_GPL(cvm_vmbus_request);
-EXPORT_SYMBOL_GPL(cvm_vmbus_recv);
 
 static struct cvm_core_feature cvm_ring_feature = {
 	.id		= CVM_MODULE_RING,

@@ -38,3 +38,4 @@ const char *cvm_ring_reason_name(u32 reason)
 		return "unknown";
 	return cvm_ring_reason_names[reason];
 }
+EXPORT_SYMBOL_GPL(cvm_ring_reason_name);

@@ -40,6 +40,7 @@ int cvm_vpacked_init(struct cvm_vpacked *r, u16 num, u32 *cap, u16 *ndesc,
 	memset(ndesc, 0, num * sizeof(*ndesc));
 	return 0;
 }
+EXPORT_SYMBOL_GPL(cvm_vpacked_init);
 
 /**
  * cvm_vpacked_post() - record a buffer the guest made available
@@ -62,6 +63,7 @@ int cvm_vpacked_post(struct cvm_vpacked *r, u16 id, u32 writable, u16 ndesc)
 	r->outstanding++;
 	return 0;
 }
+EXPORT_SYMBOL_GPL(cvm_vpacked_post);
 
 static void cvm_vpacked_advance(struct cvm_vpacked *r, u16 n)
 {
@@ -138,3 +140,4 @@ bool cvm_vpacked_next(struct cvm_vpacked *r,
 	v->consumed = true;
 	return true;
 }
+EXPORT_SYMBOL_GPL(cvm_vpacked_next);

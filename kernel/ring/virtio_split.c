@@ -42,6 +42,7 @@ int cvm_vsplit_init(struct cvm_vsplit *r, u16 num, u32 *cap, u8 *busy,
 	memset(cap, 0, num * sizeof(*cap));
 	return 0;
 }
+EXPORT_SYMBOL_GPL(cvm_vsplit_init);
 
 /**
  * cvm_vsplit_post() - record a chain the guest made available
@@ -64,6 +65,7 @@ int cvm_vsplit_post(struct cvm_vsplit *r, u16 head, u32 writable)
 	r->outstanding++;
 	return 0;
 }
+EXPORT_SYMBOL_GPL(cvm_vsplit_post);
 
 /**
  * cvm_vsplit_pending() - read the used index once and bound it
@@ -99,6 +101,7 @@ u32 cvm_vsplit_pending(struct cvm_vsplit *r,
 	r->seen_idx = r->last_used + n;
 	return n;
 }
+EXPORT_SYMBOL_GPL(cvm_vsplit_pending);
 
 /**
  * cvm_vsplit_next() - copy, check and consume the next used entry
@@ -157,3 +160,4 @@ bool cvm_vsplit_next(struct cvm_vsplit *r, const struct cvm_vsplit_used *used,
 	v->consumed = true;
 	return true;
 }
+EXPORT_SYMBOL_GPL(cvm_vsplit_next);

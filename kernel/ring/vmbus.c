@@ -50,6 +50,7 @@ int cvm_vmbus_init(struct cvm_vmbus *r, u32 dsize, u32 read, u32 max_pkt,
 	memset(trans_busy, 0, ntrans);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(cvm_vmbus_init);
 
 /**
  * cvm_vmbus_request() - record a request the guest sent with an id
@@ -74,6 +75,7 @@ int cvm_vmbus_request(struct cvm_vmbus *r, u64 trans_id)
 	r->trans_busy[slot] = 1;
 	return 0;
 }
+EXPORT_SYMBOL_GPL(cvm_vmbus_request);
 
 /* Copies @len bytes at offset @off of the circular data area. */
 static void cvm_vmbus_copy(const struct cvm_vmbus *r, void *dst,
@@ -135,6 +137,7 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 {
 	struct cvm_vmbus_desc *desc = buf;
 	u32 write, read, avail, plen, hlen, slot = r->ntrans;
+	__le64 raw_trailer;
 	u64 trailer;
 
 	v->reason = CVM_RING_REASON_NONE;
@@ -194,9 +197,9 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 	cvm_vmbus_copy(r, desc + 1, data,
 		       cvm_vmbus_wrap(r, r->read + sizeof(*desc)),
 		       plen - sizeof(*desc));
-	cvm_vmbus_copy(r, &trailer, data, cvm_vmbus_wrap(r, r->read + plen),
-		       sizeof(trailer));
-	trailer = le64_to_cpu(trailer);
+	cvm_vmbus_copy(r, &raw_trailer, data, cvm_vmbus_wrap(r, r->read + plen),
+		       sizeof(raw_trailer));
+	trailer = le64_to_cpu(raw_trailer);
 
 	if (unlikely(!cvm_vmbus_type_known(v->id)))
 		cvm_ring_reject(v, CVM_RING_REASON_PKT_TYPE, v->id, 0);
@@ -215,3 +218,4 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 	v->consumed = true;
 	return true;
 }
+EXPORT_SYMBOL_GPL(cvm_vmbus_recv);
