@@ -32,7 +32,7 @@
 
 /**
  * struct cvm_hsr - one simulated ring
- * @lock: serialises ioctls and mmap on the file
+ * @lock: serialises the ioctls on the file
  * @kind: enum cvm_ring_kind, 0 until set up
  * @set_up: CVM_HSR_IOC_SETUP succeeded
  * @ring: cvm_ring's registration
@@ -141,7 +141,8 @@ static int cvm_hsr_setup(struct cvm_hsr *h, struct cvm_hsr_setup *s)
 	h->vmbus.max_pkt = s->max_pkt;
 	s->ring_id = cvm_ring_id(h->ring);
 	s->map_size = h->npages << PAGE_SHIFT;
-	h->set_up = true;
+	/* Publishes shared and npages to mmap, which does not take the lock. */
+	smp_store_release(&h->set_up, true);
 	return 0;
 }
 
@@ -318,17 +319,20 @@ static int cvm_hsr_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct cvm_hsr *h = file->private_data;
 	unsigned long size = vma->vm_end - vma->vm_start;
-	int err = -EINVAL;
 
-	mutex_lock(&h->lock);
+	/*
+	 * Not under h->lock: mmap runs with mmap_lock held, and the ioctls
+	 * fault on user memory under h->lock. The pages never change once
+	 * set up.
+	 */
+	if (!smp_load_acquire(&h->set_up) || vma->vm_pgoff ||
+	    size > (h->npages << PAGE_SHIFT))
+		return -EINVAL;
 	/* The host's view: the pages as shared (unencrypted) memory. */
 	vma->vm_page_prot = pgprot_decrypted(vma->vm_page_prot);
-	if (h->set_up && !vma->vm_pgoff && size <= (h->npages << PAGE_SHIFT))
-		err = remap_pfn_range(vma, vma->vm_start,
-				      page_to_pfn(virt_to_page(h->shared)),
-				      size, vma->vm_page_prot);
-	mutex_unlock(&h->lock);
-	return err;
+	return remap_pfn_range(vma, vma->vm_start,
+			       page_to_pfn(virt_to_page(h->shared)), size,
+			       vma->vm_page_prot);
 }
 
 static int cvm_hsr_open(struct inode *inode, struct file *file)
