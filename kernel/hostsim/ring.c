@@ -41,8 +41,8 @@
  * @split: guest state of a split ring
  * @packed: guest state of a packed ring
  * @vmbus: guest state of a vmbus ring
- * @cap: capacities (split, packed)
- * @busy: outstanding marks (split)
+ * @slot: head states (split)
+ * @cap: capacities (packed)
  * @ndesc: chain lengths (packed)
  * @trans: transaction ids (vmbus)
  * @trans_busy: their marks
@@ -60,8 +60,8 @@ struct cvm_hsr {
 	struct cvm_vsplit split;
 	struct cvm_vpacked packed;
 	struct cvm_vmbus vmbus;
+	u64 *slot;
 	u32 *cap;
-	u8 *busy;
 	u16 *ndesc;
 	u64 *trans;
 	u8 *trans_busy;
@@ -114,12 +114,12 @@ static int cvm_hsr_setup(struct cvm_hsr *h, struct cvm_hsr_setup *s)
 		return -EINVAL;
 
 	h->cap = kcalloc(CVM_HSR_MAX_NUM, sizeof(*h->cap), GFP_KERNEL);
-	h->busy = kcalloc(CVM_HSR_MAX_NUM, sizeof(*h->busy), GFP_KERNEL);
+	h->slot = kcalloc(CVM_HSR_MAX_NUM, sizeof(*h->slot), GFP_KERNEL);
 	h->ndesc = kcalloc(CVM_HSR_MAX_NUM, sizeof(*h->ndesc), GFP_KERNEL);
 	h->trans = kcalloc(CVM_HSR_MAX_TRANS, sizeof(*h->trans), GFP_KERNEL);
 	h->trans_busy = kcalloc(CVM_HSR_MAX_TRANS, 1, GFP_KERNEL);
 	h->pkt = kmalloc(CVM_HSR_MAX_DSIZE, GFP_KERNEL);
-	if (!h->cap || !h->busy || !h->ndesc || !h->trans || !h->trans_busy ||
+	if (!h->cap || !h->slot || !h->ndesc || !h->trans || !h->trans_busy ||
 	    !h->pkt)
 		return -ENOMEM;
 	h->npages = DIV_ROUND_UP(bytes, PAGE_SIZE);
@@ -155,7 +155,7 @@ static int cvm_hsr_reset(struct cvm_hsr *h, const struct cvm_hsr_run *run,
 
 	switch (h->kind) {
 	case CVM_RING_KIND_VIRTIO_SPLIT:
-		err = cvm_vsplit_init(&h->split, h->split.num, h->cap, h->busy,
+		err = cvm_vsplit_init(&h->split, h->split.num, h->slot,
 				      run->start);
 		for (i = 0; i < run->nposts && !err; i++)
 			err = cvm_vsplit_post(&h->split, posts[i].id,
@@ -358,7 +358,7 @@ static int cvm_hsr_release(struct inode *inode, struct file *file)
 	kfree(h->trans_busy);
 	kfree(h->trans);
 	kfree(h->ndesc);
-	kfree(h->busy);
+	kfree(h->slot);
 	kfree(h->cap);
 	mutex_destroy(&h->lock);
 	kfree(h);

@@ -35,6 +35,16 @@ struct cvm_ring_verdict {
 };
 
 /**
+ * struct cvm_ring_done - an entry a batch validator accepted
+ * @id: used id (split) or buffer id (packed)
+ * @len: bytes the device wrote, within the capacity posted
+ */
+struct cvm_ring_done {
+	u32 id;
+	u32 len;
+};
+
+/**
  * struct cvm_ring_race - test hook: a host writing between two reads
  * @fn: called by a validator right after it copied a header or flags
  *	word and before it reads the rest; NULL outside tests

@@ -43,6 +43,9 @@ struct cvm_vpacked {
 int cvm_vpacked_init(struct cvm_vpacked *r, u16 num, u32 *cap, u16 *ndesc,
 		     u16 next_used, bool wrap);
 int cvm_vpacked_post(struct cvm_vpacked *r, u16 id, u32 writable, u16 ndesc);
+u32 cvm_vpacked_poll(struct cvm_vpacked *r,
+		     const struct cvm_vpacked_desc *ring,
+		     struct cvm_ring_done *done, u32 max);
 bool cvm_vpacked_next(struct cvm_vpacked *r,
 		      const struct cvm_vpacked_desc *ring,
 		      struct cvm_ring_verdict *v, bool pass);

@@ -9,6 +9,7 @@
 #include "ring_check.h"
 
 #define CVM_VSPLIT_MAX_NUM	32768
+#define CVM_VSPLIT_BUSY		BIT_ULL(32)
 
 /* The used ring as it lies in shared memory (struct vring_used). */
 struct cvm_vsplit_used_elem {
@@ -28,8 +29,8 @@ struct cvm_vsplit_used {
  * @last_used: next used index the guest reads
  * @seen_idx: used index read by the last cvm_vsplit_pending(), as bounded
  * @outstanding: chains posted and not yet returned
- * @cap: [@num] writable bytes posted with each head
- * @busy: [@num] 1 while the head is outstanding
+ * @slot: [@num] per head: CVM_VSPLIT_BUSY while outstanding, ORed with the
+ *	writable bytes posted with it (one word: one load per used entry)
  * @race: test hook, called after each entry is copied
  *
  * All of it lives in private memory and is never read back from the ring:
@@ -41,17 +42,17 @@ struct cvm_vsplit {
 	u16 last_used;
 	u16 seen_idx;
 	u16 outstanding;
-	u32 *cap;
-	u8 *busy;
+	u64 *slot;
 	struct cvm_ring_race race;
 };
 
-int cvm_vsplit_init(struct cvm_vsplit *r, u16 num, u32 *cap, u8 *busy,
-		    u16 last_used);
+int cvm_vsplit_init(struct cvm_vsplit *r, u16 num, u64 *slot, u16 last_used);
 int cvm_vsplit_post(struct cvm_vsplit *r, u16 head, u32 writable);
 u32 cvm_vsplit_pending(struct cvm_vsplit *r,
 		       const struct cvm_vsplit_used *used,
 		       struct cvm_ring_verdict *v, bool pass);
+u32 cvm_vsplit_poll(struct cvm_vsplit *r, const struct cvm_vsplit_used *used,
+		    struct cvm_ring_done *done, u32 max);
 bool cvm_vsplit_next(struct cvm_vsplit *r, const struct cvm_vsplit_used *used,
 		     struct cvm_ring_verdict *v, bool pass);
 

@@ -26,7 +26,7 @@
  * @dsize: bytes in the ring's data area: a multiple of 8, at least 32
  * @read: read index to start at (0 for a fresh ring), 8-byte aligned
  * @max_pkt: largest packet of the channel: a multiple of 8, from 16 to
- *	@dsize - 8; the buffer passed to cvm_vmbus_recv() holds that much
+ *	@dsize - 8; the buffer passed to cvm_vmbus_recv() holds 8 bytes more
  * @trans: @ntrans entries of storage for outstanding transaction ids
  * @trans_busy: @ntrans entries of storage for their marks
  * @ntrans: requests the guest may have outstanding at once
@@ -117,7 +117,8 @@ static u32 cvm_vmbus_check_trans(struct cvm_vmbus *r, u64 trans_id,
  * @r: the ring
  * @hdr: the ring's header in shared memory (write and read index)
  * @data: the ring's data area in shared memory, @r->dsize bytes
- * @buf: private buffer of @r->max_pkt bytes that receives the packet
+ * @buf: private buffer of @r->max_pkt + 8 bytes that receives the packet
+ *	and its trailing index
  * @v: the packet's type (@v->id) and length (@v->len), and the verdict
  * @pass: monitor policy: a packet whose extent is sound but whose type,
  *	trailer or transaction id is bad is still consumed, as Linux's
@@ -136,7 +137,7 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 		    bool pass)
 {
 	struct cvm_vmbus_desc *desc = buf;
-	u32 write, read, avail, plen, hlen, slot = r->ntrans;
+	u32 write, read, avail, plen, hlen, rest, slot = r->ntrans;
 	__le64 raw_trailer;
 	u64 trailer;
 
@@ -170,7 +171,10 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 	}
 	/* Packet bytes are read only after the index that covers them. */
 	virt_rmb();
-	cvm_vmbus_copy(r, desc, data, r->read, sizeof(*desc));
+	if (likely(r->read + sizeof(*desc) <= r->dsize))
+		memcpy(desc, data + r->read, sizeof(*desc));
+	else
+		cvm_vmbus_copy(r, desc, data, r->read, sizeof(*desc));
 	cvm_ring_race_point(&r->race);
 	v->id = le16_to_cpu(desc->type);
 	plen = (u32)le16_to_cpu(desc->len8) * 8;
@@ -193,12 +197,17 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 		return true;
 	}
 
-	/* The extent is sound: copy the rest, then judge only the copy. */
-	cvm_vmbus_copy(r, desc + 1, data,
-		       cvm_vmbus_wrap(r, r->read + sizeof(*desc)),
-		       plen - sizeof(*desc));
-	cvm_vmbus_copy(r, &raw_trailer, data, cvm_vmbus_wrap(r, r->read + plen),
-		       sizeof(raw_trailer));
+	/*
+	 * The extent is sound: copy the rest and the trailer after the
+	 * descriptor in one go, then judge only the copy.
+	 */
+	rest = plen - sizeof(*desc) + CVM_VMBUS_TRAILER;
+	if (likely(r->read + plen + CVM_VMBUS_TRAILER <= r->dsize))
+		memcpy(desc + 1, data + r->read + sizeof(*desc), rest);
+	else
+		cvm_vmbus_copy(r, desc + 1, data,
+			       cvm_vmbus_wrap(r, r->read + sizeof(*desc)), rest);
+	memcpy(&raw_trailer, (u8 *)buf + plen, sizeof(raw_trailer));
 	trailer = le64_to_cpu(raw_trailer);
 
 	if (unlikely(!cvm_vmbus_type_known(v->id)))

@@ -22,7 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_race race;
 	struct cvm_vpacked r;
 	uint16_t num = 1 + fuzz_take(&in, 1) % NUM_MAX;
-	bool pass = fuzz_take(&in, 1) & 1;
+	uint8_t mode = fuzz_take(&in, 1);
+	bool pass = mode & 1, batch = mode & 2;
+	static struct cvm_ring_done done[NUM_MAX];
 	uint16_t start = fuzz_take(&in, 1) % num;
 	bool wrap = fuzz_take(&in, 1) & 1;
 	uint32_t i, k = fuzz_take(&in, 1) % (num + 1), steps = 0;
@@ -42,8 +44,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_race_init(&race, &in, (uint8_t *)ring, 16u * num);
 	memset(ring, 0, sizeof(ring));
 	memcpy(ring, in.p, in.n < 16u * num ? in.n : 16u * num);
-	r.race.fn = fuzz_race_fn;
-	r.race.arg = &race;
+	if (!batch) {
+		r.race.fn = fuzz_race_fn;
+		r.race.arg = &race;
+	} else {
+		uint32_t n = cvm_vpacked_poll(&r, ring, done, num);
+
+		for (i = 0; i < n; i++) {
+			FUZZ_CHECK(done[i].id < num && posted[done[i].id]);
+			FUZZ_CHECK(done[i].len <= want_cap[done[i].id]);
+			posted[done[i].id] = 0;
+		}
+	}
 
 	while (++steps <= 2u * num + 8) {
 		bool wrap_before = r.wrap;

@@ -23,7 +23,7 @@ static int failures, checks;
 
 #define NUM 8
 static u32 cap[NUM];
-static u8 busy[NUM];
+static u64 slot[NUM];
 static u16 ndesc[NUM];
 static union {
 	struct cvm_vsplit_used u;
@@ -42,8 +42,8 @@ static void test_split(void)
 	struct cvm_vsplit r;
 	struct cvm_ring_verdict v;
 
-	EXPECT(cvm_vsplit_init(&r, 6, cap, busy, 0) == -EINVAL);
-	EXPECT(cvm_vsplit_init(&r, NUM, cap, busy, 65534) == 0);
+	EXPECT(cvm_vsplit_init(&r, 6, slot, 0) == -EINVAL);
+	EXPECT(cvm_vsplit_init(&r, NUM, slot, 65534) == 0);
 	EXPECT(cvm_vsplit_post(&r, NUM, 10) == -EINVAL);
 	EXPECT(cvm_vsplit_post(&r, 1, 100) == 0);
 	EXPECT(cvm_vsplit_post(&r, 1, 100) == -EBUSY);
@@ -92,6 +92,30 @@ static void test_split(void)
 	set_used(0, 2, 10);
 	EXPECT(cvm_vsplit_next(&r, &used.u, &v, false));
 	EXPECT(v.reason == CVM_RING_REASON_NONE && v.len == 10);
+
+	/* The batch path stops before the entry that fails. */
+	{
+		struct cvm_ring_done done[NUM];
+
+		EXPECT(cvm_vsplit_post(&r, 4, 8) == 0);
+		EXPECT(cvm_vsplit_post(&r, 5, 8) == 0);
+		EXPECT(cvm_vsplit_post(&r, 6, 8) == 0);
+		used.u.idx = cpu_to_le16(4);
+		set_used(1, 5, 8);
+		set_used(2, 4, 9);
+		set_used(3, 6, 0);
+		EXPECT(cvm_vsplit_pending(&r, &used.u, &v, false) == 3);
+		EXPECT(cvm_vsplit_poll(&r, &used.u, done, NUM) == 1);
+		EXPECT(done[0].id == 5 && done[0].len == 8);
+		EXPECT(cvm_vsplit_next(&r, &used.u, &v, false));
+		EXPECT(v.reason == CVM_RING_REASON_LEN_OVER && v.limit == 8);
+		set_used(2, 4, 8);
+		EXPECT(cvm_vsplit_poll(&r, &used.u, done, 1) == 1);
+		EXPECT(cvm_vsplit_poll(&r, &used.u, done, NUM) == 1);
+		EXPECT(done[0].id == 6 && done[0].len == 0);
+		EXPECT(cvm_vsplit_poll(&r, &used.u, done, NUM) == 0);
+		EXPECT(r.outstanding == 0);
+	}
 
 	/* Monitor bounds a runaway index to one ring's worth. */
 	used.u.idx = cpu_to_le16(1000);
@@ -150,6 +174,25 @@ static void test_packed(void)
 	EXPECT(cvm_vpacked_next(&r, pring, &v, false));
 	EXPECT(v.reason == CVM_RING_REASON_NONE && r.next_used == 2 &&
 	       r.outstanding == 0);
+
+	/* Batch: two used, the third not yet. */
+	{
+		struct cvm_ring_done done[NUM];
+
+		EXPECT(cvm_vpacked_post(&r, 1, 10, 2) == 0);
+		EXPECT(cvm_vpacked_post(&r, 2, 10, 1) == 0);
+		EXPECT(cvm_vpacked_post(&r, 3, 10, 1) == 0);
+		set_desc(2, 1, 10, 0);
+		set_desc(4, 2, 3, 0);
+		set_desc(5, 3, 0, CVM_VPACKED_F_AVAIL);
+		EXPECT(cvm_vpacked_poll(&r, pring, done, NUM) == 2);
+		EXPECT(done[0].id == 1 && done[1].id == 2 && done[1].len == 3);
+		EXPECT(r.next_used == 5 && r.outstanding == 1);
+		set_desc(5, 3, 11, 0);
+		EXPECT(cvm_vpacked_poll(&r, pring, done, NUM) == 0);
+		EXPECT(cvm_vpacked_next(&r, pring, &v, false));
+		EXPECT(v.reason == CVM_RING_REASON_LEN_OVER);
+	}
 }
 
 #define DSIZE 256
@@ -184,7 +227,7 @@ static void test_vmbus(void)
 {
 	struct cvm_vmbus r;
 	struct cvm_ring_verdict v;
-	u8 buf[64];
+	u8 buf[64 + 8];
 	u32 w;
 
 	EXPECT(cvm_vmbus_init(&r, DSIZE, 4, 64, trans, trans_busy, 4) ==
