@@ -46,7 +46,8 @@
  * @ndesc: chain lengths (packed)
  * @trans: transaction ids (vmbus)
  * @trans_busy: their marks
- * @pkt: private copy of the packet being read (vmbus)
+ * @pkt: private copy of the packet being read (vmbus), batch results
+ * @res: verdicts of a run, CVM_HSR_MAX_RESULTS
  * @race: the pending race write
  * @race_points: read points passed in this run
  */
@@ -66,6 +67,7 @@ struct cvm_hsr {
 	u64 *trans;
 	u8 *trans_busy;
 	void *pkt;
+	struct cvm_hsr_result *res;
 	struct cvm_hsr_run race;
 	u32 race_points;
 };
@@ -119,8 +121,9 @@ static int cvm_hsr_setup(struct cvm_hsr *h, struct cvm_hsr_setup *s)
 	h->trans = kcalloc(CVM_HSR_MAX_TRANS, sizeof(*h->trans), GFP_KERNEL);
 	h->trans_busy = kcalloc(CVM_HSR_MAX_TRANS, 1, GFP_KERNEL);
 	h->pkt = kmalloc(CVM_HSR_MAX_DSIZE, GFP_KERNEL);
+	h->res = kvcalloc(CVM_HSR_MAX_RESULTS, sizeof(*h->res), GFP_KERNEL);
 	if (!h->cap || !h->slot || !h->ndesc || !h->trans || !h->trans_busy ||
-	    !h->pkt)
+	    !h->pkt || !h->res)
 		return -ENOMEM;
 	h->npages = DIV_ROUND_UP(bytes, PAGE_SIZE);
 	h->shared = cvm_convert_alloc_shared(CVM_HSR_OWNER, h->npages,
@@ -160,7 +163,7 @@ static int cvm_hsr_reset(struct cvm_hsr *h, const struct cvm_hsr_run *run,
 		for (i = 0; i < run->nposts && !err; i++)
 			err = cvm_vsplit_post(&h->split, posts[i].id,
 					      posts[i].cap);
-		h->split.race.fn = cvm_hsr_race;
+		h->split.race.fn = run->race_at ? cvm_hsr_race : NULL;
 		h->split.race.arg = h;
 		break;
 	case CVM_RING_KIND_VIRTIO_PACKED:
@@ -169,7 +172,7 @@ static int cvm_hsr_reset(struct cvm_hsr *h, const struct cvm_hsr_run *run,
 		for (i = 0; i < run->nposts && !err; i++)
 			err = cvm_vpacked_post(&h->packed, posts[i].id,
 					       posts[i].cap, posts[i].ndesc);
-		h->packed.race.fn = cvm_hsr_race;
+		h->packed.race.fn = run->race_at ? cvm_hsr_race : NULL;
 		h->packed.race.arg = h;
 		break;
 	case CVM_RING_KIND_VMBUS:
@@ -178,7 +181,7 @@ static int cvm_hsr_reset(struct cvm_hsr *h, const struct cvm_hsr_run *run,
 				     CVM_HSR_MAX_TRANS);
 		for (i = 0; i < run->nposts && !err; i++)
 			err = cvm_vmbus_request(&h->vmbus, posts[i].trans_id);
-		h->vmbus.race.fn = cvm_hsr_race;
+		h->vmbus.race.fn = run->race_at ? cvm_hsr_race : NULL;
 		h->vmbus.race.arg = h;
 		break;
 	}
@@ -208,6 +211,36 @@ static bool cvm_hsr_step(struct cvm_hsr *h, struct cvm_ring_verdict *v,
 	}
 }
 
+/*
+ * The batch fast path of virtio rings (none while a race is armed: the
+ * validators then go entry by entry); returns entries accepted.
+ */
+static u32 cvm_hsr_poll(struct cvm_hsr *h, struct cvm_hsr_run *run,
+			struct cvm_hsr_result *res)
+{
+	u32 i, n, room = run->max_results - run->nresults;
+	struct cvm_ring_done *done = h->pkt;
+
+	room = min_t(u32, room, CVM_HSR_MAX_DSIZE / sizeof(*done));
+	if (h->kind == CVM_RING_KIND_VIRTIO_SPLIT)
+		n = cvm_vsplit_poll(&h->split, h->shared, done, room);
+	else if (h->kind == CVM_RING_KIND_VIRTIO_PACKED)
+		n = cvm_vpacked_poll(&h->packed, h->shared, done, room);
+	else
+		return 0;
+	cvm_ring_account_ok(h->ring, n);
+	for (i = 0; i < n; i++) {
+		struct cvm_hsr_result *r = &res[run->nresults++];
+
+		r->reason = CVM_RING_REASON_NONE;
+		r->id = done[i].id;
+		r->len = done[i].len;
+		r->consumed = 1;
+	}
+	run->accepted += n;
+	return n;
+}
+
 static int cvm_hsr_consume(struct cvm_hsr *h, struct cvm_hsr_run *run,
 			   struct cvm_hsr_result *res)
 {
@@ -221,9 +254,16 @@ static int cvm_hsr_consume(struct cvm_hsr *h, struct cvm_hsr_run *run,
 		if (v.reason && !cvm_ring_account(h->ring, &v))
 			return 0;
 	}
-	while (run->nresults < run->max_results && cvm_hsr_step(h, &v, pass)) {
-		struct cvm_hsr_result *r = &res[run->nresults++];
-		bool ok = cvm_ring_account(h->ring, &v);
+	while (run->nresults < run->max_results) {
+		struct cvm_hsr_result *r;
+		bool ok;
+
+		if (cvm_hsr_poll(h, run, res))
+			continue;
+		if (!cvm_hsr_step(h, &v, pass))
+			break;
+		r = &res[run->nresults++];
+		ok = cvm_ring_account(h->ring, &v);
 
 		r->reason = v.reason;
 		r->id = v.id;
@@ -246,7 +286,7 @@ static int cvm_hsr_consume(struct cvm_hsr *h, struct cvm_hsr_run *run,
 
 static long cvm_hsr_run(struct cvm_hsr *h, struct cvm_hsr_run __user *urun)
 {
-	struct cvm_hsr_result *res = NULL;
+	struct cvm_hsr_result *res = h->res;
 	struct cvm_hsr_post *posts = NULL;
 	struct cvm_hsr_run run;
 	size_t map = h->npages << PAGE_SHIFT;
@@ -265,11 +305,7 @@ static long cvm_hsr_run(struct cvm_hsr *h, struct cvm_hsr_run __user *urun)
 			    run.nposts * sizeof(*posts));
 	if (IS_ERR(posts))
 		return PTR_ERR(posts);
-	res = kcalloc(max(run.max_results, 1U), sizeof(*res), GFP_KERNEL);
-	if (!res) {
-		err = -ENOMEM;
-		goto out;
-	}
+	memset(res, 0, run.max_results * sizeof(*res));
 	err = cvm_hsr_reset(h, &run, posts);
 	if (err)
 		goto out;
@@ -283,7 +319,6 @@ static long cvm_hsr_run(struct cvm_hsr *h, struct cvm_hsr_run __user *urun)
 	    copy_to_user(urun, &run, sizeof(run)))
 		err = -EFAULT;
 out:
-	kfree(res);
 	kfree(posts);
 	return err;
 }
@@ -354,6 +389,7 @@ static int cvm_hsr_release(struct inode *inode, struct file *file)
 	cvm_ring_unregister(h->ring);
 	if (h->shared)
 		cvm_convert_free_shared(CVM_HSR_OWNER, h->shared, h->npages);
+	kvfree(h->res);
 	kfree(h->pkt);
 	kfree(h->trans_busy);
 	kfree(h->trans);

@@ -20,6 +20,7 @@ struct cvm_ring_verdict;
 struct cvm_ring *cvm_ring_register(u32 kind, const char *owner, u32 policy);
 void cvm_ring_unregister(struct cvm_ring *ring);
 bool cvm_ring_account(struct cvm_ring *ring, const struct cvm_ring_verdict *v);
+bool cvm_ring_account_ok(struct cvm_ring *ring, u32 n);
 bool cvm_ring_monitor(const struct cvm_ring *ring);
 bool cvm_ring_is_broken(const struct cvm_ring *ring);
 u32 cvm_ring_id(const struct cvm_ring *ring);

@@ -97,6 +97,23 @@ bool cvm_ring_account(struct cvm_ring *ring, const struct cvm_ring_verdict *v)
 EXPORT_SYMBOL_GPL(cvm_ring_account);
 
 /**
+ * cvm_ring_account_ok() - count entries a batch validator accepted
+ * @ring: the ring
+ * @n: entries accepted
+ *
+ * Any context.
+ *
+ * Return: true if the consumer may use them (the ring is not broken).
+ */
+bool cvm_ring_account_ok(struct cvm_ring *ring, u32 n)
+{
+	atomic64_add(n, &ring->checked);
+	atomic64_add(n, &cvm_ring_checked_total);
+	return !READ_ONCE(ring->broken);
+}
+EXPORT_SYMBOL_GPL(cvm_ring_account_ok);
+
+/**
  * cvm_ring_monitor() - whether the ring passes violations through
  * @ring: the ring
  *
