@@ -136,8 +136,8 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 		    const u8 *data, void *buf, struct cvm_ring_verdict *v,
 		    bool pass)
 {
-	struct cvm_vmbus_desc *desc = buf;
-	u32 write, read, avail, plen, hlen, rest, slot = r->ntrans;
+	struct cvm_vmbus_desc d, *desc = buf;
+	u32 write, read, avail, plen, hlen, off, slot = r->ntrans;
 	__le64 raw_trailer;
 	u64 trailer;
 
@@ -171,14 +171,14 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 	}
 	/* Packet bytes are read only after the index that covers them. */
 	virt_rmb();
-	if (likely(r->read + sizeof(*desc) <= r->dsize))
-		memcpy(desc, data + r->read, sizeof(*desc));
+	if (likely(r->read + sizeof(d) <= r->dsize))
+		memcpy(&d, data + r->read, sizeof(d));
 	else
-		cvm_vmbus_copy(r, desc, data, r->read, sizeof(*desc));
+		cvm_vmbus_copy(r, &d, data, r->read, sizeof(d));
 	cvm_ring_race_point(&r->race);
-	v->id = le16_to_cpu(desc->type);
-	plen = (u32)le16_to_cpu(desc->len8) * 8;
-	hlen = (u32)le16_to_cpu(desc->offset8) * 8;
+	v->id = le16_to_cpu(d.type);
+	plen = (u32)le16_to_cpu(d.len8) * 8;
+	hlen = (u32)le16_to_cpu(d.offset8) * 8;
 	v->len = plen;
 
 	if (unlikely(plen > r->max_pkt)) {
@@ -191,23 +191,31 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 				avail - CVM_VMBUS_TRAILER);
 		return true;
 	}
-	if (unlikely(hlen < sizeof(*desc) || hlen > plen)) {
+	if (unlikely(hlen < sizeof(d) || hlen > plen)) {
 		cvm_ring_reject(v, CVM_RING_REASON_HDR_BOUNDS, hlen,
 				plen);
 		return true;
 	}
 
 	/*
-	 * The extent is sound: copy the rest and the trailer after the
-	 * descriptor in one go, then judge only the copy.
+	 * The extent is sound: copy the packet and its trailer in one go
+	 * (to an aligned destination, as fast as a plain memcpy), then put
+	 * back the descriptor as first read: the host may have changed it
+	 * since, and the copy must be what was checked. Only the copy is
+	 * judged from here on.
 	 */
-	rest = plen - sizeof(*desc) + CVM_VMBUS_TRAILER;
 	if (likely(r->read + plen + CVM_VMBUS_TRAILER <= r->dsize))
-		memcpy(desc + 1, data + r->read + sizeof(*desc), rest);
+		memcpy(buf, data + r->read, plen + CVM_VMBUS_TRAILER);
 	else
-		cvm_vmbus_copy(r, desc + 1, data,
-			       cvm_vmbus_wrap(r, r->read + sizeof(*desc)), rest);
-	memcpy(&raw_trailer, (u8 *)buf + plen, sizeof(raw_trailer));
+		cvm_vmbus_copy(r, buf, data, r->read,
+			       plen + CVM_VMBUS_TRAILER);
+	*desc = d;
+	/*
+	 * The trailer is checked and never used: one read of it from the
+	 * ring is enough, and avoids reloading what the copy just stored.
+	 */
+	off = cvm_vmbus_wrap(r, r->read + plen);
+	raw_trailer = READ_ONCE(*(const __le64 *)(data + off));
 	trailer = le64_to_cpu(raw_trailer);
 
 	if (unlikely(!cvm_vmbus_type_known(v->id)))
@@ -216,7 +224,7 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 		cvm_ring_reject(v, CVM_RING_REASON_TRAILER, trailer,
 				(u64)r->read << 32);
 	else if (v->id == CVM_VMBUS_PKT_COMP)
-		slot = cvm_vmbus_check_trans(r, le64_to_cpu(desc->trans_id), v);
+		slot = cvm_vmbus_check_trans(r, le64_to_cpu(d.trans_id), v);
 
 	if (v->reason != CVM_RING_REASON_NONE && !pass)
 		return true;

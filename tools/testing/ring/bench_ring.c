@@ -195,7 +195,7 @@ static double vmbus_validate(u32 plen, u32 n)
 	vr.h.read_index = 0;
 	t0 = tsc();
 	while (cvm_vmbus_recv(&r, &vr.h, vr.data, pkt_buf, &v, false))
-		bad += v.reason + pkt_buf[plen - 1];
+		bad += v.reason + v.len;
 	t1 = tsc();
 	sink += bad;
 	return (t1 - t0) / tsc_ghz / n;
