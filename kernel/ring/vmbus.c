@@ -126,7 +126,8 @@ static u32 cvm_vmbus_check_trans(struct cvm_vmbus *r, u64 trans_id,
  *	place to continue from)
  *
  * On acceptance @buf holds the packet, descriptor first, and the read
- * index in @hdr is advanced. When a packet is rejected and not consumed,
+ * index in @hdr is advanced. Once a descriptor was read, @buf starts with
+ * it whatever the verdict, for the caller's report. When a packet is rejected and not consumed,
  * nothing changes.
  *
  * Return: true if there was something to read (a packet or a bad index)
@@ -184,16 +185,19 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 	if (unlikely(plen > r->max_pkt)) {
 		cvm_ring_reject(v, CVM_RING_REASON_PKT_TOO_BIG, plen,
 				r->max_pkt);
+		*desc = d;
 		return true;
 	}
 	if (unlikely(plen + CVM_VMBUS_TRAILER > avail)) {
 		cvm_ring_reject(v, CVM_RING_REASON_PKT_BOUNDS, plen,
 				avail - CVM_VMBUS_TRAILER);
+		*desc = d;
 		return true;
 	}
 	if (unlikely(hlen < sizeof(d) || hlen > plen)) {
 		cvm_ring_reject(v, CVM_RING_REASON_HDR_BOUNDS, hlen,
 				plen);
+		*desc = d;
 		return true;
 	}
 
