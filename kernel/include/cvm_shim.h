@@ -87,8 +87,8 @@ typedef uint64_t __le64;
 #define min_t(t, a, b) min((t)(a), (t)(b))
 #define max_t(t, a, b) max((t)(a), (t)(b))
 
-/* Shared C exports its API from the module that links it. */
-#define EXPORT_SYMBOL_GPL(sym)
+/* Shared C exports its API from the module; here it only redeclares. */
+#define EXPORT_SYMBOL_GPL(sym) extern __typeof__(sym) sym
 
 /* Orders reads of a ring's index before reads of the entries it covers. */
 #define virt_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
