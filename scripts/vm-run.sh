@@ -21,6 +21,10 @@
 # The console goes to the terminal and to $CVM_RUN_DIR/logs/NAME.log
 # (CVM_RUN_DIR defaults to CVM_CACHE_DIR).
 #
+# The guest also sees the host's root read-only over 9p (mount tag
+# cvmhost), so a test can run a host tool such as python3 and the kernel's
+# YNL client against the guest's kernel (selftests/lib.sh cvm_host_root).
+#
 # Expects the userspace (tools/cvmctl, selftests) built by the top-level
 # Makefile; builds the modules itself in a per-kernel copy of the tree so
 # kernels never share objects.
@@ -76,6 +80,50 @@ add_program() {
 	done
 }
 
+# Drivers of the packaged kernel that the suite uses (virtio transport,
+# disks, rng; 9p for the host's root), each with what it depends on,
+# decompressed, listed in load order in /cvm/kmods/order for the guest's
+# init. Built-in ones need nothing; one the kernel lacks is left out and
+# the tests that need it skip.
+KMODS=(virtio_pci virtio_blk virtio_rng 9pnet_virtio 9p)
+add_kmods() {
+	local root=$1 base=${MODULES_DIR%/lib/modules/*} m kind path ko
+
+	mkdir -p "$root/cvm/kmods"
+	: >"$root/cvm/kmods/order"
+	for m in "${KMODS[@]}"; do
+		if ! modprobe -d "$base" -S "$KVER" --show-depends "$m" \
+			>"$work/kmod.deps" 2>/dev/null; then
+			log "$KVER has no module $m"
+			continue
+		fi
+		while read -r kind path _; do
+			[ "$kind" = insmod ] || continue
+			ko=$(basename "$path")
+			ko=${ko%.xz} ko=${ko%.zst}
+			grep -qxF "$ko" "$root/cvm/kmods/order" && continue
+			case $path in
+			*.xz) xz -dc "$path" ;;
+			*.zst) zstd -qdc "$path" ;;
+			*) cat "$path" ;;
+			esac >"$root/cvm/kmods/$ko"
+			echo "$ko" >>"$root/cvm/kmods/order"
+		done <"$work/kmod.deps"
+	done
+}
+
+# systemd-detect-virt from bookworm-backports (scripts/systemd-cvm.sh),
+# its private library where its RUNPATH looks.
+add_systemd_detect_virt() {
+	local root=$1 sd lib=/usr/lib/x86_64-linux-gnu/systemd
+
+	sd=$("$top/scripts/systemd-cvm.sh" | tail -n 1)
+	LD_LIBRARY_PATH=$sd$lib add_program "$root" "$sd/usr/bin/systemd-detect-virt" \
+		/usr/bin/systemd-detect-virt
+	install -D -m 0644 "$sd$lib"/libsystemd-shared-*.so -t "$root$lib"
+	rm -rf "${root:?}$sd"
+}
+
 make_initramfs() {
 	local root=$work/root applet
 
@@ -89,6 +137,8 @@ make_initramfs() {
 	add_program "$root" "$(command -v jq)" /usr/bin/jq
 	add_program "$root" "$(command -v genl-ctrl-list)" /usr/bin/genl-ctrl-list
 	add_program "$root" "$(command -v promtool)" /usr/bin/promtool
+	add_systemd_detect_virt "$root"
+	add_kmods "$root"
 	make -s -C "$top/selftests" install DESTDIR="$root/cvm/selftests"
 	find "$work/src/kernel" "$work/src/selftests" -name '*.ko' \
 		-exec install -m 0644 {} "$root/cvm/modules/" \;
@@ -98,6 +148,9 @@ make_initramfs() {
 	cat >"$root/cvm/env" <<-EOF
 		CVM_EXPECT_VERSION=$(sed -n 's/^CVMGUARD_VERSION := //p' "$top/Kbuild")
 		CVM_EXPECT_TECHNOLOGY=none
+		CVM_NLFUZZ_MESSAGES=$([ "$name" = debug ] && echo 5000 || echo 100000)
+		CVM_HOST_SPEC=$top/Documentation/netlink/specs/cvm.yaml
+		CVM_HOST_YNL_CLI=$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/net/ynl/cli.py
 	EOF
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
 }
@@ -147,6 +200,7 @@ boot() {
 		-m "$mem" -smp 2 -nographic -no-reboot -pidfile "$pidfile" \
 		${QEMU_CPU:+-cpu "$QEMU_CPU"} \
 		-kernel "$VMLINUZ" -initrd "$work/initramfs.gz" \
+		-virtfs local,path=/,mount_tag=cvmhost,security_model=none,readonly=on,multidevs=remap \
 		-append "$append" </dev/null 2>&1 | tee "$console" &
 	while [ -n "$(jobs -r)" ] && ! grep -aq 'cvmguard-guest: ' "$console"; do
 		if [ "$waited" -ge "$boot_timeout" ]; then
@@ -168,6 +222,10 @@ main() {
 	build_modules
 	make_initramfs
 	append="console=ttyS0 panic=-1 oops=panic loglevel=${CVM_VM_LOGLEVEL:-5}"
+	# TCG on a busy 2-core host starves vCPUs for many seconds (the debug
+	# kernel's ACPI parsing has stalled 21 s): a stall report must mean a
+	# real lockup, not the emulator.
+	append+=" rcupdate.rcu_cpu_stall_timeout=120"
 	case $mode in
 	--demo) append+=" cvm.demo=1" ;;
 	--bench)
