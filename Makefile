@@ -35,6 +35,8 @@ help:
 	@echo 'make dkms-check      dkms build against the cached 6.1 headers, in a private tree'
 	@echo 'make style           checkpatch and sparse on the kernel code'
 	@echo 'make bench           benchmarks in one VM (BENCH_KERNEL=6.1); not part of check'
+	@echo 'make fuzz-smoke      ring validator fuzzers, FUZZ_SMOKE_TIME s each (part of check)'
+	@echo 'make fuzz            ring validator fuzzers, FUZZ_TIME s each (default 600)'
 
 deps:
 	scripts/deps.sh
@@ -90,6 +92,16 @@ spec-check:
 
 unit: userspace
 	$(MAKE) -C tools/cvmctl test test-cli
+	$(MAKE) -C tools/testing/ring test
+
+# libFuzzer targets of the ring validators: a bounded run from the
+# checked-in corpus (FUZZ_SMOKE_TIME seconds each, exec counts printed),
+# or as long as asked (FUZZ_TIME seconds each).
+fuzz-smoke:
+	$(MAKE) -C tools/testing/ring fuzz-smoke
+
+fuzz:
+	$(MAKE) -C tools/testing/ring fuzz
 
 style:
 	scripts/checkpatch.sh
@@ -100,7 +112,7 @@ vm-%: userspace
 
 # The closing line adds up the in-VM tests of every kernel.
 check: deps
-	$(MAKE) spec-check unit style dkms-check
+	$(MAKE) spec-check unit fuzz-smoke style dkms-check
 	@pass=0; fail=0; skip=0; failed=; \
 	for k in $(KERNELS); do \
 		scripts/vm-run.sh $$k || failed="$$failed $$k"; \
@@ -127,8 +139,9 @@ bench: deps
 clean:
 	$(MAKE) -C tools/cvmctl clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C tools/testing/ring clean
 	[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 .PHONY: all help deps userspace modules modules_install install spec-check \
-	unit style check demo bench clean uninstall dkms-install \
+	unit fuzz fuzz-smoke style check demo bench clean uninstall dkms-install \
 	dkms-uninstall dkms-check

@@ -241,6 +241,8 @@ main() {
 	"") ;;
 	*) die "unknown option $mode" ;;
 	esac
+	# Hostile rings per type in ring.sh (default 100000, 25000 on debug).
+	[ -n "${CVM_RING_ITERS:-}" ] && append+=" cvm.ring_iters=$CVM_RING_ITERS"
 	start=$(date +%s.%N)
 	boot "$console" "$mem" "$append" || rc=$?
 	# A kernel that hangs before /init ran none of our code: under TCG on a

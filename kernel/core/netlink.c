@@ -16,6 +16,8 @@ static const u8 cvm_nl_cmd_owners[CVM_CMD_MAX + 1] = {
 	[CVM_CMD_CONV_OWNER_GET] = CVM_MODULE_CONVERT,
 	[CVM_CMD_POOL_GET]	= CVM_MODULE_BOUNCE,
 	[CVM_CMD_RING_GET]	= CVM_MODULE_RING,
+	[CVM_CMD_RING_LIST_GET]	= CVM_MODULE_RING,
+	[CVM_CMD_RING_SET]	= CVM_MODULE_RING,
 };
 
 u8 cvm_nl_cmd_owner(u8 cmd)
@@ -42,6 +44,17 @@ static const struct nla_policy cvm_nl_conv_range_policy[CVM_A_CONV_RANGE_MAX + 1
 };
 
 static const struct nla_policy cvm_nl_conv_owner_policy[CVM_A_CONV_OWNER_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_ring_get_policy[CVM_A_RING_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_ring_list_policy[CVM_A_RING_INFO_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_ring_set_policy[CVM_A_RING_INFO_MAX + 1] = {
+	[CVM_A_RING_INFO_ID] = { .type = NLA_U32 },
+	[CVM_A_RING_INFO_POLICY] = NLA_POLICY_MAX(NLA_U32, CVM_RING_POLICY_ENFORCE),
 };
 
 /* Not const: 6.1's nla_policy points to its range through a plain pointer. */
@@ -322,8 +335,21 @@ static const struct genl_ops cvm_nl_ops[] = {
 	{
 		.cmd		= CVM_CMD_RING_GET,
 		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_status_policy,
-		.maxattr	= CVM_A_STATUS_MAX,
+		.policy		= cvm_nl_ring_get_policy,
+		.maxattr	= CVM_A_RING_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_RING_LIST_GET,
+		.dumpit		= cvm_nl_feature_dumpit,
+		.policy		= cvm_nl_ring_list_policy,
+		.maxattr	= CVM_A_RING_INFO_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_RING_SET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_ring_set_policy,
+		.maxattr	= CVM_A_RING_INFO_MAX,
+		.flags		= GENL_ADMIN_PERM,
 	},
 };
 
