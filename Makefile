@@ -35,6 +35,7 @@ help:
 	@echo 'make dkms-check      dkms build against the cached 6.1 headers, in a private tree'
 	@echo 'make style           checkpatch and sparse on the kernel code'
 	@echo 'make bench           benchmarks in one VM (BENCH_KERNEL=6.1); not part of check'
+	@echo 'make stress DURATION=1800  the adversarial suite that long on the debug kernel'
 	@echo 'make fuzz-smoke      ring validator fuzzers, FUZZ_SMOKE_TIME s each (part of check)'
 	@echo 'make fuzz            ring validator fuzzers, FUZZ_TIME s each (default 600)'
 
@@ -136,6 +137,16 @@ bench: deps
 	$(MAKE) userspace
 	scripts/bench.sh $(BENCH_KERNEL)
 
+# The adversarial suite on the debug kernel for DURATION seconds: stress
+# rounds with data integrity, load cycles and fault injection between them
+# (selftests/stress.sh); prints the totals.
+DURATION ?= 1800
+STRESS_KERNEL ?= debug
+stress: deps
+	$(MAKE) userspace
+	CVM_TESTS=stress.sh CVM_STRESS_DURATION=$(DURATION) \
+		CVM_VM_TIMEOUT=$$(($(DURATION) + 1800)) scripts/vm-run.sh $(STRESS_KERNEL)
+
 clean:
 	$(MAKE) -C tools/cvmctl clean
 	$(MAKE) -C selftests clean
@@ -143,5 +154,5 @@ clean:
 	[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 .PHONY: all help deps userspace modules modules_install install spec-check \
-	unit fuzz fuzz-smoke style check demo bench clean uninstall dkms-install \
+	unit fuzz fuzz-smoke style check demo bench stress clean uninstall dkms-install \
 	dkms-uninstall dkms-check

@@ -14,6 +14,7 @@ mkdir -p /tmp
 . /cvm/env
 export CVM_EXPECT_VERSION CVM_EXPECT_TECHNOLOGY CVM_MODULES=/cvm/modules
 export CVM_HOST_SPEC CVM_HOST_YNL_CLI CVM_NLFUZZ_MESSAGES CVM_TESTS
+export CVM_STRESS_DURATION CVM_LOAD_CYCLES
 echo "cvmguard-guest: $(uname -r) up after $(cut -d' ' -f1 /proc/uptime)s"
 # The packaged kernel's drivers the suite uses, in dependency order.
 while read -r ko; do

@@ -15,7 +15,8 @@
 #                  lockdep) or hang the guest (hang), instead of testing:
 #                  the run must then fail (scripts/check-harness.sh)
 #
-# CVM_TESTS="a.sh b" runs only those selftests (default: all).
+# CVM_TESTS="a.sh b" runs only those selftests (default: all);
+# CVM_STRESS_DURATION=SECONDS makes stress.sh run that long (make stress).
 #
 # Fails when the modules build with a warning, a test fails, the guest
 # prints an oops, BUG, WARNING, KASAN, lockdep or kmemleak report, or the
@@ -152,6 +153,8 @@ make_initramfs() {
 		CVM_EXPECT_TECHNOLOGY=none
 		CVM_NLFUZZ_MESSAGES=$([ "$name" = debug ] && echo 5000 || echo 100000)
 		CVM_TESTS='${CVM_TESTS:-}'
+		CVM_STRESS_DURATION='${CVM_STRESS_DURATION:-}'
+		CVM_LOAD_CYCLES=$([ "$name" = debug ] && echo 20 || echo 100)
 		CVM_HOST_SPEC=$top/Documentation/netlink/specs/cvm.yaml
 		CVM_HOST_YNL_CLI=$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/net/ynl/cli.py
 	EOF

@@ -10,7 +10,10 @@ cd "$(dirname "$0")" || exit 1
 CVM_MODULES=${CVM_MODULES:-/cvm/modules}
 export CVM_MODULES
 
-tests=${*:-"core_load.sh sysfs.sh cvm_netlink cvmctl.sh convert.sh cvmctl_conv.sh cvmctl_ops.sh ynl_cli.sh detect_virt.sh nlfuzz.sh perm.sh faultinject.sh ring.sh"}
+all="core_load.sh sysfs.sh cvm_netlink cvmctl.sh convert.sh cvmctl_conv.sh
+cvmctl_ops.sh ynl_cli.sh detect_virt.sh nlfuzz.sh perm.sh faultinject.sh
+ring.sh loadcycle.sh stress.sh"
+tests=${*:-$all}
 n=0
 for t in $tests; do n=$((n + 1)); done
 
