@@ -34,6 +34,7 @@ help:
 	@echo 'make dkms-install    the modules under DKMS (/usr/src/cvmguard-<version>); dkms-uninstall'
 	@echo 'make dkms-check      dkms build against the cached 6.1 headers, in a private tree'
 	@echo 'make style           checkpatch and sparse on the kernel code'
+	@echo 'make fuzz            fuzz the bounce slot allocator for FUZZ_TIME s (default 60)'
 	@echo 'make bench           benchmarks in one VM (BENCH_KERNEL=6.1); not part of check'
 
 deps:
@@ -90,6 +91,11 @@ spec-check:
 
 unit: userspace
 	$(MAKE) -C tools/cvmctl test test-cli
+	$(MAKE) -C tools/testing/bounce test
+
+# The slot allocator's libFuzzer target for FUZZ_TIME seconds (default 60).
+fuzz:
+	$(MAKE) -C tools/testing/bounce fuzz
 
 style:
 	scripts/checkpatch.sh
@@ -127,8 +133,9 @@ bench: deps
 clean:
 	$(MAKE) -C tools/cvmctl clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C tools/testing/bounce clean
 	[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 .PHONY: all help deps userspace modules modules_install install spec-check \
-	unit style check demo bench clean uninstall dkms-install \
+	unit fuzz style check demo bench clean uninstall dkms-install \
 	dkms-uninstall dkms-check
