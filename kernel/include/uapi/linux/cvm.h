@@ -73,6 +73,42 @@ enum cvm_conv_event {
 	CVM_CONV_EVENT_WRONG_OWNER,
 };
 
+/**
+ * enum cvm_bounce_event - What a pool-ntf reports.
+ * @CVM_BOUNCE_EVENT_STRAY: Unmap or sync of an address that is not the start
+ *   of a live mapping of this device (never mapped, or mapped by another one).
+ * @CVM_BOUNCE_EVENT_DOUBLE_UNMAP: Unmap of a mapping that was already
+ *   unmapped.
+ * @CVM_BOUNCE_EVENT_SIZE_MISMATCH: Unmap with a size other than the mapped
+ *   one.
+ * @CVM_BOUNCE_EVENT_DIR_MISMATCH: Unmap or sync with a direction other than
+ *   the mapped one.
+ * @CVM_BOUNCE_EVENT_SYNC_RANGE: Sync of a range that is not inside the
+ *   mapping.
+ * @CVM_BOUNCE_EVENT_EXHAUSTED: A mapping failed because the pool had no room
+ *   for it.
+ * @CVM_BOUNCE_EVENT_GROW: The pool added a chunk.
+ * @CVM_BOUNCE_EVENT_SHRINK: The pool gave an idle chunk back to private
+ *   memory.
+ * @CVM_BOUNCE_EVENT_CHUNK_LEAKED: Converting an idle chunk back to private
+ *   failed: the chunk is leaked through the cvm_convert ledger and never used
+ *   again.
+ * @CVM_BOUNCE_EVENT_TOO_BIG: A mapping larger than the pool's maximum mapping
+ *   size.
+ */
+enum cvm_bounce_event {
+	CVM_BOUNCE_EVENT_STRAY,
+	CVM_BOUNCE_EVENT_DOUBLE_UNMAP,
+	CVM_BOUNCE_EVENT_SIZE_MISMATCH,
+	CVM_BOUNCE_EVENT_DIR_MISMATCH,
+	CVM_BOUNCE_EVENT_SYNC_RANGE,
+	CVM_BOUNCE_EVENT_EXHAUSTED,
+	CVM_BOUNCE_EVENT_GROW,
+	CVM_BOUNCE_EVENT_SHRINK,
+	CVM_BOUNCE_EVENT_CHUNK_LEAKED,
+	CVM_BOUNCE_EVENT_TOO_BIG,
+};
+
 enum {
 	CVM_A_STATUS_VERSION = 1,
 	CVM_A_STATUS_TECHNOLOGY,
@@ -157,6 +193,80 @@ enum {
 };
 
 enum {
+	CVM_A_POOL_SIZE = 1,
+	CVM_A_POOL_SLOTS,
+	CVM_A_POOL_USED,
+	CVM_A_POOL_HIGH_WATER,
+	CVM_A_POOL_SLOT_SIZE,
+	CVM_A_POOL_CHUNKS,
+	CVM_A_POOL_MAX_CHUNKS,
+	CVM_A_POOL_MAX_MAPPING,
+	CVM_A_POOL_MAPS,
+	CVM_A_POOL_UNMAPS,
+	CVM_A_POOL_BYTES,
+	CVM_A_POOL_SYNCS,
+	CVM_A_POOL_FAILURES,
+	CVM_A_POOL_VIOLATIONS,
+	CVM_A_POOL_GROWS,
+	CVM_A_POOL_SHRINKS,
+	CVM_A_POOL_LEAKED_CHUNKS,
+	CVM_A_POOL_WAITS,
+	CVM_A_POOL_ZERO_FROM_DEVICE,
+	CVM_A_POOL_ZERO_SLACK,
+	CVM_A_POOL_SCRUB,
+	CVM_A_POOL_MISUSE_WARN,
+	CVM_A_POOL_WAIT_MS,
+	CVM_A_POOL_IDLE_MS,
+	CVM_A_POOL_PAD,
+
+	__CVM_A_POOL_MAX,
+	CVM_A_POOL_MAX = (__CVM_A_POOL_MAX - 1)
+};
+
+enum {
+	CVM_A_POOL_DEV_NAME = 1,
+	CVM_A_POOL_DEV_ATTACHED,
+	CVM_A_POOL_DEV_MAPS,
+	CVM_A_POOL_DEV_UNMAPS,
+	CVM_A_POOL_DEV_BYTES,
+	CVM_A_POOL_DEV_SYNCS,
+	CVM_A_POOL_DEV_INFLIGHT_SLOTS,
+	CVM_A_POOL_DEV_INFLIGHT_BYTES,
+	CVM_A_POOL_DEV_HIGH_WATER,
+	CVM_A_POOL_DEV_FAILURES,
+	CVM_A_POOL_DEV_VIOLATIONS,
+	CVM_A_POOL_DEV_STRAY,
+	CVM_A_POOL_DEV_DOUBLE_UNMAP,
+	CVM_A_POOL_DEV_SIZE_MISMATCH,
+	CVM_A_POOL_DEV_DIR_MISMATCH,
+	CVM_A_POOL_DEV_SYNC_RANGE,
+	CVM_A_POOL_DEV_WAITS,
+	CVM_A_POOL_DEV_PAD,
+
+	__CVM_A_POOL_DEV_MAX,
+	CVM_A_POOL_DEV_MAX = (__CVM_A_POOL_DEV_MAX - 1)
+};
+
+enum {
+	CVM_A_POOL_ATTACH_DEVICE = 1,
+
+	__CVM_A_POOL_ATTACH_MAX,
+	CVM_A_POOL_ATTACH_MAX = (__CVM_A_POOL_ATTACH_MAX - 1)
+};
+
+enum {
+	CVM_A_POOL_NTF_EVENT = 1,
+	CVM_A_POOL_NTF_DEVICE,
+	CVM_A_POOL_NTF_ADDR,
+	CVM_A_POOL_NTF_SIZE,
+	CVM_A_POOL_NTF_ERROR,
+	CVM_A_POOL_NTF_PAD,
+
+	__CVM_A_POOL_NTF_MAX,
+	CVM_A_POOL_NTF_MAX = (__CVM_A_POOL_NTF_MAX - 1)
+};
+
+enum {
 	CVM_A_CONFIG_EVENT_RATELIMIT = 1,
 
 	__CVM_A_CONFIG_MAX,
@@ -174,6 +284,11 @@ enum {
 	CVM_CMD_CONV_RANGE_GET,
 	CVM_CMD_CONV_OWNER_GET,
 	CVM_CMD_CONV_NTF,
+	CVM_CMD_POOL_SET,
+	CVM_CMD_POOL_DEV_GET,
+	CVM_CMD_POOL_ATTACH,
+	CVM_CMD_POOL_DETACH,
+	CVM_CMD_POOL_NTF,
 
 	__CVM_CMD_MAX,
 	CVM_CMD_MAX = (__CVM_CMD_MAX - 1)
