@@ -17,6 +17,7 @@
  * Data written by the host is copied into the private buffer once, by
  * memcpy from the slot; nothing read from a slot is ever interpreted.
  */
+#include <linux/io.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
@@ -423,3 +424,14 @@ size_t cvm_bounce_max_mapping_size(u64 min_align_mask)
 	       (min_align_mask & ((1U << cvm_bounce_slot_shift) - 1));
 }
 EXPORT_SYMBOL_GPL(cvm_bounce_max_mapping_size);
+
+/**
+ * cvm_bounce_slot_size() - the pool's slot size
+ *
+ * Return: bytes.
+ */
+unsigned int cvm_bounce_slot_size(void)
+{
+	return 1U << cvm_bounce_slot_shift;
+}
+EXPORT_SYMBOL_GPL(cvm_bounce_slot_size);

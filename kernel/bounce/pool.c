@@ -9,6 +9,7 @@
  * cvm_convert ledger: it leaves the pool for good and is never reused.
  */
 #include <linux/cpumask.h>
+#include <linux/io.h>
 #include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/mm.h>

@@ -37,6 +37,7 @@ int cvm_bounce_sync_for_cpu(struct cvm_bounce_client *c, phys_addr_t slot,
 int cvm_bounce_sync_for_device(struct cvm_bounce_client *c, phys_addr_t slot,
 			       size_t size, enum dma_data_direction dir);
 size_t cvm_bounce_max_mapping_size(u64 min_align_mask);
+unsigned int cvm_bounce_slot_size(void);
 int cvm_bounce_grow_now(void);
 int cvm_bounce_shrink_now(void);
 

@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# cvm_bounce, the hardened bounce pool: loads cvm_convert, cvm_bounce and
+# the test-only cvm_hostsim, runs cvm_bounce_test with the default pool,
+# then reloads cvm_bounce with a one-chunk pool (exhaustion) and with a
+# pool that may grow to four chunks (growing, shrinking, the ledger), and
+# unloads everything: the pool's pages go back, a leaked chunk stays
+# withheld in the ledger until cvm_convert goes.
+. "$(dirname "$0")/lib.sh"
+cd "$(dirname "$0")" || exit $KSFT_FAIL
+dir=/sys/kernel/cvm/bounce
+start=$(cut -d' ' -f1 /proc/uptime)
+grow="small_exhaustion_without_wait small_exhaustion_bounded_wait grow_shrink_ledger"
+
+[ -d /sys/kernel/debug ] || skip "no debugfs"
+
+# run PARAMS -- TESTARGS: cvm_bounce with PARAMS, hostsim, the test.
+run() {
+	params=$1
+	shift
+	# shellcheck disable=SC2086 # word splitting of the parameters
+	insmod "$CVM_MODULES/cvm_bounce.ko" $params || { fail "insmod cvm_bounce $params"; return; }
+	if insmod "$CVM_MODULES/cvm_hostsim.ko"; then
+		./cvm_bounce_test "$@" || fail "cvm_bounce_test $params"
+		rmmod cvm_bounce 2>/dev/null && fail "cvm_bounce unloaded while hostsim uses it"
+		rmmod cvm_hostsim || fail "rmmod cvm_hostsim"
+	else
+		fail "insmod cvm_hostsim"
+	fi
+	rmmod cvm_bounce || fail "rmmod cvm_bounce ($params)"
+	[ -d $dir ] && fail "$dir still present after rmmod"
+}
+
+insmod "$CVM_MODULES/cvm_convert.ko" || { fail "insmod cvm_convert"; finish; }
+excl=
+for t in $grow; do excl="$excl -T $t"; done
+# shellcheck disable=SC2086
+run "" $excl
+run "init_chunks=1 max_chunks=1" -t small_exhaustion_without_wait -t small_exhaustion_bounded_wait
+run "init_chunks=1 max_chunks=4 idle_ms=100" -t grow_shrink_ledger
+# Inconsistent parameters are refused at load.
+insmod "$CVM_MODULES/cvm_bounce.ko" slot_size=3000 2>/dev/null &&
+	{ fail "slot_size=3000 accepted"; rmmod cvm_bounce; }
+# The pool's memory went back; only the chunk leaked on purpose stays.
+expect_eq "shared pages after unload" 0 "$(cat /sys/kernel/cvm/convert/shared_pages)"
+expect_eq "leaked pages after unload" 256 "$(cat /sys/kernel/cvm/convert/leaked_pages)"
+rmmod cvm_convert || fail "rmmod cvm_convert"
+echo "# bounce.sh took $(awk -v s="$start" '{ printf "%.1f", $1 - s }' /proc/uptime) s"
+finish
