@@ -92,6 +92,7 @@ make_initramfs() {
 	make -s -C "$top/selftests" install DESTDIR="$root/cvm/selftests"
 	find "$work/src/kernel" "$work/src/selftests" -name '*.ko' \
 		-exec install -m 0644 {} "$root/cvm/modules/" \;
+	add_kmods "$root"
 	install -m 0755 "$top/scripts/guest-init.sh" "$root/init"
 	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
@@ -100,6 +101,38 @@ make_initramfs() {
 		CVM_EXPECT_TECHNOLOGY=none
 	EOF
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
+}
+
+# The kernel's own modules the device tests need (the virtio disk driver
+# and, on 6.1, virtio-pci), decompressed, with their dependencies, in
+# /cvm/kmods/ and listed in load order in /cvm/kmods/order. Built-in
+# drivers (the debug kernel, virtio-pci on 6.12 and 7.3) need nothing.
+add_kmods() {
+	local root=$1 dir=${MODULES_DIR:-} want line mod base i seen=" "
+	local list=() deps=()
+
+	mkdir -p "$root/cvm/kmods"
+	: >"$root/cvm/kmods/order"
+	[ -n "$dir" ] && [ -f "$dir/modules.dep" ] || return 0
+	for want in virtio_pci virtio_blk; do
+		line=$(grep -E "/$want\.ko(\.xz|\.zst)?:" "$dir/modules.dep") || continue
+		read -r -a deps <<<"${line#*:}"
+		for ((i = ${#deps[@]} - 1; i >= 0; i--)); do list+=("${deps[i]}"); done
+		list+=("${line%%:*}")
+	done
+	for mod in "${list[@]}"; do
+		case $seen in *" $mod "*) continue ;; esac
+		seen+="$mod "
+		base=$(basename "$mod")
+		base=${base%.xz}
+		base=${base%.zst}
+		case $mod in
+		*.xz) xz -dc "$dir/$mod" ;;
+		*.zst) zstd -qdc "$dir/$mod" ;;
+		*) cat "$dir/$mod" ;;
+		esac >"$root/cvm/kmods/$base"
+		echo "$base" >>"$root/cvm/kmods/order"
+	done
 }
 
 # Anything the kernel says went wrong fails the run, even if tests passed.
@@ -145,7 +178,7 @@ boot() {
 	: >"$console"
 	timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
 		-m "$mem" -smp 2 -nographic -no-reboot -pidfile "$pidfile" \
-		${QEMU_CPU:+-cpu "$QEMU_CPU"} \
+		${QEMU_CPU:+-cpu "$QEMU_CPU"} "${disks[@]}" \
 		-kernel "$VMLINUZ" -initrd "$work/initramfs.gz" \
 		-append "$append" </dev/null 2>&1 | tee "$console" &
 	while [ -n "$(jobs -r)" ] && ! grep -aq 'cvmguard-guest: ' "$console"; do
@@ -161,13 +194,32 @@ boot() {
 	return "$rc"
 }
 
+# Two raw virtio disks, both using the DMA API (iommu_platform=on, as a
+# confidential guest's must): serial cvmbounce for cvm_bounce's dma_map_ops
+# (selftests/bounce_dev.sh), cvmswiotlb for the kernel's swiotlb.
+disks=()
+make_disks() {
+	local s
+
+	for s in cvmbounce cvmswiotlb; do
+		rm -f "$work/$s.img"
+		truncate -s 80M "$work/$s.img"
+		disks+=(-drive "file=$work/$s.img,if=none,id=$s,format=raw,cache=unsafe"
+			-device "virtio-blk-pci,drive=$s,serial=$s,iommu_platform=on,disable-legacy=on")
+	done
+}
+
 main() {
 	local console=$rundir/logs/$run.log append start end rc=0
 	local mem=${CVM_VM_MEM:-2048}
 
 	build_modules
 	make_initramfs
-	append="console=ttyS0 panic=-1 oops=panic loglevel=${CVM_VM_LOGLEVEL:-5}"
+	make_disks
+	# swiotlb=force: every DMA that cvm_bounce does not handle bounces
+	# through the kernel's swiotlb, as it does in a confidential guest, so
+	# the disk without cvm_bounce behaves as it would in one.
+	append="console=ttyS0 panic=-1 oops=panic loglevel=${CVM_VM_LOGLEVEL:-5} swiotlb=force"
 	case $mode in
 	--demo) append+=" cvm.demo=1" ;;
 	--bench)
