@@ -32,7 +32,7 @@
  * @node: in cvm_bounce_attachments
  */
 struct cvm_bounce_attachment {
-	struct dma_map_ops ops;
+	const struct dma_map_ops ops;
 	struct cvm_bounce_client *client;
 	struct device *dev;
 	const struct dma_map_ops *old_ops;
@@ -297,7 +297,8 @@ int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack)
 	} else if (!try_module_get(THIS_MODULE)) {
 		err = -ENODEV;
 	} else {
-		at->ops = cvm_bounce_dma_ops;
+		/* Written once, before the device can see it. */
+		memcpy((void *)&at->ops, &cvm_bounce_dma_ops, sizeof(at->ops));
 		at->dev = dev;
 		at->old_ops = get_dma_ops(dev);
 		set_dma_ops(dev, &at->ops);

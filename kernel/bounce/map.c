@@ -56,7 +56,7 @@ static int cvm_bounce_alloc(struct cvm_bounce_client *c,
 {
 	struct cvm_bounce_chunk *ch;
 	struct cvm_slots_res res;
-	unsigned long flags;
+	unsigned long flags, now;
 	int err = -ENOSPC;
 	u32 cpu = raw_smp_processor_id(), i;
 
@@ -95,8 +95,10 @@ static int cvm_bounce_alloc(struct cvm_bounce_client *c,
 			for (j = 1; j < res.nslots; j++)
 				m[j].state = CVM_BOUNCE_INNER;
 			spin_unlock_irqrestore(&a->lock, flags);
-			if (READ_ONCE(ch->last_active) != jiffies)
-				WRITE_ONCE(ch->last_active, jiffies);
+			/* Written once a tick, not once a mapping. */
+			now = jiffies;
+			if (READ_ONCE(ch->last_active) != now)
+				WRITE_ONCE(ch->last_active, now);
 			*slot = m->addr;
 			*nslots_out = res.nslots;
 			*offset_out = res.offset;
