@@ -14,6 +14,30 @@ grow="small_exhaustion_without_wait small_exhaustion_bounded_wait grow_shrink_le
 
 [ -d /sys/kernel/debug ] || skip "no debugfs"
 
+# cvmctl pool shows what sysfs shows, and sets policies.
+cvmctl_pool() {
+	out=$(cvmctl pool) || fail "cvmctl pool exited $?"
+	expect_eq "cvmctl pool slot_size" "slot_size:        2048" "$(echo "$out" | grep '^slot_size:')"
+	expect_eq "cvmctl pool scrub" "scrub:            on" "$(echo "$out" | grep '^scrub:')"
+	expect_eq "cvmctl pool device row" "cvm_hostsim no" "$(echo "$out" | awk '$1 == "cvm_hostsim" { print $1, $2 }')"
+	for f in slots maps unmaps bytes violations failures chunks; do
+		expect_eq "cvmctl -j pool .pool.$f" "$(cat $dir/$f)" "$(cvmctl -j pool | jq ".pool.$f")"
+	done
+	expect_eq "cvmctl -j pool devices" '"cvm_hostsim" false' \
+		"$(cvmctl -j pool | jq -r '.devices[] | "\"\(.name)\" \(.attached)"')"
+	cvmctl pool set scrub off || fail "cvmctl pool set scrub off"
+	expect_eq "scrub after cvmctl pool set" 0 "$(cat $dir/scrub)"
+	cvmctl pool set scrub on || fail "cvmctl pool set scrub on"
+	cvmctl pool set idle_ms 7000 || fail "cvmctl pool set idle_ms"
+	expect_eq "idle_ms after cvmctl pool set" 7000 "$(cat $dir/idle_ms)"
+	cvmctl pool set idle_ms 5000
+	cvmctl pool set scrub maybe 2>/dev/null
+	expect_eq "cvmctl pool set scrub maybe: exit" 2 $?
+	out=$(cvmctl pool attach 0000:00:1f.7 2>&1)
+	expect_eq "cvmctl pool attach unknown: exit" 1 $?
+	expect_eq "cvmctl pool attach unknown" "cvmctl: no such PCI or platform device (No such device)" "$out"
+}
+
 # run PARAMS -- TESTARGS: cvm_bounce with PARAMS, hostsim, the test.
 run() {
 	params=$1
@@ -22,6 +46,7 @@ run() {
 	insmod "$CVM_MODULES/cvm_bounce.ko" $params || { fail "insmod cvm_bounce $params"; return; }
 	if insmod "$CVM_MODULES/cvm_hostsim.ko"; then
 		./cvm_bounce_test "$@" || fail "cvm_bounce_test $params"
+		[ -z "$params" ] && cvmctl_pool
 		rmmod cvm_bounce 2>/dev/null && fail "cvm_bounce unloaded while hostsim uses it"
 		rmmod cvm_hostsim || fail "rmmod cvm_hostsim"
 	else
