@@ -8,6 +8,8 @@
  *   cvm_blkio detach NAME           extack message ("0" on success)
  *   cvm_blkio dev NAME              the device's pool-dev-get counters as
  *                                   "name=value" lines
+ *   cvm_blkio readtime DEV BYTES    O_DIRECT read of BYTES, prints the
+ *                                   nanoseconds it took (make bench)
  *
  * busybox dd has oflag=direct, but its buffer is not guaranteed to be
  * aligned for O_DIRECT; this one is, and does 1 MiB per call.
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/cvm.h>
@@ -183,6 +186,23 @@ int main(int argc, char **argv)
 	if (argc == 3 && (!strcmp(argv[1], "attach") ||
 			  !strcmp(argv[1], "detach")))
 		return attach(argv[1], argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "readtime")) {
+		struct timespec t0, t1;
+		int rc;
+
+		in = open(argv[2], O_RDONLY | O_DIRECT);
+		out = open("/dev/null", O_WRONLY);
+		if (in < 0 || out < 0) {
+			perror("open");
+			return 1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		rc = copy(in, out, strtoull(argv[3], NULL, 0));
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("%lld\n", (t1.tv_sec - t0.tv_sec) * 1000000000LL +
+		       (t1.tv_nsec - t0.tv_nsec));
+		return rc;
+	}
 	if (argc == 3 && !strcmp(argv[1], "dev"))
 		return dev(argv[2]);
 	fprintf(stderr, "usage: see the comment at the top of cvm_blkio.c\n");
