@@ -48,6 +48,35 @@ stat() {
 
 insmod "$CVM_MODULES/cvm_convert.ko" || { fail "insmod cvm_convert"; finish; }
 insmod "$CVM_MODULES/cvm_bounce.ko" || { fail "insmod cvm_bounce"; finish; }
+
+# The observer of the kernel's swiotlb, on the disk without cvm_bounce:
+# with swiotlb=force every byte it reads is bounced by swiotlb.
+observe() {
+	vs=$(disk cvmswiotlb) || { fail "no disk cvmswiotlb"; return; }
+	spci=$(basename "$(readlink -f "/sys/block/$vs/device/..")")
+	expect_eq "observer off by default" 0 "$(cat $dir/swiotlb_observer)"
+	expect_eq "swiotlb observer_reason" '"disabled"' "$(cvmctl -j swiotlb | jq .observer_reason)"
+	cvmctl swiotlb observer on || { fail "cvmctl swiotlb observer on"; return; }
+	expect_eq "observer on" 1 "$(cat $dir/swiotlb_observer)"
+	./cvm_blkio read "/dev/$vs" $((8 << 20)) /dev/null || fail "read through swiotlb"
+	j=$(cvmctl -j swiotlb)
+	echo "# swiotlb observed: $(echo "$j" | jq -c '.devices[]')"
+	sb=$(echo "$j" | jq --arg d "$spci" '[.devices[] | select(.name == $d) | .bytes] | add // 0')
+	[ "$sb" -ge $((8 << 20)) ] || fail "swiotlb bytes of $spci: $sb < 8 MiB"
+	expect_eq "swiotlb in flight of $spci" 0 \
+		"$(echo "$j" | jq --arg d "$spci" '[.devices[] | select(.name == $d) | .inflight_slots] | add')"
+	expect_eq "swiotlb failures" 0 "$(echo "$j" | jq .failures)"
+	hw=$(echo "$j" | jq .high_water) adv=$(echo "$j" | jq .advice_slabs)
+	[ "$hw" -gt 0 ] || fail "swiotlb high water $hw"
+	expect_eq "advice: twice the high water, in segments of 128" \
+		$(( (2 * hw + 127) / 128 * 128 )) "$adv"
+	cvmctl swiotlb | grep -q "^advice: *swiotlb=$adv " || fail "cvmctl swiotlb advice: $(cvmctl swiotlb)"
+}
+if grep -qw swiotlb=force /proc/cmdline; then
+	observe
+else
+	echo "# not booted with swiotlb=force: swiotlb observer not tested"
+fi
 expect_eq "attach while virtio-pci is bound" "-16 a driver is bound to the device; unbind it first" \
 	"$(./cvm_blkio attach "$pci")"
 expect_eq "attach an unknown device" "-19 no such PCI or platform device" \
@@ -63,6 +92,10 @@ expect_eq "detach while bound" "-16 a driver is bound to the device; unbind it f
 	"$(./cvm_blkio detach "$pci")"
 stat "$pci"
 expect_eq "attached" 1 "$d_attached"
+swbytes() {
+	cvmctl -j swiotlb | jq --arg d "$1" '[.devices[] | select(.name == $d) | .bytes] | add // 0'
+}
+grep -qw swiotlb=force /proc/cmdline && sw0=$(swbytes "$pci")
 b0=$d_bytes m0=$d_maps
 
 head -c $((mib << 20)) /dev/urandom >/tmp/bd.data
@@ -94,6 +127,11 @@ echo "# buffered: $(((d_bytes - b1) >> 20)) MiB through the pool; high water $d_
 expect_eq "in flight after buffered" 0 "$d_inflight_slots"
 expect_eq "violations" 0 "$d_violations"
 
+# The disk behind cvm_bounce never went through swiotlb.
+if grep -qw swiotlb=force /proc/cmdline; then
+	expect_eq "swiotlb bytes of $pci while behind cvm_bounce" "$sw0" "$(swbytes "$pci")"
+	cvmctl swiotlb observer off || fail "cvmctl swiotlb observer off"
+fi
 echo "$pci" >$drv/unbind || fail "unbind virtio-pci"
 expect_eq "pool slots used after unbind" 0 "$(cat $dir/used)"
 echo "$pci" >$dir/detach || fail "sysfs detach"

@@ -181,6 +181,25 @@ int cvm_bounce_client_at(unsigned int i, struct cvm_bounce_client *snap,
 int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack);
 int cvm_bounce_detach(const char *name, struct netlink_ext_ack *extack);
 
+/* observer.c */
+struct cvm_bounce_obs_totals {
+	bool on;
+	char reason[96];
+	u64 maps, unmaps, bytes, failures;
+	u64 inflight_slots, high_water, advice_slabs;
+};
+
+struct cvm_bounce_obs_dev {
+	char name[32];
+	u64 maps, unmaps, bytes, failures;
+	u64 inflight_slots, inflight_bytes, high_water;
+};
+
+int cvm_bounce_observer_set(bool on);
+void cvm_bounce_observer_exit(void);
+void cvm_bounce_observer_totals(struct cvm_bounce_obs_totals *t);
+bool cvm_bounce_observer_dev_at(unsigned int i, struct cvm_bounce_obs_dev *d);
+
 /* netlink.c */
 extern const struct cvm_core_cmd cvm_bounce_nl_cmds[];
 extern const unsigned int cvm_bounce_nl_n_cmds;

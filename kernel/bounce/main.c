@@ -48,6 +48,10 @@ MODULE_PARM_DESC(wait_ms, "Bounded wait for room of callers that may sleep, ms (
 module_param_named(idle_ms, cvm_bounce_policy.idle_ms, uint, 0444);
 MODULE_PARM_DESC(idle_ms, "Give a chunk back after it was unused this long, ms (5000)");
 
+static bool swiotlb_observer;
+module_param(swiotlb_observer, bool, 0444);
+MODULE_PARM_DESC(swiotlb_observer, "Observe the kernel's swiotlb per device (kprobes); also swiotlb-set");
+
 static struct cvm_core_feature cvm_bounce_feature = {
 	.id		= CVM_MODULE_BOUNCE,
 	.name		= "bounce",
@@ -70,11 +74,16 @@ static int __init cvm_bounce_init(void)
 				   max_chunks, max_mapping_kib);
 	if (err)
 		return err;
+	/* An observer that cannot start is reported, not fatal. */
+	if (swiotlb_observer && cvm_bounce_observer_set(true))
+		pr_warn("swiotlb observer requested but unavailable\n");
 	/* Last: from here on netlink and sysfs reach the pool. */
 	cvm_bounce_feature.n_cmds = cvm_bounce_nl_n_cmds;
 	err = cvm_core_register(&cvm_bounce_feature);
-	if (err)
+	if (err) {
+		cvm_bounce_observer_exit();
 		cvm_bounce_pool_exit();
+	}
 	return err;
 }
 
@@ -86,6 +95,7 @@ static void __exit cvm_bounce_exit(void)
 {
 	/* First: waits for netlink handlers and removes the sysfs files. */
 	cvm_core_unregister(&cvm_bounce_feature);
+	cvm_bounce_observer_exit();
 	cvm_bounce_pool_exit();
 }
 

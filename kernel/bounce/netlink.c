@@ -175,12 +175,91 @@ static int cvm_bounce_detach_doit(struct sk_buff *skb, struct genl_info *info)
 				 info->extack);
 }
 
+static int cvm_bounce_fill_swiotlb(struct sk_buff *skb)
+{
+	struct cvm_bounce_obs_totals t;
+
+	cvm_bounce_observer_totals(&t);
+#define P64(a, v) nla_put_u64_64bit(skb, a, v, CVM_A_SWIOTLB_PAD)
+	if (nla_put_u8(skb, CVM_A_SWIOTLB_OBSERVER, t.on) ||
+	    (t.reason[0] &&
+	     nla_put_string(skb, CVM_A_SWIOTLB_OBSERVER_REASON, t.reason)) ||
+	    P64(CVM_A_SWIOTLB_MAPS, t.maps) ||
+	    P64(CVM_A_SWIOTLB_UNMAPS, t.unmaps) ||
+	    P64(CVM_A_SWIOTLB_BYTES, t.bytes) ||
+	    P64(CVM_A_SWIOTLB_FAILURES, t.failures) ||
+	    P64(CVM_A_SWIOTLB_INFLIGHT_SLOTS, t.inflight_slots) ||
+	    P64(CVM_A_SWIOTLB_HIGH_WATER, t.high_water) ||
+	    P64(CVM_A_SWIOTLB_ADVICE_SLABS, t.advice_slabs))
+		return -EMSGSIZE;
+#undef P64
+	return 0;
+}
+
+static int cvm_bounce_swiotlb_get_doit(struct sk_buff *skb,
+				       struct genl_info *info)
+{
+	return cvm_core_reply(info, CVM_CMD_SWIOTLB_GET,
+			      cvm_bounce_fill_swiotlb);
+}
+
+static int cvm_bounce_swiotlb_set_doit(struct sk_buff *skb,
+				       struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[CVM_A_SWIOTLB_OBSERVER];
+	int err;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(info->extack, "no setting given");
+		return -EINVAL;
+	}
+	err = cvm_bounce_observer_set(nla_get_u8(attr));
+	if (err)
+		NL_SET_ERR_MSG(info->extack,
+			       "observer unavailable; observer-reason says why");
+	return err;
+}
+
+static int cvm_bounce_swiotlb_dev_dumpit(struct sk_buff *skb,
+					 struct netlink_callback *cb)
+{
+	struct cvm_bounce_dev_cursor *cur = (void *)cb->ctx;
+	struct cvm_bounce_obs_dev d;
+	void *hdr;
+
+	while (cvm_bounce_observer_dev_at(cur->next, &d)) {
+		hdr = cvm_core_dump_put(skb, cb, CVM_CMD_SWIOTLB_DEV_GET);
+		if (!hdr)
+			break;
+#define P64(a, v) nla_put_u64_64bit(skb, a, v, CVM_A_SWIOTLB_DEV_PAD)
+		if (nla_put_string(skb, CVM_A_SWIOTLB_DEV_NAME, d.name) ||
+		    P64(CVM_A_SWIOTLB_DEV_MAPS, d.maps) ||
+		    P64(CVM_A_SWIOTLB_DEV_UNMAPS, d.unmaps) ||
+		    P64(CVM_A_SWIOTLB_DEV_BYTES, d.bytes) ||
+		    P64(CVM_A_SWIOTLB_DEV_FAILURES, d.failures) ||
+		    P64(CVM_A_SWIOTLB_DEV_INFLIGHT_SLOTS, d.inflight_slots) ||
+		    P64(CVM_A_SWIOTLB_DEV_INFLIGHT_BYTES, d.inflight_bytes) ||
+		    P64(CVM_A_SWIOTLB_DEV_HIGH_WATER, d.high_water)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+#undef P64
+		genlmsg_end(skb, hdr);
+		cur->next++;
+	}
+	return skb->len;
+}
+
 const struct cvm_core_cmd cvm_bounce_nl_cmds[] = {
 	{ .cmd = CVM_CMD_POOL_GET,	.doit = cvm_bounce_get_doit },
 	{ .cmd = CVM_CMD_POOL_SET,	.doit = cvm_bounce_set_doit },
 	{ .cmd = CVM_CMD_POOL_DEV_GET,	.dumpit = cvm_bounce_dev_dumpit },
 	{ .cmd = CVM_CMD_POOL_ATTACH,	.doit = cvm_bounce_attach_doit },
 	{ .cmd = CVM_CMD_POOL_DETACH,	.doit = cvm_bounce_detach_doit },
+	{ .cmd = CVM_CMD_SWIOTLB_GET,	.doit = cvm_bounce_swiotlb_get_doit },
+	{ .cmd = CVM_CMD_SWIOTLB_SET,	.doit = cvm_bounce_swiotlb_set_doit },
+	{ .cmd = CVM_CMD_SWIOTLB_DEV_GET,
+	  .dumpit = cvm_bounce_swiotlb_dev_dumpit },
 };
 const unsigned int cvm_bounce_nl_n_cmds = ARRAY_SIZE(cvm_bounce_nl_cmds);
 

@@ -124,6 +124,18 @@ static ssize_t detach_store(struct kobject *kobj, struct kobj_attribute *attr,
 }
 static struct kobj_attribute cvm_bounce_attr_detach = __ATTR_WO(detach);
 
+/* Read-only here: turning it on is an admin netlink command (swiotlb-set). */
+static ssize_t swiotlb_observer_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	struct cvm_bounce_obs_totals t;
+
+	cvm_bounce_observer_totals(&t);
+	return sysfs_emit(buf, "%d\n", t.on);
+}
+static struct kobj_attribute cvm_bounce_attr_swiotlb_observer =
+	__ATTR_RO(swiotlb_observer);
+
 static struct attribute *cvm_bounce_attrs[] = {
 	&cvm_bounce_attr_size.attr,
 	&cvm_bounce_attr_slots.attr,
@@ -151,6 +163,7 @@ static struct attribute *cvm_bounce_attrs[] = {
 	&cvm_bounce_attr_idle_ms.attr,
 	&cvm_bounce_attr_attach.attr,
 	&cvm_bounce_attr_detach.attr,
+	&cvm_bounce_attr_swiotlb_observer.attr,
 	NULL,
 };
 

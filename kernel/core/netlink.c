@@ -19,6 +19,9 @@ static const u8 cvm_nl_cmd_owners[CVM_CMD_MAX + 1] = {
 	[CVM_CMD_POOL_DEV_GET]	= CVM_MODULE_BOUNCE,
 	[CVM_CMD_POOL_ATTACH]	= CVM_MODULE_BOUNCE,
 	[CVM_CMD_POOL_DETACH]	= CVM_MODULE_BOUNCE,
+	[CVM_CMD_SWIOTLB_GET]	= CVM_MODULE_BOUNCE,
+	[CVM_CMD_SWIOTLB_SET]	= CVM_MODULE_BOUNCE,
+	[CVM_CMD_SWIOTLB_DEV_GET] = CVM_MODULE_BOUNCE,
 	[CVM_CMD_RING_GET]	= CVM_MODULE_RING,
 };
 
@@ -76,6 +79,16 @@ static const struct nla_policy cvm_nl_pool_dev_policy[CVM_A_POOL_DEV_MAX + 1] = 
 
 static const struct nla_policy cvm_nl_pool_attach_policy[CVM_A_POOL_ATTACH_MAX + 1] = {
 	[CVM_A_POOL_ATTACH_DEVICE] = { .type = NLA_NUL_STRING, .len = 63 },
+};
+
+static const struct nla_policy cvm_nl_swiotlb_get_policy[CVM_A_SWIOTLB_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_swiotlb_set_policy[CVM_A_SWIOTLB_MAX + 1] = {
+	[CVM_A_SWIOTLB_OBSERVER] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy cvm_nl_swiotlb_dev_policy[CVM_A_SWIOTLB_DEV_MAX + 1] = {
 };
 
 /* Not const: 6.1's nla_policy points to its range through a plain pointer. */
@@ -379,6 +392,25 @@ static const struct genl_ops cvm_nl_ops[] = {
 		.policy		= cvm_nl_pool_attach_policy,
 		.maxattr	= CVM_A_POOL_ATTACH_MAX,
 		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= CVM_CMD_SWIOTLB_GET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_swiotlb_get_policy,
+		.maxattr	= CVM_A_SWIOTLB_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_SWIOTLB_SET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_swiotlb_set_policy,
+		.maxattr	= CVM_A_SWIOTLB_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= CVM_CMD_SWIOTLB_DEV_GET,
+		.dumpit		= cvm_nl_feature_dumpit,
+		.policy		= cvm_nl_swiotlb_dev_policy,
+		.maxattr	= CVM_A_SWIOTLB_DEV_MAX,
 	},
 	{
 		.cmd		= CVM_CMD_RING_GET,

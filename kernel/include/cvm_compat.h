@@ -29,4 +29,14 @@
 #define CVM_DMA_ATTR_MMIO 0
 #endif
 
+/*
+ * swiotlb's unmap function, as cvm_bounce's observer probes it: 6.1 has
+ * swiotlb_tbl_unmap_single(); newer kernels made that an inline wrapper
+ * of __swiotlb_tbl_unmap_single() (which takes the pool as well). Both
+ * take the device, the bounce address and the size first. The observer
+ * tries the names in order.
+ */
+#define CVM_SWIOTLB_UNMAP_SYMS \
+	{ "__swiotlb_tbl_unmap_single", "swiotlb_tbl_unmap_single" }
+
 #endif /* _CVM_COMPAT_H */

@@ -109,6 +109,14 @@ _cvmctl()
 			COMPREPLY=($(compgen -W 'on off' -- "$cur")) ;;
 		esac
 		;;
+	swiotlb)
+		case $prev in
+		swiotlb)
+			COMPREPLY=($(compgen -W 'observer' -- "$cur")) ;;
+		observer)
+			COMPREPLY=($(compgen -W 'on off' -- "$cur")) ;;
+		esac
+		;;
 	load|unload)
 		COMPREPLY=($(compgen -W "$_cvmctl_modules" -- "$cur"))
 		;;

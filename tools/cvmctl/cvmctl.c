@@ -24,6 +24,7 @@ static const struct cvmctl_cmd *const cvmctl_cmds[] = {
 	&cvmctl_cmd_config,
 	&cvmctl_cmd_conversions,
 	&cvmctl_cmd_pool,
+	&cvmctl_cmd_swiotlb,
 	&cvmctl_cmd_monitor,
 	&cvmctl_cmd_metrics,
 	&cvmctl_cmd_set,

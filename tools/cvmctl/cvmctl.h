@@ -51,6 +51,7 @@ extern const struct cvmctl_cmd cvmctl_cmd_status;
 extern const struct cvmctl_cmd cvmctl_cmd_config;
 extern const struct cvmctl_cmd cvmctl_cmd_conversions;
 extern const struct cvmctl_cmd cvmctl_cmd_pool;
+extern const struct cvmctl_cmd cvmctl_cmd_swiotlb;
 extern const struct cvmctl_cmd cvmctl_cmd_monitor;
 extern const struct cvmctl_cmd cvmctl_cmd_metrics;
 extern const struct cvmctl_cmd cvmctl_cmd_set;

@@ -8,6 +8,11 @@
  *	pool set POLICY VALUE		pool-set (zero_from_device, zero_slack,
  *					scrub, misuse_warn: on|off; wait_ms,
  *					idle_ms: a number)
+ *	swiotlb				the kernel's swiotlb: its size and use
+ *					(debugfs), what cvm_bounce's observer saw
+ *					(swiotlb-get, swiotlb-dev-get) and the
+ *					swiotlb= value it advises
+ *	swiotlb observer on|off		swiotlb-set
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -81,6 +86,32 @@ static const struct cvm_pool_field cvm_dev_fields[CVM_A_POOL_DEV_MAX + 1] = {
 	[CVM_A_POOL_DEV_SYNC_RANGE]	= { "sync_range", P_U64 },
 	[CVM_A_POOL_DEV_WAITS]		= { "waits", P_U64 },
 };
+
+static const struct cvm_pool_field cvm_swt_fields[CVM_A_SWIOTLB_MAX + 1] = {
+	[CVM_A_SWIOTLB_OBSERVER]	= { "observer", P_U8 },
+	[CVM_A_SWIOTLB_OBSERVER_REASON]	= { "observer_reason", P_STR },
+	[CVM_A_SWIOTLB_MAPS]		= { "maps", P_U64 },
+	[CVM_A_SWIOTLB_UNMAPS]		= { "unmaps", P_U64 },
+	[CVM_A_SWIOTLB_BYTES]		= { "bytes", P_U64 },
+	[CVM_A_SWIOTLB_FAILURES]	= { "failures", P_U64 },
+	[CVM_A_SWIOTLB_INFLIGHT_SLOTS]	= { "inflight_slots", P_U64 },
+	[CVM_A_SWIOTLB_HIGH_WATER]	= { "high_water", P_U64 },
+	[CVM_A_SWIOTLB_ADVICE_SLABS]	= { "advice_slabs", P_U64 },
+};
+
+static const struct cvm_pool_field cvm_swt_dev_fields[CVM_A_SWIOTLB_DEV_MAX + 1] = {
+	[CVM_A_SWIOTLB_DEV_NAME]		= { "name", P_STR },
+	[CVM_A_SWIOTLB_DEV_MAPS]		= { "maps", P_U64 },
+	[CVM_A_SWIOTLB_DEV_UNMAPS]		= { "unmaps", P_U64 },
+	[CVM_A_SWIOTLB_DEV_BYTES]		= { "bytes", P_U64 },
+	[CVM_A_SWIOTLB_DEV_FAILURES]		= { "failures", P_U64 },
+	[CVM_A_SWIOTLB_DEV_INFLIGHT_SLOTS]	= { "inflight_slots", P_U64 },
+	[CVM_A_SWIOTLB_DEV_INFLIGHT_BYTES]	= { "inflight_bytes", P_U64 },
+	[CVM_A_SWIOTLB_DEV_HIGH_WATER]		= { "high_water", P_U64 },
+};
+
+_Static_assert((int)CVM_A_SWIOTLB_MAX <= (int)CVM_A_POOL_MAX &&
+	       (int)CVM_A_SWIOTLB_DEV_MAX <= (int)CVM_A_POOL_MAX, "vals too small");
 
 _Static_assert(CVM_A_POOL_MAX < 64 && CVM_A_POOL_DEV_MAX < 64,
 	       "attributes must fit a u64 mask");
@@ -401,6 +432,191 @@ static int cvm_pool_handler(const struct cvmctl_ctx *ctx, int argc,
 	cvmctl_usage_hint(&cvmctl_cmd_pool);
 	return CVMCTL_EXIT_USAGE;
 }
+
+/* ---- swiotlb ------------------------------------------------------------ */
+
+#define SWT_NSLABS	"/sys/kernel/debug/swiotlb/io_tlb_nslabs"
+#define SWT_USED	"/sys/kernel/debug/swiotlb/io_tlb_used"
+
+static bool cvm_read_u64(const char *path, uint64_t *v)
+{
+	FILE *f = fopen(path, "r");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fscanf(f, "%" SCNu64, v) == 1;
+	fclose(f);
+	return ok;
+}
+
+static int cvm_swt_get_cb(struct nl_msg *msg, void *arg)
+{
+	struct cvm_pool_state *s = arg;
+
+	s->bad = cvm_pool_parse(msg, cvm_swt_fields, CVM_A_SWIOTLB_MAX,
+				&s->pool);
+	return NL_OK;
+}
+
+static int cvm_swt_dev_cb(struct nl_msg *msg, void *arg)
+{
+	struct cvm_pool_state *s = arg;
+	const char *bad;
+
+	if (s->n_devs == CVM_POOL_MAXDEV)
+		return NL_OK;
+	bad = cvm_pool_parse(msg, cvm_swt_dev_fields, CVM_A_SWIOTLB_DEV_MAX,
+			     &s->devs[s->n_devs]);
+	if (bad && !s->bad)
+		s->bad = bad;
+	s->n_devs++;
+	return NL_OK;
+}
+
+static void cvm_swt_print(const struct cvmctl_ctx *ctx,
+			  const struct cvm_pool_state *s, bool known,
+			  uint64_t nslabs, uint64_t used)
+{
+	const struct cvm_pool_vals *p = &s->pool;
+	uint64_t adv = p->num[CVM_A_SWIOTLB_ADVICE_SLABS];
+	unsigned int i;
+	struct jsonw jw;
+	int t;
+
+	if (!ctx->json) {
+		if (known)
+			printf("%-18s%" PRIu64 " slabs (%" PRIu64 " MiB), %" PRIu64 " used\n",
+			       "pool:", nslabs, nslabs >> 9, used);
+		else
+			printf("%-18s%s\n", "pool:", "unknown (no debugfs statistics)");
+		printf("%-18s%s%s%s\n", "observer:",
+		       p->num[CVM_A_SWIOTLB_OBSERVER] ? "on" : "off",
+		       p->str[0] ? " - " : "", p->str);
+		for (t = CVM_A_SWIOTLB_MAPS; t <= CVM_A_SWIOTLB_HIGH_WATER; t++) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "%s:", cvm_swt_fields[t].key);
+			printf("%-18s%" PRIu64 "\n", key, p->num[t]);
+		}
+		if (adv)
+			printf("%-18sswiotlb=%" PRIu64 " (%" PRIu64 " MiB: twice the high-water mark)\n",
+			       "advice:", adv, adv >> 9);
+		else
+			printf("%-18s%s\n", "advice:", "none yet (no traffic observed)");
+		if (!s->n_devs)
+			return;
+		printf("\n%-16s %10s %10s %12s %8s %10s %8s\n", "DEVICE", "MAPS",
+		       "UNMAPS", "BYTES", "INFLIGHT", "HIGH_WATER", "FAILURES");
+		for (i = 0; i < s->n_devs; i++) {
+			const struct cvm_pool_vals *d = &s->devs[i];
+
+			printf("%-16s %10" PRIu64 " %10" PRIu64 " %12" PRIu64 " %8" PRIu64
+			       " %10" PRIu64 " %8" PRIu64 "\n", d->str,
+			       d->num[CVM_A_SWIOTLB_DEV_MAPS],
+			       d->num[CVM_A_SWIOTLB_DEV_UNMAPS],
+			       d->num[CVM_A_SWIOTLB_DEV_BYTES],
+			       d->num[CVM_A_SWIOTLB_DEV_INFLIGHT_SLOTS],
+			       d->num[CVM_A_SWIOTLB_DEV_HIGH_WATER],
+			       d->num[CVM_A_SWIOTLB_DEV_FAILURES]);
+		}
+		return;
+	}
+	jsonw_init(&jw, stdout, ctx->pretty);
+	jsonw_start_object(&jw);
+	jsonw_name(&jw, "pool");
+	jsonw_start_object(&jw);
+	if (known) {
+		jsonw_uint_field(&jw, "slabs", nslabs);
+		jsonw_uint_field(&jw, "used", used);
+	} else {
+		jsonw_null_field(&jw, "slabs");
+		jsonw_null_field(&jw, "used");
+	}
+	jsonw_end_object(&jw);
+	jsonw_bool_field(&jw, "observer", p->num[CVM_A_SWIOTLB_OBSERVER]);
+	jsonw_string_field(&jw, "observer_reason", p->str[0] ? p->str : NULL);
+	for (t = CVM_A_SWIOTLB_MAPS; t <= CVM_A_SWIOTLB_ADVICE_SLABS; t++)
+		jsonw_uint_field(&jw, cvm_swt_fields[t].key, p->num[t]);
+	jsonw_name(&jw, "devices");
+	jsonw_start_array(&jw);
+	for (i = 0; i < s->n_devs; i++) {
+		jsonw_start_object(&jw);
+		jsonw_string_field(&jw, "name", s->devs[i].str);
+		for (t = CVM_A_SWIOTLB_DEV_MAPS; t <= CVM_A_SWIOTLB_DEV_HIGH_WATER; t++)
+			jsonw_uint_field(&jw, cvm_swt_dev_fields[t].key,
+					 s->devs[i].num[t]);
+		jsonw_end_object(&jw);
+	}
+	jsonw_end_array(&jw);
+	jsonw_end_object(&jw);
+	jsonw_finish(&jw);
+}
+
+static int cvm_swt_show(const struct cvmctl_ctx *ctx)
+{
+	struct cvm_pool_state s = { 0 };
+	uint64_t nslabs = 0, used = 0;
+	int ret = CVMCTL_EXIT_FAIL;
+	struct cvm_nl nl;
+	bool known;
+
+	known = cvm_read_u64(SWT_NSLABS, &nslabs) && cvm_read_u64(SWT_USED, &used);
+	s.devs = calloc(CVM_POOL_MAXDEV, sizeof(*s.devs));
+	if (!s.devs || cvm_nl_open(&nl)) {
+		free(s.devs);
+		return CVMCTL_EXIT_FAIL;
+	}
+	if (cvm_pool_do(&nl, cvm_nl_new_req(&nl, CVM_CMD_SWIOTLB_GET),
+			"swiotlb-get", cvm_swt_get_cb, &s) ||
+	    cvm_pool_do(&nl, cvm_nl_new_dump(&nl, CVM_CMD_SWIOTLB_DEV_GET),
+			"swiotlb-dev-get", cvm_swt_dev_cb, &s))
+		goto out;
+	if (s.bad) {
+		cvmctl_err("malformed attribute from the kernel: %s", s.bad);
+		goto out;
+	}
+	cvm_swt_print(ctx, &s, known, nslabs, used);
+	ret = CVMCTL_EXIT_OK;
+out:
+	cvm_nl_close(&nl);
+	free(s.devs);
+	return ret;
+}
+
+static int cvm_swt_handler(const struct cvmctl_ctx *ctx, int argc, char **argv)
+{
+	struct nl_msg *msg;
+	struct cvm_nl nl;
+	int ret;
+
+	if (argc == 0)
+		return cvm_swt_show(ctx);
+	if (argc != 2 || strcmp(argv[0], "observer") ||
+	    (strcmp(argv[1], "on") && strcmp(argv[1], "off"))) {
+		cvmctl_usage_hint(&cvmctl_cmd_swiotlb);
+		return CVMCTL_EXIT_USAGE;
+	}
+	if (cvm_nl_open(&nl))
+		return CVMCTL_EXIT_FAIL;
+	msg = cvm_nl_new_req(&nl, CVM_CMD_SWIOTLB_SET);
+	if (msg && nla_put_u8(msg, CVM_A_SWIOTLB_OBSERVER,
+			      !strcmp(argv[1], "on"))) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	ret = cvm_pool_do(&nl, msg, "swiotlb-set", NULL, NULL) ?
+	      CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
+	cvm_nl_close(&nl);
+	return ret;
+}
+
+const struct cvmctl_cmd cvmctl_cmd_swiotlb = {
+	.name		= "swiotlb",
+	.args		= "[observer on|off]",
+	.help		= "the kernel's swiotlb as cvm_bounce observes it, with sizing advice",
+	.handler	= cvm_swt_handler,
+};
 
 const struct cvmctl_cmd cvmctl_cmd_pool = {
 	.name		= "pool",
