@@ -192,6 +192,8 @@ static int cvm_bounce_grow_one(void)
 	ch = cvm_bounce_chunk_new();
 	if (IS_ERR(ch))
 		return PTR_ERR(ch);
+	/* Counted before anyone can map in it. */
+	atomic64_inc(&cvm_bounce_grows);
 	list_add_tail_rcu(&ch->node, &cvm_bounce_chunks);
 	WRITE_ONCE(cvm_bounce_nchunks, cvm_bounce_nchunks + 1);
 	return 0;
@@ -212,7 +214,6 @@ static void cvm_bounce_grow_fn(struct work_struct *work)
 	err = cvm_bounce_grow_one();
 	mutex_unlock(&cvm_bounce_pool_lock);
 	if (!err) {
-		atomic64_inc(&cvm_bounce_grows);
 		cvm_bounce_notify(CVM_BOUNCE_EVENT_GROW, CVM_BOUNCE_OWNER, 0,
 				  (u64)cvm_bounce_chunk_pages << PAGE_SHIFT, 0);
 		cvm_bounce_pool_kick_shrink();
@@ -332,10 +333,8 @@ int cvm_bounce_grow_now(void)
 	mutex_lock(&cvm_bounce_pool_lock);
 	err = cvm_bounce_grow_one();
 	mutex_unlock(&cvm_bounce_pool_lock);
-	if (!err) {
-		atomic64_inc(&cvm_bounce_grows);
+	if (!err)
 		cvm_bounce_pool_kick_shrink();
-	}
 	return err;
 }
 EXPORT_SYMBOL_GPL(cvm_bounce_grow_now);
@@ -426,6 +425,8 @@ int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,
 	mutex_lock(&cvm_bounce_pool_lock);
 	for (i = 0, err = 0; i < init_chunks && !err; i++)
 		err = cvm_bounce_grow_one();
+	/* The initial chunks are not growth. */
+	atomic64_set(&cvm_bounce_grows, 0);
 	mutex_unlock(&cvm_bounce_pool_lock);
 	if (err)
 		cvm_bounce_pool_exit();
