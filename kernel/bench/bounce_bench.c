@@ -192,8 +192,13 @@ static void cvm_bb_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* x100 fixed point as "12.34". */
-#define CVM_BB_FIX(v)	(unsigned long long)((v) / 100), (unsigned int)((v) % 100)
+/* x100 fixed point as "12.34", in @buf. */
+static const char *cvm_bb_fix(char *buf, u64 v)
+{
+	snprintf(buf, 24, "%llu.%02u", (unsigned long long)(v / 100),
+		 (unsigned int)(v % 100));
+	return buf;
+}
 
 static int cvm_bb_all(unsigned int batches)
 {
@@ -202,6 +207,7 @@ static int cvm_bb_all(unsigned int batches)
 	};
 	struct cvm_bb_worker w[2] = { };
 	u64 p50[CVM_BB_NMETHODS][2], p99[CVM_BB_NMETHODS][2], *all;
+	char f[8][24];
 	unsigned int s, d, m, t, i;
 	bool bounced;
 	dma_addr_t dma;
@@ -249,25 +255,31 @@ static int cvm_bb_all(unsigned int batches)
 				}
 				if (err)
 					break;
-				cvm_bb_printf("%-6zu %-4s %3u %7llu.%02u %7llu.%02u %7llu.%02u %7llu.%02u %7llu.%02u %7llu.%02u %5llu.%02u %5llu.%02u\n",
+				cvm_bb_printf("%-6zu %-4s %3u %10s %10s %10s %10s %10s %10s %8s %8s\n",
 					      cvm_bb_sizes[s],
 					      dirs[d] == DMA_TO_DEVICE ? "to" : "from", t,
-					      CVM_BB_FIX(p50[0][t - 1]), CVM_BB_FIX(p99[0][t - 1]),
-					      CVM_BB_FIX(p50[1][t - 1]), CVM_BB_FIX(p99[1][t - 1]),
-					      CVM_BB_FIX(p50[2][t - 1]), CVM_BB_FIX(p99[2][t - 1]),
-					      CVM_BB_FIX(p50[1][t - 1] ?
+					      cvm_bb_fix(f[0], p50[0][t - 1]),
+					      cvm_bb_fix(f[1], p99[0][t - 1]),
+					      cvm_bb_fix(f[2], p50[1][t - 1]),
+					      cvm_bb_fix(f[3], p99[1][t - 1]),
+					      cvm_bb_fix(f[4], p50[2][t - 1]),
+					      cvm_bb_fix(f[5], p99[2][t - 1]),
+					      cvm_bb_fix(f[6], p50[1][t - 1] ?
 							 div64_u64(p50[0][t - 1] * 100,
 								   p50[1][t - 1]) : 0),
-					      CVM_BB_FIX(div64_u64(p50[2][t - 1] * 100,
-								   max(p50[0][t - 1], 1ULL))));
+					      cvm_bb_fix(f[7], div64_u64(p50[2][t - 1] * 100,
+									 max(p50[0][t - 1], 1ULL))));
 			}
 			if (!err)
-				cvm_bb_printf("%-6zu %-4s 2 CPUs / 1: cvm_bounce %llu.%02ux, swiotlb %llu.%02ux, memcpy %llu.%02ux\n",
+				cvm_bb_printf("%-6zu %-4s 2 CPUs / 1: cvm_bounce %sx, swiotlb %sx, memcpy %sx\n",
 					      cvm_bb_sizes[s],
 					      dirs[d] == DMA_TO_DEVICE ? "to" : "from",
-					      CVM_BB_FIX(div64_u64(2 * 100 * p50[0][0], max(p50[0][1], 1ULL))),
-					      CVM_BB_FIX(div64_u64(2 * 100 * p50[1][0], max(p50[1][1], 1ULL))),
-					      CVM_BB_FIX(div64_u64(2 * 100 * p50[2][0], max(p50[2][1], 1ULL))));
+					      cvm_bb_fix(f[0], div64_u64(2 * 100 * p50[0][0],
+									 max(p50[0][1], 1ULL))),
+					      cvm_bb_fix(f[1], div64_u64(2 * 100 * p50[1][0],
+									 max(p50[1][1], 1ULL))),
+					      cvm_bb_fix(f[2], div64_u64(2 * 100 * p50[2][0],
+									 max(p50[2][1], 1ULL))));
 		}
 	}
 out:

@@ -94,13 +94,19 @@ struct cvm_bounce_chunk {
 /* Misuse kinds, counted per client; values of enum cvm_bounce_event. */
 #define CVM_BOUNCE_NR_MISUSE	(CVM_BOUNCE_EVENT_SYNC_RANGE + 1)
 
+/* Per-CPU traffic counters of a client: no shared cache line per map. */
+struct cvm_bounce_client_pcpu {
+	u64 maps, unmaps, bytes, unmapped_bytes, syncs;
+};
+
 /**
  * struct cvm_bounce_client - a device or API user of the pool
  * @node: in cvm_bounce_clients
  * @name: dev_name() or the API user's name
  * @dev: the device when attached as its dma_map_ops, else NULL
  * @old_ops: the device's DMA ops before the attach
- * @maps: counters...
+ * @pcpu: traffic counters, summed into @maps.. by cvm_bounce_client_at()
+ * @maps: counters, as dumps see them (only in snapshots for the traffic)
  * @warned: misuse kinds already logged once
  */
 struct cvm_bounce_client {
@@ -108,6 +114,7 @@ struct cvm_bounce_client {
 	char name[CVM_BOUNCE_NAME_LEN];
 	struct device *dev;
 	const struct dma_map_ops *old_ops;
+	struct cvm_bounce_client_pcpu __percpu *pcpu;
 	atomic64_t maps;
 	atomic64_t unmaps;
 	atomic64_t bytes;
@@ -156,7 +163,10 @@ void cvm_bounce_pool_exit(void);
 void cvm_bounce_pool_used(long nslots);
 void cvm_bounce_pool_low(void);
 void cvm_bounce_pool_kick_shrink(void);
-int cvm_bounce_pool_wait(unsigned long *deadline);
+int cvm_bounce_pool_wait(struct cvm_bounce_client *c,
+			 const struct cvm_slots_req *req, phys_addr_t orig,
+			 enum dma_data_direction dir, phys_addr_t *slot,
+			 u32 *nslots, u32 *offset, unsigned long deadline);
 void cvm_bounce_pool_wake(void);
 void cvm_bounce_stats(struct cvm_bounce_stats *st);
 struct cvm_bounce_chunk *cvm_bounce_chunk_find(phys_addr_t addr);
@@ -167,6 +177,12 @@ struct cvm_bounce_pcpu {
 };
 
 DECLARE_PER_CPU(struct cvm_bounce_pcpu, cvm_bounce_pcpu);
+
+/* map.c */
+int cvm_bounce_alloc(struct cvm_bounce_client *c,
+		     const struct cvm_slots_req *req, phys_addr_t orig,
+		     enum dma_data_direction dir, phys_addr_t *slot,
+		     u32 *nslots_out, u32 *offset_out);
 
 /* client.c */
 struct cvm_bounce_client *cvm_bounce_client_create(const char *name,

@@ -12,6 +12,7 @@
  * with a stack trace, for finding the driver during development.
  */
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include "bounce.h"
 
@@ -60,6 +61,11 @@ struct cvm_bounce_client *cvm_bounce_client_create(const char *name,
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return NULL;
+	c->pcpu = alloc_percpu(struct cvm_bounce_client_pcpu);
+	if (!c->pcpu) {
+		kfree(c);
+		return NULL;
+	}
 	strscpy(c->name, name, sizeof(c->name));
 	c->dev = dev;
 	mutex_lock(&cvm_bounce_clients_lock);
@@ -73,6 +79,7 @@ void cvm_bounce_client_destroy(struct cvm_bounce_client *c)
 	mutex_lock(&cvm_bounce_clients_lock);
 	list_del(&c->node);
 	mutex_unlock(&cvm_bounce_clients_lock);
+	free_percpu(c->pcpu);
 	kfree(c);
 }
 
@@ -107,6 +114,32 @@ int cvm_bounce_client_free(struct cvm_bounce_client *c)
 }
 EXPORT_SYMBOL_GPL(cvm_bounce_client_free);
 
+/* The per-CPU traffic counters of @c, as totals in @snap. */
+static void cvm_bounce_client_sum(const struct cvm_bounce_client *c,
+				  struct cvm_bounce_client *snap)
+{
+	u64 maps = 0, unmaps = 0, bytes = 0, unbytes = 0, syncs = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct cvm_bounce_client_pcpu *p = per_cpu_ptr(c->pcpu, cpu);
+
+		maps += READ_ONCE(p->maps);
+		unmaps += READ_ONCE(p->unmaps);
+		bytes += READ_ONCE(p->bytes);
+		unbytes += READ_ONCE(p->unmapped_bytes);
+		syncs += READ_ONCE(p->syncs);
+	}
+	atomic64_set(&snap->maps, maps);
+	atomic64_set(&snap->unmaps, unmaps);
+	atomic64_set(&snap->bytes, bytes);
+	atomic64_set(&snap->syncs, syncs);
+	/* Read without a lock: a map in flight may show for a moment. */
+	atomic_long_set(&snap->inflight_bytes,
+			bytes > unbytes ? bytes - unbytes : 0);
+	snap->pcpu = NULL;
+}
+
 /**
  * cvm_bounce_client_at() - copy of the @i-th client, for dumps
  * @i: position
@@ -126,6 +159,7 @@ int cvm_bounce_client_at(unsigned int i, struct cvm_bounce_client *snap,
 		if (i--)
 			continue;
 		memcpy(snap, c, sizeof(*snap));
+		cvm_bounce_client_sum(c, snap);
 		*attached = !!c->dev;
 		found = 1;
 		break;

@@ -29,13 +29,12 @@ static void *cvm_bounce_va(phys_addr_t phys)
 	return phys_to_virt(phys);
 }
 
-static void cvm_bounce_count(struct cvm_bounce_client *c, long slots,
-			     long bytes)
+/* Slots in flight are shared: detach and the high-water mark need them. */
+static void cvm_bounce_count(struct cvm_bounce_client *c, long slots)
 {
 	long v = atomic_long_add_return(slots, &c->inflight_slots);
 	long hw;
 
-	atomic_long_add(bytes, &c->inflight_bytes);
 	if (slots < 0)
 		return;
 	hw = atomic_long_read(&c->high_water);
@@ -49,7 +48,7 @@ static void cvm_bounce_count(struct cvm_bounce_client *c, long slots,
 }
 
 /* Tries every area of every chunk, this CPU's area of a chunk first. */
-static int cvm_bounce_alloc(struct cvm_bounce_client *c,
+int cvm_bounce_alloc(struct cvm_bounce_client *c,
 			    const struct cvm_slots_req *req, phys_addr_t orig,
 			    enum dma_data_direction dir, phys_addr_t *slot,
 			    u32 *nslots_out, u32 *offset_out)
@@ -145,11 +144,8 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 	if (!size || size > U32_MAX || !valid_dma_direction(dir) ||
 	    dir == DMA_NONE)
 		return -EINVAL;
-	for (;;) {
-		err = cvm_bounce_alloc(c, &req, orig, dir, slot, &nslots,
-				       &offset);
-		if (err != -ENOSPC)
-			break;
+	err = cvm_bounce_alloc(c, &req, orig, dir, slot, &nslots, &offset);
+	while (err == -ENOSPC) {
 		cvm_bounce_pool_low();
 		if (!(flags & CVM_BOUNCE_MAY_SLEEP) || !wait_ms)
 			break;
@@ -159,9 +155,12 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 			atomic64_inc(&c->waits);
 			this_cpu_inc(cvm_bounce_pcpu.waits);
 		}
-		if (cvm_bounce_pool_wait(&deadline))
-			break;
+		err = cvm_bounce_pool_wait(c, &req, orig, dir, slot, &nslots,
+					   &offset, deadline);
 	}
+	/* Waited in vain: the pool was full all along, for this caller. */
+	if (err == -ETIMEDOUT || err == -EINTR)
+		err = -ENOSPC;
 	if (err) {
 		atomic64_inc(&c->failures);
 		this_cpu_inc(cvm_bounce_pcpu.failures);
@@ -171,7 +170,7 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 		return err;
 	}
 	cvm_bounce_pool_used(nslots);
-	cvm_bounce_count(c, nslots, size);
+	cvm_bounce_count(c, nslots);
 	va = cvm_bounce_va(*slot);
 	span = nslots << cvm_bounce_slot_shift;
 	if (READ_ONCE(cvm_bounce_policy.zero_slack)) {
@@ -183,8 +182,8 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 		memset(va, 0, size);
 	else if (!(flags & CVM_BOUNCE_SKIP_SYNC))
 		memcpy(va, cvm_bounce_va(orig), size);
-	atomic64_inc(&c->maps);
-	atomic64_add(size, &c->bytes);
+	this_cpu_inc(c->pcpu->maps);
+	this_cpu_add(c->pcpu->bytes, size);
 	this_cpu_inc(cvm_bounce_pcpu.maps);
 	this_cpu_add(cvm_bounce_pcpu.bytes, size);
 	return 0;
@@ -314,8 +313,9 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 	rcu_read_unlock();
 
 	cvm_bounce_pool_used(-(long)copy.nslots);
-	cvm_bounce_count(c, -(long)copy.nslots, -(long)size);
-	atomic64_inc(&c->unmaps);
+	cvm_bounce_count(c, -(long)copy.nslots);
+	this_cpu_inc(c->pcpu->unmaps);
+	this_cpu_add(c->pcpu->unmapped_bytes, size);
 	this_cpu_inc(cvm_bounce_pcpu.unmaps);
 	cvm_bounce_pool_wake();
 	return 0;
@@ -369,7 +369,7 @@ static int cvm_bounce_sync(struct cvm_bounce_client *c, phys_addr_t slot,
 		cvm_bounce_misuse(c, kind, slot, size, err);
 		return err;
 	}
-	atomic64_inc(&c->syncs);
+	this_cpu_inc(c->pcpu->syncs);
 	this_cpu_inc(cvm_bounce_pcpu.syncs);
 	return 0;
 }

@@ -279,6 +279,7 @@ bool cvm_bounce_observer_dev_at(unsigned int i, struct cvm_bounce_obs_dev *d)
 	if (i >= CVM_OBS_DEVS)
 		return false;
 	o = &cvm_obs_devs[i];
+	/* Pairs with the release in cvm_obs_find(): the name is there. */
 	if (!smp_load_acquire(&o->dev))
 		return false;
 	strscpy(d->name, o->name, sizeof(d->name));

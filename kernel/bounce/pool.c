@@ -91,30 +91,54 @@ void cvm_bounce_pool_kick_shrink(void)
 }
 
 /**
- * cvm_bounce_pool_wait() - wait for room until @deadline
+ * cvm_bounce_pool_wait() - wait for room, then try again
+ * @c: the client
+ * @req: what it asks for
+ * @orig: its buffer
+ * @dir: direction
+ * @slot: gets the slot address
+ * @nslots: gets the slots spanned
+ * @offset: gets the offset in the first slot
  * @deadline: jiffies
  *
- * Return: 0 when woken (room may have been freed or added), -ETIMEDOUT
- * at the deadline, -EINTR on a fatal signal.
+ * The allocation is retried after the task is on the wait queue, so an
+ * unmap or a new chunk between a failed try and the sleep is not missed.
+ *
+ * Return: 0 with the slots allocated; -ENOSPC to wait again; -ETIMEDOUT
+ * at the deadline; -EINTR on a fatal signal; or another error of the
+ * allocation.
  */
-int cvm_bounce_pool_wait(unsigned long *deadline)
+int cvm_bounce_pool_wait(struct cvm_bounce_client *c,
+			 const struct cvm_slots_req *req, phys_addr_t orig,
+			 enum dma_data_direction dir, phys_addr_t *slot,
+			 u32 *nslots, u32 *offset, unsigned long deadline)
 {
-	long left = (long)(*deadline - jiffies);
+	long left = (long)(deadline - jiffies);
 	DEFINE_WAIT(wait);
+	int err;
 
 	if (left <= 0)
 		return -ETIMEDOUT;
 	prepare_to_wait(&cvm_bounce_wq, &wait, TASK_KILLABLE);
-	left = schedule_timeout(left);
+	err = cvm_bounce_alloc(c, req, orig, dir, slot, nslots, offset);
+	if (err == -ENOSPC)
+		schedule_timeout(left);
 	finish_wait(&cvm_bounce_wq, &wait);
-	if (fatal_signal_pending(current))
+	if (err == -ENOSPC && fatal_signal_pending(current))
 		return -EINTR;
-	return 0;
+	return err;
 }
 
 void cvm_bounce_pool_wake(void)
 {
-	if (wq_has_sleeper(&cvm_bounce_wq))
+	/*
+	 * Only callers that may sleep wait, and only while wait_ms is set;
+	 * one that waits on after wait_ms went to 0 still ends at its
+	 * deadline. This keeps the full barrier of wq_has_sleeper() off
+	 * every unmap when nobody can wait.
+	 */
+	if (READ_ONCE(cvm_bounce_policy.wait_ms) &&
+	    wq_has_sleeper(&cvm_bounce_wq))
 		wake_up_all(&cvm_bounce_wq);
 }
 
