@@ -22,12 +22,13 @@ checkpatch() {
 		--show-types --ignore FILE_PATH_CHANGES "$@"
 }
 
-# The compat header is the one place that tests kernel versions; the shim
-# spells kernel macros (READ_ONCE, __always_inline...) for userspace.
+# The compat header is the one place that tests kernel versions.
 compat=kernel/include/cvm_compat.h
-shim=kernel/include/cvm_shim.h
 rc=0
 others=()
+# The shim's userspace half spells out what the kernel's headers give the
+# kernel half (READ_ONCE's volatile, __always_inline's attribute).
+shim=kernel/include/cvm_shim.h
 for f in "$@"; do
 	if [ "$f" = "$compat" ]; then
 		checkpatch --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON "$f" || rc=1

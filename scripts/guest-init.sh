@@ -13,7 +13,12 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mkdir -p /tmp
 . /cvm/env
 export CVM_EXPECT_VERSION CVM_EXPECT_TECHNOLOGY CVM_MODULES=/cvm/modules
+export CVM_HOST_SPEC CVM_HOST_YNL_CLI CVM_NLFUZZ_MESSAGES
 echo "cvmguard-guest: $(uname -r) up after $(cut -d' ' -f1 /proc/uptime)s"
+# The packaged kernel's drivers the suite uses, in dependency order.
+while read -r ko; do
+	insmod "/cvm/kmods/$ko" || echo "cvmguard-guest: insmod $ko failed"
+done </cvm/kmods/order
 
 # The benchmarks, side by side in this one boot: the ledger's cost per
 # conversion (cvm_bench, in the kernel) with an empty ledger and with

@@ -21,6 +21,10 @@
 # The console goes to the terminal and to $CVM_RUN_DIR/logs/NAME.log
 # (CVM_RUN_DIR defaults to CVM_CACHE_DIR).
 #
+# The guest also sees the host's root read-only over 9p (mount tag
+# cvmhost), so a test can run a host tool such as python3 and the kernel's
+# YNL client against the guest's kernel (selftests/lib.sh cvm_host_root).
+#
 # Expects the userspace (tools/cvmctl, selftests) built by the top-level
 # Makefile; builds the modules itself in a per-kernel copy of the tree so
 # kernels never share objects.
@@ -76,6 +80,50 @@ add_program() {
 	done
 }
 
+# Drivers of the packaged kernel that the suite uses (virtio transport,
+# disks, rng; 9p for the host's root), each with what it depends on,
+# decompressed, listed in load order in /cvm/kmods/order for the guest's
+# init. Built-in ones need nothing; one the kernel lacks is left out and
+# the tests that need it skip.
+KMODS=(virtio_pci virtio_blk virtio_rng 9pnet_virtio 9p)
+add_kmods() {
+	local root=$1 base=${MODULES_DIR%/lib/modules/*} m kind path ko
+
+	mkdir -p "$root/cvm/kmods"
+	: >"$root/cvm/kmods/order"
+	for m in "${KMODS[@]}"; do
+		if ! modprobe -d "$base" -S "$KVER" --show-depends "$m" \
+			>"$work/kmod.deps" 2>/dev/null; then
+			log "$KVER has no module $m"
+			continue
+		fi
+		while read -r kind path _; do
+			[ "$kind" = insmod ] || continue
+			ko=$(basename "$path")
+			ko=${ko%.xz} ko=${ko%.zst}
+			grep -qxF "$ko" "$root/cvm/kmods/order" && continue
+			case $path in
+			*.xz) xz -dc "$path" ;;
+			*.zst) zstd -qdc "$path" ;;
+			*) cat "$path" ;;
+			esac >"$root/cvm/kmods/$ko"
+			echo "$ko" >>"$root/cvm/kmods/order"
+		done <"$work/kmod.deps"
+	done
+}
+
+# systemd-detect-virt from bookworm-backports (scripts/systemd-cvm.sh),
+# its private library where its RUNPATH looks.
+add_systemd_detect_virt() {
+	local root=$1 sd lib=/usr/lib/x86_64-linux-gnu/systemd
+
+	sd=$("$top/scripts/systemd-cvm.sh" | tail -n 1)
+	LD_LIBRARY_PATH=$sd$lib add_program "$root" "$sd/usr/bin/systemd-detect-virt" \
+		/usr/bin/systemd-detect-virt
+	install -D -m 0644 "$sd$lib"/libsystemd-shared-*.so -t "$root$lib"
+	rm -rf "${root:?}$sd"
+}
+
 make_initramfs() {
 	local root=$work/root applet
 
@@ -89,50 +137,22 @@ make_initramfs() {
 	add_program "$root" "$(command -v jq)" /usr/bin/jq
 	add_program "$root" "$(command -v genl-ctrl-list)" /usr/bin/genl-ctrl-list
 	add_program "$root" "$(command -v promtool)" /usr/bin/promtool
+	add_systemd_detect_virt "$root"
+	add_kmods "$root"
 	make -s -C "$top/selftests" install DESTDIR="$root/cvm/selftests"
 	find "$work/src/kernel" "$work/src/selftests" -name '*.ko' \
 		-exec install -m 0644 {} "$root/cvm/modules/" \;
-	add_kmods "$root"
 	install -m 0755 "$top/scripts/guest-init.sh" "$root/init"
 	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 	cat >"$root/cvm/env" <<-EOF
 		CVM_EXPECT_VERSION=$(sed -n 's/^CVMGUARD_VERSION := //p' "$top/Kbuild")
 		CVM_EXPECT_TECHNOLOGY=none
+		CVM_NLFUZZ_MESSAGES=$([ "$name" = debug ] && echo 5000 || echo 100000)
+		CVM_HOST_SPEC=$top/Documentation/netlink/specs/cvm.yaml
+		CVM_HOST_YNL_CLI=$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/net/ynl/cli.py
 	EOF
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
-}
-
-# The kernel's own modules the device tests need (the virtio disk driver
-# and, on 6.1, virtio-pci), decompressed, with their dependencies, in
-# /cvm/kmods/ and listed in load order in /cvm/kmods/order. Built-in
-# drivers (the debug kernel, virtio-pci on 6.12 and 7.3) need nothing.
-add_kmods() {
-	local root=$1 dir=${MODULES_DIR:-} want line mod base i seen=" "
-	local list=() deps=()
-
-	mkdir -p "$root/cvm/kmods"
-	: >"$root/cvm/kmods/order"
-	[ -n "$dir" ] && [ -f "$dir/modules.dep" ] || return 0
-	for want in virtio_pci virtio_blk; do
-		line=$(grep -E "/$want\.ko(\.xz|\.zst)?:" "$dir/modules.dep") || continue
-		read -r -a deps <<<"${line#*:}"
-		for ((i = ${#deps[@]} - 1; i >= 0; i--)); do list+=("${deps[i]}"); done
-		list+=("${line%%:*}")
-	done
-	for mod in "${list[@]}"; do
-		case $seen in *" $mod "*) continue ;; esac
-		seen+="$mod "
-		base=$(basename "$mod")
-		base=${base%.xz}
-		base=${base%.zst}
-		case $mod in
-		*.xz) xz -dc "$dir/$mod" ;;
-		*.zst) zstd -qdc "$dir/$mod" ;;
-		*) cat "$dir/$mod" ;;
-		esac >"$root/cvm/kmods/$base"
-		echo "$base" >>"$root/cvm/kmods/order"
-	done
 }
 
 # Anything the kernel says went wrong fails the run, even if tests passed.
@@ -180,6 +200,7 @@ boot() {
 		-m "$mem" -smp 2 -nographic -no-reboot -pidfile "$pidfile" \
 		${QEMU_CPU:+-cpu "$QEMU_CPU"} "${disks[@]}" \
 		-kernel "$VMLINUZ" -initrd "$work/initramfs.gz" \
+		-virtfs local,path=/,mount_tag=cvmhost,security_model=none,readonly=on,multidevs=remap \
 		-append "$append" </dev/null 2>&1 | tee "$console" &
 	while [ -n "$(jobs -r)" ] && ! grep -aq 'cvmguard-guest: ' "$console"; do
 		if [ "$waited" -ge "$boot_timeout" ]; then
@@ -221,9 +242,12 @@ main() {
 	# the disk without cvm_bounce behaves as it would in one.
 	# pci=noacpi: legacy interrupts of PCI devices are routed from the
 	# BIOS table, not by running the ACPI _PRT method at every driver
-	# bind; that AML loop takes half a minute under KASAN and TCG and
-	# trips the RCU stall detector (virtio uses MSI-X anyway).
+	# bind; that AML loop takes half a minute under KASAN and TCG.
 	append="console=ttyS0 panic=-1 oops=panic loglevel=${CVM_VM_LOGLEVEL:-5} swiotlb=force pci=noacpi"
+	# TCG on a busy 2-core host starves vCPUs for many seconds (the debug
+	# kernel's ACPI parsing has stalled 21 s): a stall report must mean a
+	# real lockup, not the emulator.
+	append+=" rcupdate.rcu_cpu_stall_timeout=120"
 	case $mode in
 	--demo) append+=" cvm.demo=1" ;;
 	--bench)

@@ -84,6 +84,7 @@ expect_eq "attach an unknown device" "-19 no such PCI or platform device" \
 echo 0000:00:1f.7 2>/dev/null >$dir/attach && fail "sysfs attach of an unknown device"
 echo "$pci" >$drv/unbind || fail "unbind virtio-pci"
 expect_eq "attach (netlink)" 0 "$(./cvm_blkio attach "$pci")"
+expect_eq "attached devices" "$pci" "$(cat $dir/attach)"
 expect_eq "attach again" "-114 already attached" "$(./cvm_blkio attach "$pci")"
 rmmod cvm_bounce 2>/dev/null && fail "cvm_bounce unloaded while attached"
 echo "$pci" >$drv/bind || fail "bind virtio-pci"

@@ -196,6 +196,7 @@ int cvm_bounce_client_at(unsigned int i, struct cvm_bounce_client *snap,
 /* dmaops.c */
 int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack);
 int cvm_bounce_detach(const char *name, struct netlink_ext_ack *extack);
+ssize_t cvm_bounce_attached_list(char *buf, size_t size);
 
 /* observer.c */
 struct cvm_bounce_obs_totals {

@@ -363,3 +363,22 @@ int cvm_bounce_detach(const char *name, struct netlink_ext_ack *extack)
 	module_put(THIS_MODULE);
 	return 0;
 }
+
+/**
+ * cvm_bounce_attached_list() - names of the attached devices, one a line
+ * @buf: sysfs buffer
+ * @size: its size
+ *
+ * Return: bytes written.
+ */
+ssize_t cvm_bounce_attached_list(char *buf, size_t size)
+{
+	struct cvm_bounce_attachment *at;
+	ssize_t n = 0;
+
+	mutex_lock(&cvm_bounce_attach_lock);
+	list_for_each_entry(at, &cvm_bounce_attachments, node)
+		n += scnprintf(buf + n, size - n, "%s\n", dev_name(at->dev));
+	mutex_unlock(&cvm_bounce_attach_lock);
+	return n;
+}

@@ -93,15 +93,18 @@ static struct kobj_attribute cvm_bounce_attr_##field =			\
 CVM_BOUNCE_MS_ATTR(wait_ms, 0, 10000);
 CVM_BOUNCE_MS_ATTR(idle_ms, 10, 3600000);
 
-/* Device names from a write, without the newline echo leaves. */
+/*
+ * Device names from a write, without the newline echo leaves; an empty
+ * write does nothing (writing back what a read returned is harmless).
+ */
 static int cvm_bounce_devname(const char *buf, size_t len, char *name)
 {
-	if (!len || len >= CVM_BOUNCE_NAME_LEN)
+	if (len >= CVM_BOUNCE_NAME_LEN)
 		return -EINVAL;
 	memcpy(name, buf, len);
 	name[len] = '\0';
 	strim(name);
-	return name[0] ? 0 : -EINVAL;
+	return 0;
 }
 
 static ssize_t attach_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -110,9 +113,18 @@ static ssize_t attach_store(struct kobject *kobj, struct kobj_attribute *attr,
 	char name[CVM_BOUNCE_NAME_LEN];
 	int err = cvm_bounce_devname(buf, len, name);
 
-	return err ?: cvm_bounce_attach(strim(name), NULL) ?: len;
+	if (err || !strim(name)[0])
+		return err ?: len;
+	return cvm_bounce_attach(strim(name), NULL) ?: len;
 }
-static struct kobj_attribute cvm_bounce_attr_attach = __ATTR_WO(attach);
+
+/* Reading attach lists the devices the pool is attached to. */
+static ssize_t attach_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return cvm_bounce_attached_list(buf, PAGE_SIZE);
+}
+static struct kobj_attribute cvm_bounce_attr_attach = __ATTR_RW(attach);
 
 static ssize_t detach_store(struct kobject *kobj, struct kobj_attribute *attr,
 			    const char *buf, size_t len)
@@ -120,7 +132,9 @@ static ssize_t detach_store(struct kobject *kobj, struct kobj_attribute *attr,
 	char name[CVM_BOUNCE_NAME_LEN];
 	int err = cvm_bounce_devname(buf, len, name);
 
-	return err ?: cvm_bounce_detach(strim(name), NULL) ?: len;
+	if (err || !strim(name)[0])
+		return err ?: len;
+	return cvm_bounce_detach(strim(name), NULL) ?: len;
 }
 static struct kobj_attribute cvm_bounce_attr_detach = __ATTR_WO(detach);
 

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The permission matrix: every state-changing command of the "cvm"
+ * family and every file under /sys/kernel/cvm/, as root, as root without
+ * CAP_NET_ADMIN, and as nobody, each with its exact expected result.
+ *
+ * Both lists come from the running kernel (the controller's op flags,
+ * the sysfs tree), so a new admin command or writable file is covered
+ * at once: an admin command this file has no request for fails the test
+ * until one is added to cvm_perm_requests[].
+ *
+ * Expected: admin commands succeed as root (with a request that changes
+ * nothing) and get EPERM without CAP_NET_ADMIN, whatever the uid; sysfs
+ * files are written by mode bits alone: writable files (0644, root's)
+ * take root's write with or without CAP_NET_ADMIN and refuse nobody with
+ * EACCES; read-only files refuse everybody with EACCES. Refused requests
+ * change nothing (the file's content is compared).
+ *
+ * Needs root and the feature modules loaded (selftests/perm.sh).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
+#include <linux/cvm.h>
+#include "nl.h"
+#include "util.h"
+
+#define SYSFS "/sys/kernel/cvm"
+
+enum cvm_perm_who { PERM_ROOT, PERM_NOCAP, PERM_NOBODY, PERM_N };
+static const char *const cvm_perm_names[PERM_N] = {
+	"root", "root without CAP_NET_ADMIN", "nobody"
+};
+
+static int failures;
+
+/* A request for an admin command that leaves the state as it is. */
+struct cvm_perm_request {
+	uint8_t cmd;
+	const char *name;
+	int root_error;		/* what root gets: 0 or a -errno */
+	void (*build)(struct nl_msg_builder *m);
+};
+
+static unsigned long cvm_perm_sysfs_ul(const char *file)
+{
+	char buf[64] = "0";
+
+	cvm_read_file(file, buf, sizeof(buf));
+	return strtoul(buf, NULL, 0);
+}
+
+static void cvm_perm_set_config(struct nl_msg_builder *m)
+{
+	uint32_t v = cvm_perm_sysfs_ul(SYSFS "/event_ratelimit");
+
+	nl_put(m, CVM_A_CONFIG_EVENT_RATELIMIT, &v, sizeof(v));
+}
+
+static void cvm_perm_conv_set(struct nl_msg_builder *m)
+{
+	uint8_t v = cvm_perm_sysfs_ul(SYSFS "/convert/observer");
+
+	nl_put(m, CVM_A_CONV_OBSERVER, &v, sizeof(v));
+}
+
+static void cvm_perm_pool_set(struct nl_msg_builder *m)
+{
+	uint32_t v = cvm_perm_sysfs_ul(SYSFS "/bounce/wait_ms");
+
+	nl_put(m, CVM_A_POOL_WAIT_MS, &v, sizeof(v));
+}
+
+/* A device that does not exist: refused with ENODEV, nothing changes. */
+static void cvm_perm_pool_attach(struct nl_msg_builder *m)
+{
+	nl_put(m, CVM_A_POOL_ATTACH_DEVICE, "cvm-perm-none", 14);
+}
+
+static void cvm_perm_swiotlb_set(struct nl_msg_builder *m)
+{
+	uint8_t v = cvm_perm_sysfs_ul(SYSFS "/bounce/swiotlb_observer");
+
+	nl_put(m, CVM_A_SWIOTLB_OBSERVER, &v, sizeof(v));
+}
+
+static const struct cvm_perm_request cvm_perm_requests[] = {
+	{ CVM_CMD_SET_CONFIG, "set-config", 0, cvm_perm_set_config },
+	{ CVM_CMD_CONV_SET, "conv-set", 0, cvm_perm_conv_set },
+	{ CVM_CMD_POOL_SET, "pool-set", 0, cvm_perm_pool_set },
+	{ CVM_CMD_POOL_ATTACH, "pool-attach", -ENODEV, cvm_perm_pool_attach },
+	{ CVM_CMD_POOL_DETACH, "pool-detach", -ENODEV, cvm_perm_pool_attach },
+	{ CVM_CMD_SWIOTLB_SET, "swiotlb-set", 0, cvm_perm_swiotlb_set },
+};
+
+static void cvm_perm_check(bool ok, const char *what, const char *who,
+			   const char *detail)
+{
+	printf("%s - %s as %s%s%s\n", ok ? "ok" : "not ok", what, who,
+	       detail[0] ? ": " : "", detail);
+	if (!ok)
+		failures++;
+}
+
+/* Become @who in this (child) process. */
+static int cvm_perm_become(enum cvm_perm_who who)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	int i;
+
+	switch (who) {
+	case PERM_ROOT:
+		return 0;
+	case PERM_NOCAP:
+		if (syscall(SYS_capget, &h, d))
+			return -1;
+		for (i = 0; i < 2; i++) {
+			d[i].effective &= ~(i == CAP_NET_ADMIN / 32 ?
+					    1U << (CAP_NET_ADMIN % 32) : 0);
+			d[i].permitted = d[i].effective;
+			d[i].inheritable = 0;
+		}
+		return syscall(SYS_capset, &h, d);
+	default:
+		return setgroups(0, NULL) || setgid(CVM_UID_NOBODY) ||
+		       setuid(CVM_UID_NOBODY) ? -1 : 0;
+	}
+}
+
+/* Runs @fn as @who in a child; returns what @fn returned (a -errno or 0). */
+static int cvm_perm_as(enum cvm_perm_who who, int (*fn)(const void *),
+		       const void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1000;
+	if (!pid) {
+		if (cvm_perm_become(who))
+			_exit(255);
+		_exit(-fn(arg));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == 255)
+		return -1000;
+	return -WEXITSTATUS(status);
+}
+
+static uint16_t cvm_perm_family;
+
+static int cvm_perm_send(const void *arg)
+{
+	const struct cvm_perm_request *req = arg;
+	struct nl_msg_builder m;
+	struct nl_reply *r = calloc(1, sizeof(*r));
+	int fd = nl_open(), err;
+
+	if (fd < 0 || !r)
+		return -ENOMEM;
+	nl_start(&m, cvm_perm_family, req->cmd);
+	req->build(&m);
+	err = nl_do(fd, &m, r);
+	if (!err)
+		err = r->error;
+	close(fd);
+	free(r);
+	return err;
+}
+
+static int cvm_perm_write(const void *arg)
+{
+	const char *path = arg;
+	char buf[4096];
+	int err = cvm_read_file(path, buf, sizeof(buf));
+
+	/* nobody cannot read some files; write what root saw instead. */
+	if (err)
+		buf[0] = 0;
+	strcat(buf, "\n");
+	return cvm_write_file(path, buf);
+}
+
+/* The family's admin ops, from the controller. */
+static int cvm_perm_admin_ops(int fd, uint8_t *cmds, int max)
+{
+	struct nl_msg_builder m;
+	struct nl_reply *r = calloc(1, sizeof(*r));
+	struct nlattr *a, *op, *oa;
+	int len, olen, oalen, n = 0;
+
+	if (!r)
+		return -ENOMEM;
+	nl_start(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	nl_put(&m, CTRL_ATTR_FAMILY_NAME, CVM_FAMILY_NAME,
+	       strlen(CVM_FAMILY_NAME) + 1);
+	if (nl_do(fd, &m, r) || r->error) {
+		free(r);
+		return -ENOENT;
+	}
+	len = r->attrs_len;
+	nla_for_each(a, r->attrs, len) {
+		if (a->nla_type == CTRL_ATTR_FAMILY_ID)
+			memcpy(&cvm_perm_family, nla_data(a), 2);
+		if (a->nla_type != CTRL_ATTR_OPS)
+			continue;
+		olen = nla_len(a);
+		nla_for_each(op, (struct nlattr *)nla_data(a), olen) {
+			uint32_t id = 0, flags = 0;
+
+			oalen = nla_len(op);
+			nla_for_each(oa, (struct nlattr *)nla_data(op), oalen) {
+				if (oa->nla_type == CTRL_ATTR_OP_ID)
+					memcpy(&id, nla_data(oa), 4);
+				else if (oa->nla_type == CTRL_ATTR_OP_FLAGS)
+					memcpy(&flags, nla_data(oa), 4);
+			}
+			if ((flags & GENL_ADMIN_PERM) && n < max)
+				cmds[n++] = id;
+		}
+	}
+	free(r);
+	return n;
+}
+
+static void cvm_perm_commands(void)
+{
+	uint8_t cmds[64];
+	int fd = nl_open(), n, i, w;
+	size_t j;
+
+	n = fd < 0 ? fd : cvm_perm_admin_ops(fd, cmds, 64);
+	if (fd >= 0)
+		close(fd);
+	cvm_perm_check(n > 0, "the family lists admin commands", "root", "");
+	for (i = 0; i < n; i++) {
+		const struct cvm_perm_request *req = NULL;
+		char what[64], before[512] = "", after[512] = "", detail[128];
+
+		for (j = 0; j < sizeof(cvm_perm_requests) / sizeof(*cvm_perm_requests); j++)
+			if (cvm_perm_requests[j].cmd == cmds[i])
+				req = &cvm_perm_requests[j];
+		snprintf(what, sizeof(what), "admin command %u", cmds[i]);
+		if (!req) {
+			cvm_perm_check(false, what, "root",
+				       "no request for it in cvm_perm_requests[]");
+			continue;
+		}
+		snprintf(what, sizeof(what), "%s", req->name);
+		for (w = 0; w < PERM_N; w++) {
+			int want = w == PERM_ROOT ? req->root_error : -EPERM;
+			int got;
+
+			cvm_read_file(SYSFS "/event_ratelimit", before, sizeof(before));
+			got = cvm_perm_as(w, cvm_perm_send, req);
+			cvm_read_file(SYSFS "/event_ratelimit", after, sizeof(after));
+			snprintf(detail, sizeof(detail), "expected %d, got %d",
+				 want, got);
+			cvm_perm_check(got == want && !strcmp(before, after), what,
+				       cvm_perm_names[w], got == want ? "" : detail);
+		}
+	}
+}
+
+static void cvm_perm_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		cvm_perm_check(false, dir, "root", strerror(errno));
+		return;
+	}
+	while ((e = readdir(d))) {
+		char path[512], before[4096] = "", after[4096] = "", detail[128];
+		struct stat st;
+		int w;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			cvm_perm_files(path);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode))
+			continue;
+		/* The promise: writable files are root's and root-only. */
+		if (st.st_mode & S_IWUSR)
+			cvm_perm_check(st.st_uid == 0 && !(st.st_mode & 022),
+				       path, "root", "mode is 0644, owner root");
+		for (w = 0; w < PERM_N; w++) {
+			bool writable = (st.st_mode & S_IWUSR) && w != PERM_NOBODY;
+			int want = writable ? 0 : -EACCES, got;
+
+			cvm_read_file(path, before, sizeof(before));
+			got = cvm_perm_as(w, cvm_perm_write, path);
+			cvm_read_file(path, after, sizeof(after));
+			snprintf(detail, sizeof(detail), "write: expected %d, got %d",
+				 want, got);
+			/* Counters move on their own; compare only what we wrote. */
+			if (st.st_mode & S_IWUSR)
+				cvm_perm_check(got == want && !strcmp(before, after),
+					       path, cvm_perm_names[w],
+					       got == want ? "" : detail);
+			else
+				cvm_perm_check(got == want, path,
+					       cvm_perm_names[w],
+					       got == want ? "" : detail);
+		}
+	}
+	closedir(d);
+}
+
+int main(void)
+{
+	if (geteuid()) {
+		printf("# SKIP: needs root\n");
+		return 4;
+	}
+	cvm_perm_commands();
+	cvm_perm_files(SYSFS);
+	printf("# %d failed\n", failures);
+	return failures ? 1 : 0;
+}
