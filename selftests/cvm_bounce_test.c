@@ -354,6 +354,9 @@ TEST_F(bounce, defaults_and_sysfs)
 	EXPECT_EQ(0644, st.st_mode & 0777);
 	ASSERT_EQ(0, stat(SYSFS "maps", &st));
 	EXPECT_EQ(0444, st.st_mode & 0777);
+	ASSERT_EQ(0, cvm_read_file(SYSFS "policies", self->out, sizeof(self->out)));
+	EXPECT_STREQ("zero_from_device=1 zero_slack=1 scrub=1 misuse_warn=0 wait_ms=0 idle_ms=5000 swiotlb_observer=0",
+		     self->out);
 	EXPECT_EQ(-ERANGE, sysfs_set("idle_ms", "5"));
 	EXPECT_EQ(-EINVAL, sysfs_set("scrub", "maybe"));
 }

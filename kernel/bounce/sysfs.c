@@ -138,6 +138,22 @@ static ssize_t detach_store(struct kobject *kobj, struct kobj_attribute *attr,
 }
 static struct kobj_attribute cvm_bounce_attr_detach = __ATTR_WO(detach);
 
+/* Every policy on one line, for a quick look and for change detection. */
+static ssize_t policies_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	struct cvm_bounce_policy *p = &cvm_bounce_policy;
+	struct cvm_bounce_obs_totals t;
+
+	cvm_bounce_observer_totals(&t);
+	return sysfs_emit(buf, "zero_from_device=%d zero_slack=%d scrub=%d misuse_warn=%d wait_ms=%u idle_ms=%u swiotlb_observer=%d\n",
+			  READ_ONCE(p->zero_from_device),
+			  READ_ONCE(p->zero_slack), READ_ONCE(p->scrub),
+			  READ_ONCE(p->misuse_warn), READ_ONCE(p->wait_ms),
+			  READ_ONCE(p->idle_ms), t.on);
+}
+static struct kobj_attribute cvm_bounce_attr_policies = __ATTR_RO(policies);
+
 /* Read-only here: turning it on is an admin netlink command (swiotlb-set). */
 static ssize_t swiotlb_observer_show(struct kobject *kobj,
 				     struct kobj_attribute *attr, char *buf)
@@ -178,6 +194,7 @@ static struct attribute *cvm_bounce_attrs[] = {
 	&cvm_bounce_attr_attach.attr,
 	&cvm_bounce_attr_detach.attr,
 	&cvm_bounce_attr_swiotlb_observer.attr,
+	&cvm_bounce_attr_policies.attr,
 	NULL,
 };
 
