@@ -190,40 +190,43 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 }
 EXPORT_SYMBOL_GPL(cvm_bounce_map);
 
-/* Where a lookup found a slot: its area, and its index in the area. */
+/* Where a lookup found a slot: its chunk, area and index in the chunk. */
 struct cvm_bounce_where {
+	struct cvm_bounce_chunk *chunk;
 	struct cvm_bounce_area *area;
 	u32 index;
 	unsigned long irq;
 };
 
 /*
- * Finds the metadata of the mapping @addr belongs to and locks its area.
- * Returns the first slot's metadata (whatever its state), or NULL when
- * @addr is not a slot of the pool. With @start, @addr must be where the
- * mapping starts; otherwise it may be anywhere inside it. Call under
- * rcu_read_lock().
+ * Finds the chunk and area of @addr; the caller locks the area. Call under
+ * rcu_read_lock(). Returns false when @addr is not a slot of the pool.
  */
-static struct cvm_bounce_slot *cvm_bounce_lookup(phys_addr_t addr, bool start,
-						 struct cvm_bounce_where *w)
+static bool cvm_bounce_locate(phys_addr_t addr, struct cvm_bounce_where *w)
 {
-	struct cvm_bounce_chunk *ch;
-	struct cvm_bounce_area *a;
-	u32 idx;
+	w->chunk = cvm_bounce_chunk_find(addr);
+	if (!w->chunk)
+		return false;
+	w->index = (addr - w->chunk->phys) >> cvm_bounce_slot_shift;
+	w->area = &w->chunk->areas[w->index >> w->chunk->area_shift];
+	return true;
+}
 
-	ch = cvm_bounce_chunk_find(addr);
-	if (!ch)
-		return NULL;
-	idx = (addr - ch->phys) >> cvm_bounce_slot_shift;
-	a = &ch->areas[idx >> ch->area_shift];
-	spin_lock_irqsave(&a->lock, w->irq);
-	/* Inner slots of a mapping lead back to its first slot. */
-	while (!start && ch->meta[idx].state == CVM_BOUNCE_INNER &&
-	       idx > a->first)
-		idx--;
-	w->area = a;
-	w->index = idx - a->first;
-	return &ch->meta[idx];
+/*
+ * The metadata of the mapping the located slot belongs to, area locked:
+ * with @start the slot itself (an unmap names the start of a mapping),
+ * otherwise the first slot of the mapping it is inside of.
+ */
+static struct cvm_bounce_slot *cvm_bounce_head(struct cvm_bounce_where *w,
+					       bool start)
+{
+	struct cvm_bounce_slot *meta = w->chunk->meta;
+
+	lockdep_assert_held(&w->area->lock);
+	while (!start && meta[w->index].state == CVM_BOUNCE_INNER &&
+	       w->index > w->area->first)
+		w->index--;
+	return &meta[w->index];
 }
 
 static bool cvm_bounce_live(const struct cvm_bounce_slot *m,
@@ -259,13 +262,14 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 	void *va;
 
 	rcu_read_lock();
-	m = cvm_bounce_lookup(slot, true, &w);
-	if (!m) {
+	if (!cvm_bounce_locate(slot, &w)) {
 		rcu_read_unlock();
 		cvm_bounce_misuse(c, CVM_BOUNCE_EVENT_STRAY, slot, size,
 				  -ENOENT);
 		return -ENOENT;
 	}
+	spin_lock_irqsave(&w.area->lock, w.irq);
+	m = cvm_bounce_head(&w, true);
 	if (cvm_bounce_live(m, c) && m->addr == slot) {
 		if (m->size != size) {
 			kind = CVM_BOUNCE_EVENT_SIZE_MISMATCH;
@@ -308,7 +312,8 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 	for (j = 1; j < copy.nslots; j++)
 		m[j].state = CVM_BOUNCE_FREE;
 	/* Cannot fail: the metadata said these slots are allocated. */
-	WARN_ON_ONCE(cvm_slots_free(&w.area->slots, w.index, copy.nslots));
+	WARN_ON_ONCE(cvm_slots_free(&w.area->slots, w.index - w.area->first,
+				    copy.nslots));
 	spin_unlock_irqrestore(&w.area->lock, w.irq);
 	rcu_read_unlock();
 
@@ -336,13 +341,14 @@ static int cvm_bounce_sync(struct cvm_bounce_client *c, phys_addr_t slot,
 	int err = 0;
 
 	rcu_read_lock();
-	m = size ? cvm_bounce_lookup(slot, false, &w) : NULL;
-	if (!m) {
+	if (!size || !cvm_bounce_locate(slot, &w)) {
 		rcu_read_unlock();
 		cvm_bounce_misuse(c, CVM_BOUNCE_EVENT_STRAY, slot, size,
 				  -ENOENT);
 		return -ENOENT;
 	}
+	spin_lock_irqsave(&w.area->lock, w.irq);
+	m = cvm_bounce_head(&w, false);
 	if (!cvm_bounce_live(m, c) || slot < m->addr - (m->addr &
 	    ((1U << cvm_bounce_slot_shift) - 1))) {
 		kind = CVM_BOUNCE_EVENT_STRAY;
