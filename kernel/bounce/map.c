@@ -303,9 +303,11 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 	if ((dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL) &&
 	    !(flags & CVM_BOUNCE_SKIP_SYNC))
 		memcpy(cvm_bounce_va(copy.orig), va, size);
+	/* Whole slots, from the first: slack and data alike. */
 	if (READ_ONCE(cvm_bounce_policy.scrub))
-		memset(va - (slot & ((1U << cvm_bounce_slot_shift) - 1)), 0,
-		       (size_t)copy.nslots << cvm_bounce_slot_shift);
+		memset(cvm_bounce_va(w.chunk->phys +
+				     ((phys_addr_t)w.index << cvm_bounce_slot_shift)),
+		       0, (size_t)copy.nslots << cvm_bounce_slot_shift);
 
 	spin_lock_irqsave(&w.area->lock, w.irq);
 	m->state = CVM_BOUNCE_UNMAPPED;
