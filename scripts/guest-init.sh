@@ -70,13 +70,7 @@ bench_bounce() {
 	echo "$1" >"$bb" && cat "$bb" || return 1
 	rmmod cvm_bench_bounce
 
-	for k in $(cat /cvm/kmods/order 2>/dev/null); do
-		grep -q "^${k%.ko} " /proc/modules || insmod "/cvm/kmods/$k" 2>/dev/null
-	done
-	for k in $(cat /cvm/kmods/order 2>/dev/null); do
-		grep -q "^${k%.ko} " /proc/modules || insmod "/cvm/kmods/$k"
-	done
-	sleep 1
+	# The disk drivers were loaded at boot (/cvm/kmods, above).
 	vb= vs=
 	for d in /sys/block/vd*; do
 		case $(cat "$d/serial") in
