@@ -25,6 +25,13 @@ cvmctl_pool() {
 	done
 	expect_eq "cvmctl -j pool devices" '"cvm_hostsim" false' \
 		"$(cvmctl -j pool | jq -r '.devices[] | "\"\(.name)\" \(.attached)"')"
+	cvmctl metrics >/tmp/bounce.prom || fail "cvmctl metrics exited $?"
+	expect_eq "promtool check metrics" "" "$(promtool check metrics </tmp/bounce.prom 2>&1)"
+	for f in maps:cvm_bounce_maps_total violations:cvm_bounce_violations_total \
+		slots:cvm_bounce_slots used:cvm_bounce_used_slots; do
+		expect_eq "metric ${f#*:}" "$(cat $dir/${f%%:*})" \
+			"$(awk -v n="${f#*:}" '$1 == n { print $2 }' /tmp/bounce.prom)"
+	done
 	cvmctl pool set scrub off || fail "cvmctl pool set scrub off"
 	expect_eq "scrub after cvmctl pool set" 0 "$(cat $dir/scrub)"
 	cvmctl pool set scrub on || fail "cvmctl pool set scrub on"
