@@ -36,6 +36,8 @@ help:
 	@echo 'make style           checkpatch and sparse on the kernel code'
 	@echo 'make fuzz            fuzz the bounce slot allocator for FUZZ_TIME s (default 60)'
 	@echo 'make bench           benchmarks in one VM (BENCH_KERNEL=6.1); not part of check'
+	@echo 'make fuzz-smoke      ring validator fuzzers, FUZZ_SMOKE_TIME s each (part of check)'
+	@echo 'make fuzz            ring validator fuzzers, FUZZ_TIME s each (default 600)'
 
 deps:
 	scripts/deps.sh
@@ -92,9 +94,16 @@ spec-check:
 unit: userspace
 	$(MAKE) -C tools/cvmctl test test-cli
 	$(MAKE) -C tools/testing/bounce test
+	$(MAKE) -C tools/testing/ring test
 
-# The slot allocator's libFuzzer target for FUZZ_TIME seconds (default 60).
+# libFuzzer targets of the ring validators and the bounce slot allocator:
+# a bounded run from the checked-in corpus (FUZZ_SMOKE_TIME seconds each,
+# exec counts printed), or as long as asked (FUZZ_TIME seconds each).
+fuzz-smoke:
+	$(MAKE) -C tools/testing/ring fuzz-smoke
+
 fuzz:
+	$(MAKE) -C tools/testing/ring fuzz
 	$(MAKE) -C tools/testing/bounce fuzz
 
 style:
@@ -106,7 +115,7 @@ vm-%: userspace
 
 # The closing line adds up the in-VM tests of every kernel.
 check: deps
-	$(MAKE) spec-check unit style dkms-check
+	$(MAKE) spec-check unit fuzz-smoke style dkms-check
 	@pass=0; fail=0; skip=0; failed=; \
 	for k in $(KERNELS); do \
 		scripts/vm-run.sh $$k || failed="$$failed $$k"; \
@@ -134,8 +143,9 @@ clean:
 	$(MAKE) -C tools/cvmctl clean
 	$(MAKE) -C selftests clean
 	$(MAKE) -C tools/testing/bounce clean
+	$(MAKE) -C tools/testing/ring clean
 	[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 .PHONY: all help deps userspace modules modules_install install spec-check \
-	unit fuzz style check demo bench clean uninstall dkms-install \
+	unit fuzz fuzz-smoke style check demo bench clean uninstall dkms-install \
 	dkms-uninstall dkms-check

@@ -15,6 +15,8 @@
 #                  lockdep) or hang the guest (hang), instead of testing:
 #                  the run must then fail (scripts/check-harness.sh)
 #
+# CVM_TESTS="a.sh b" runs only those selftests (default: all).
+#
 # Fails when the modules build with a warning, a test fails, the guest
 # prints an oops, BUG, WARNING, KASAN, lockdep or kmemleak report, or the
 # guest does not finish within CVM_VM_TIMEOUT seconds (default 900).
@@ -149,6 +151,7 @@ make_initramfs() {
 		CVM_EXPECT_VERSION=$(sed -n 's/^CVMGUARD_VERSION := //p' "$top/Kbuild")
 		CVM_EXPECT_TECHNOLOGY=none
 		CVM_NLFUZZ_MESSAGES=$([ "$name" = debug ] && echo 5000 || echo 100000)
+		CVM_TESTS='${CVM_TESTS:-}'
 		CVM_HOST_SPEC=$top/Documentation/netlink/specs/cvm.yaml
 		CVM_HOST_YNL_CLI=$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/net/ynl/cli.py
 	EOF
@@ -159,7 +162,10 @@ make_initramfs() {
 judge() {
 	local console=$1 bad
 
-	bad=$(grep -aE 'Oops|BUG:|WARNING:|KASAN:|kmemleak: [0-9]+ new suspected|possible (circular|recursive) locking|UBSAN|Kernel panic|Call Trace' "$console" | head -n 20 || true)
+	# Between the fault-injection marks (selftests/faultinject.sh) a bare
+	# stack trace is the allocator reporting an injected failure.
+	bad=$(sed '/cvmguard-guest: fault injection begins/,/cvmguard-guest: fault injection ends/ s/Call Trace/(trace of an injected fault)/' "$console" |
+		grep -aE 'Oops|BUG:|WARNING:|KASAN:|kmemleak: [0-9]+ new suspected|possible (circular|recursive) locking|UBSAN|Kernel panic|Call Trace' | head -n 20 || true)
 	if [ -n "$bad" ]; then
 		log "the kernel reported problems:"
 		echo "$bad" >&2
@@ -257,6 +263,8 @@ main() {
 	"") ;;
 	*) die "unknown option $mode" ;;
 	esac
+	# Hostile rings per type in ring.sh (default 100000, 25000 on debug).
+	[ -n "${CVM_RING_ITERS:-}" ] && append+=" cvm.ring_iters=$CVM_RING_ITERS"
 	start=$(date +%s.%N)
 	boot "$console" "$mem" "$append" || rc=$?
 	# A kernel that hangs before /init ran none of our code: under TCG on a

@@ -94,6 +94,15 @@ static void cvm_perm_swiotlb_set(struct nl_msg_builder *m)
 	nl_put(m, CVM_A_SWIOTLB_OBSERVER, &v, sizeof(v));
 }
 
+/* Ring ids start at 1: root gets ENOENT and no ring changes. */
+static void cvm_perm_ring_set(struct nl_msg_builder *m)
+{
+	uint32_t id = 0, policy = CVM_RING_POLICY_MONITOR;
+
+	nl_put(m, CVM_A_RING_INFO_ID, &id, sizeof(id));
+	nl_put(m, CVM_A_RING_INFO_POLICY, &policy, sizeof(policy));
+}
+
 static const struct cvm_perm_request cvm_perm_requests[] = {
 	{ CVM_CMD_SET_CONFIG, "set-config", 0, cvm_perm_set_config },
 	{ CVM_CMD_CONV_SET, "conv-set", 0, cvm_perm_conv_set },
@@ -101,6 +110,7 @@ static const struct cvm_perm_request cvm_perm_requests[] = {
 	{ CVM_CMD_POOL_ATTACH, "pool-attach", -ENODEV, cvm_perm_pool_attach },
 	{ CVM_CMD_POOL_DETACH, "pool-detach", -ENODEV, cvm_perm_pool_attach },
 	{ CVM_CMD_SWIOTLB_SET, "swiotlb-set", 0, cvm_perm_swiotlb_set },
+	{ CVM_CMD_RING_SET, "ring-set", -ENOENT, cvm_perm_ring_set },
 };
 
 static void cvm_perm_check(bool ok, const char *what, const char *who,

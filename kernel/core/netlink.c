@@ -23,6 +23,8 @@ static const u8 cvm_nl_cmd_owners[CVM_CMD_MAX + 1] = {
 	[CVM_CMD_SWIOTLB_SET]	= CVM_MODULE_BOUNCE,
 	[CVM_CMD_SWIOTLB_DEV_GET] = CVM_MODULE_BOUNCE,
 	[CVM_CMD_RING_GET]	= CVM_MODULE_RING,
+	[CVM_CMD_RING_LIST_GET]	= CVM_MODULE_RING,
+	[CVM_CMD_RING_SET]	= CVM_MODULE_RING,
 };
 
 u8 cvm_nl_cmd_owner(u8 cmd)
@@ -49,6 +51,17 @@ static const struct nla_policy cvm_nl_conv_range_policy[CVM_A_CONV_RANGE_MAX + 1
 };
 
 static const struct nla_policy cvm_nl_conv_owner_policy[CVM_A_CONV_OWNER_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_ring_get_policy[CVM_A_RING_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_ring_list_policy[CVM_A_RING_INFO_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_ring_set_policy[CVM_A_RING_INFO_MAX + 1] = {
+	[CVM_A_RING_INFO_ID] = { .type = NLA_U32 },
+	[CVM_A_RING_INFO_POLICY] = NLA_POLICY_MAX(NLA_U32, CVM_RING_POLICY_ENFORCE),
 };
 
 static const struct nla_policy cvm_nl_pool_get_policy[CVM_A_POOL_MAX + 1] = {
@@ -367,6 +380,25 @@ static const struct genl_ops cvm_nl_ops[] = {
 		.maxattr	= CVM_A_POOL_MAX,
 	},
 	{
+		.cmd		= CVM_CMD_RING_GET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_ring_get_policy,
+		.maxattr	= CVM_A_RING_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_RING_LIST_GET,
+		.dumpit		= cvm_nl_feature_dumpit,
+		.policy		= cvm_nl_ring_list_policy,
+		.maxattr	= CVM_A_RING_INFO_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_RING_SET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_ring_set_policy,
+		.maxattr	= CVM_A_RING_INFO_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
 		.cmd		= CVM_CMD_POOL_SET,
 		.doit		= cvm_nl_feature_doit,
 		.policy		= cvm_nl_pool_set_policy,
@@ -411,12 +443,6 @@ static const struct genl_ops cvm_nl_ops[] = {
 		.dumpit		= cvm_nl_feature_dumpit,
 		.policy		= cvm_nl_swiotlb_dev_policy,
 		.maxattr	= CVM_A_SWIOTLB_DEV_MAX,
-	},
-	{
-		.cmd		= CVM_CMD_RING_GET,
-		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_status_policy,
-		.maxattr	= CVM_A_STATUS_MAX,
 	},
 };
 

@@ -19,9 +19,11 @@
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include <asm/byteorder.h>
+#include <asm/barrier.h>
 
 #else /* userspace */
 
@@ -71,6 +73,7 @@ typedef uint64_t __le64;
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT(n) (1UL << (n))
+#define BIT_ULL(n) (1ULL << (n))
 #define BITS_PER_LONG (sizeof(long) * CHAR_BIT)
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define ALIGN(x, a) (((x) + ((__typeof__(x))(a) - 1)) & ~((__typeof__(x))(a) - 1))
@@ -84,6 +87,12 @@ typedef uint64_t __le64;
 		     __a > __b ? __a : __b; })
 #define min_t(t, a, b) min((t)(a), (t)(b))
 #define max_t(t, a, b) max((t)(a), (t)(b))
+
+/* Shared C exports its API from the module; here it only redeclares. */
+#define EXPORT_SYMBOL_GPL(sym) extern __typeof__(sym) sym
+
+/* Orders reads of a ring's index before reads of the entries it covers. */
+#define virt_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 
 #endif /* __KERNEL__ */
 

@@ -95,6 +95,16 @@ _cvmctl()
 			COMPREPLY=($(compgen -W 'on off' -- "$cur")) ;;
 		esac
 		;;
+	rings)
+		case $prev in
+		rings)
+			COMPREPLY=($(compgen -W 'policy' -- "$cur")) ;;
+		policy) ;;
+		*)
+			[[ ${words[cword-2]} == policy ]] &&
+				COMPREPLY=($(compgen -W 'monitor enforce' -- "$cur")) ;;
+		esac
+		;;
 	pool)
 		case $prev in
 		pool)

@@ -25,6 +25,7 @@ static const struct cvmctl_cmd *const cvmctl_cmds[] = {
 	&cvmctl_cmd_conversions,
 	&cvmctl_cmd_pool,
 	&cvmctl_cmd_swiotlb,
+	&cvmctl_cmd_rings,
 	&cvmctl_cmd_monitor,
 	&cvmctl_cmd_metrics,
 	&cvmctl_cmd_set,

@@ -52,6 +52,7 @@ extern const struct cvmctl_cmd cvmctl_cmd_config;
 extern const struct cvmctl_cmd cvmctl_cmd_conversions;
 extern const struct cvmctl_cmd cvmctl_cmd_pool;
 extern const struct cvmctl_cmd cvmctl_cmd_swiotlb;
+extern const struct cvmctl_cmd cvmctl_cmd_rings;
 extern const struct cvmctl_cmd cvmctl_cmd_monitor;
 extern const struct cvmctl_cmd cvmctl_cmd_metrics;
 extern const struct cvmctl_cmd cvmctl_cmd_set;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cvmctl metrics [--textfile DIR]: the state of cvm_core and cvm_convert
- * in the Prometheus text exposition format (version 0.0.4), for
+ * cvmctl metrics [--textfile DIR]: the state of cvm_core, cvm_convert and
+ * cvm_ring in the Prometheus text exposition format (version 0.0.4), for
  * node_exporter's textfile collector or any scraper.
  *
  * Names are stable and documented in cvmctl.8: every metric starts with
@@ -206,6 +206,32 @@ static const struct {
 	  "counter", "Anomalies attributed to an owner." },
 };
 
+/* The ring-get totals of cvm_ring. */
+static const struct {
+	int attr;
+	const char *name, *type, *help;
+} cvm_met_ring[] = {
+	{ CVM_A_RING_RINGS, "cvm_ring_rings", "gauge",
+	  "Rings cvm_ring validates now." },
+	{ CVM_A_RING_CHECKED, "cvm_ring_checked_total", "counter",
+	  "Ring entries, packets and indices validated." },
+	{ CVM_A_RING_VIOLATIONS, "cvm_ring_violations_total", "counter",
+	  "Host-written ring data cvm_ring rejected." },
+	{ CVM_A_RING_BROKEN, "cvm_ring_broken", "gauge",
+	  "Rings the enforce policy marked broken." },
+};
+
+static void cvm_met_print_ring(FILE *f, const struct cvm_met_vals *ring)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cvm_met_ring); i++)
+		if (cvm_met_has(ring, cvm_met_ring[i].attr))
+			cvm_met_one(f, cvm_met_ring[i].name,
+				    cvm_met_ring[i].type, cvm_met_ring[i].help,
+				    ring->num[cvm_met_ring[i].attr]);
+}
+
 /* The pool-get totals of cvm_bounce (its 64-bit attributes). */
 static const struct {
 	int attr;
@@ -317,9 +343,9 @@ static void cvm_met_print(FILE *f, const struct cvm_met_vals *st,
 /* Collect everything, then print to @f. Return: 0 or -1 (printed). */
 static int cvm_met_collect(FILE *f)
 {
-	struct cvm_met_vals st = { 0 }, conv = { 0 }, pool = { 0 };
+	struct cvm_met_vals st = { 0 }, conv = { 0 }, ring = { 0 }, pool = { 0 };
 	struct cvm_met_owners ow = { 0 };
-	bool have_conv = false, have_pool = false;
+	bool have_conv = false, have_ring = false, have_pool = false;
 	struct cvm_nl_err err;
 	struct nl_msg *msg;
 	struct cvm_nl nl;
@@ -363,6 +389,17 @@ static int cvm_met_collect(FILE *f)
 		}
 		have_conv = true;
 	}
+	if (cvm_met_loaded("cvm_ring")) {
+		msg = cvm_nl_new_req(&nl, CVM_CMD_RING_GET);
+		if (!msg || cvm_nl_do(&nl, msg, cvm_met_conv_cb, &ring, &err)) {
+			if (!msg)
+				cvmctl_err("ring-get: %s", strerror(ENOMEM));
+			else
+				cvm_nl_perror("ring-get", &err);
+			goto out;
+		}
+		have_ring = true;
+	}
 	if (cvm_met_loaded("cvm_bounce")) {
 		msg = cvm_nl_new_req(&nl, CVM_CMD_POOL_GET);
 		if (!msg || cvm_nl_do(&nl, msg, cvm_met_conv_cb, &pool, &err)) {
@@ -377,6 +414,8 @@ static int cvm_met_collect(FILE *f)
 	cvm_met_print(f, &st, have_conv ? &conv : NULL, &ow);
 	if (have_pool)
 		cvm_met_print_pool(f, &pool);
+	if (have_ring)
+		cvm_met_print_ring(f, &ring);
 	ret = 0;
 out:
 	free(ow.v);

@@ -150,9 +150,10 @@ printf '\006\000\000\000\001' \
 
 USAGE_CONFIG='usage: cvmctl [OPTIONS] config event-ratelimit N'
 USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
+USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=117
+TESTS=123
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -541,6 +542,28 @@ CVMCTL_FAKE_NOCAP=1 run_fake noconvert conversions --ranges
 check "conversions --ranges without cvm_convert (uncapped)" 1 "" "$NOCONV"
 run_fake noconvert conversions observer on
 check "conversions observer without cvm_convert" 1 "" "$NOCONV"
+
+# ---- rings (the data path is tested against the kernel: ring.sh) ----
+run help rings
+check "help rings" 0 "$USAGE_RINGS
+  show ring validation counters; set a ring's policy (root)" ""
+run rings bogus
+check "rings: unknown argument" 2 "" "cvmctl: rings: unexpected argument 'bogus'
+$USAGE_RINGS"
+run rings policy 1
+check "rings policy: missing policy" 2 "" \
+	"cvmctl: rings: policy needs a ring id and 'monitor' or 'enforce'
+$USAGE_RINGS"
+run rings policy x1 monitor
+check "rings policy: bad id" 2 "" "cvmctl: rings: invalid ring id 'x1'
+$USAGE_RINGS"
+run rings policy 1 strict
+check "rings policy: bad policy" 2 "" \
+	"cvmctl: rings: invalid policy 'strict': must be 'monitor' or 'enforce'
+$USAGE_RINGS"
+run_fake eopnotsupp rings
+check "rings: the kernel's extack when the module is missing" 1 "" \
+	"cvmctl: cvm_bounce is not loaded; load it with 'modprobe cvm_bounce'"
 
 run_fake conv-dumperr conversions --ranges
 check "range dump failing midway: rows so far, then the error" 1 \

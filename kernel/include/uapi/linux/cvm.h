@@ -74,6 +74,87 @@ enum cvm_conv_event {
 };
 
 /**
+ * enum cvm_ring_kind - What kind of host-written ring cvm_ring validates.
+ * @CVM_RING_KIND_VIRTIO_SPLIT: Used ring of a virtio split virtqueue.
+ * @CVM_RING_KIND_VIRTIO_PACKED: Descriptor ring of a virtio packed virtqueue.
+ * @CVM_RING_KIND_VMBUS: Inbound Hyper-V vmbus ring buffer.
+ * @CVM_RING_KIND_VIRTQUEUE: A live virtqueue of a real device, watched by the
+ *   auditor.
+ */
+enum cvm_ring_kind {
+	CVM_RING_KIND_VIRTIO_SPLIT,
+	CVM_RING_KIND_VIRTIO_PACKED,
+	CVM_RING_KIND_VMBUS,
+	CVM_RING_KIND_VIRTQUEUE,
+};
+
+/**
+ * enum cvm_ring_policy - What cvm_ring does with a violation on a ring.
+ * @CVM_RING_POLICY_MONITOR: Count and report; pass the data through as the
+ *   kernel would.
+ * @CVM_RING_POLICY_ENFORCE: Count, report, refuse the data and mark the ring
+ *   broken.
+ */
+enum cvm_ring_policy {
+	CVM_RING_POLICY_MONITOR,
+	CVM_RING_POLICY_ENFORCE,
+};
+
+/**
+ * enum cvm_ring_reason - Why cvm_ring rejected host-written ring data.
+ * @CVM_RING_REASON_NONE: Accepted.
+ * @CVM_RING_REASON_IDX_ADVANCE: The used index moved by more than the chains
+ *   outstanding.
+ * @CVM_RING_REASON_ID_RANGE: A used id or buffer id not below the ring size.
+ * @CVM_RING_REASON_ID_NOT_OUTSTANDING: A used id the guest has no chain or
+ *   request outstanding for.
+ * @CVM_RING_REASON_LEN_OVER: A used length above the writable capacity posted.
+ * @CVM_RING_REASON_FLAGS: Packed-ring avail/used flags inconsistent with the
+ *   wrap counter.
+ * @CVM_RING_REASON_IDX_RANGE: A vmbus ring index not below the ring's data
+ *   size.
+ * @CVM_RING_REASON_IDX_ALIGN: A vmbus ring index not 8-byte aligned.
+ * @CVM_RING_REASON_READ_IDX_MOVED: The host changed the read index the guest
+ *   owns.
+ * @CVM_RING_REASON_PKT_TYPE: A vmbus packet type the guest does not accept
+ *   from the host.
+ * @CVM_RING_REASON_HDR_BOUNDS: A vmbus packet header offset outside the
+ *   packet.
+ * @CVM_RING_REASON_PKT_BOUNDS: A vmbus packet beyond the bytes available in
+ *   the ring.
+ * @CVM_RING_REASON_PKT_TOO_BIG: A vmbus packet above the channel's maximum
+ *   size.
+ * @CVM_RING_REASON_TRAILER: A vmbus packet's trailing index not the packet's
+ *   offset.
+ * @CVM_RING_REASON_TRANS_ID: A vmbus completion for no outstanding transaction
+ *   id.
+ * @CVM_RING_REASON_TOKEN: A live virtqueue returned a token the auditor never
+ *   saw posted.
+ */
+enum cvm_ring_reason {
+	CVM_RING_REASON_NONE,
+	CVM_RING_REASON_IDX_ADVANCE,
+	CVM_RING_REASON_ID_RANGE,
+	CVM_RING_REASON_ID_NOT_OUTSTANDING,
+	CVM_RING_REASON_LEN_OVER,
+	CVM_RING_REASON_FLAGS,
+	CVM_RING_REASON_IDX_RANGE,
+	CVM_RING_REASON_IDX_ALIGN,
+	CVM_RING_REASON_READ_IDX_MOVED,
+	CVM_RING_REASON_PKT_TYPE,
+	CVM_RING_REASON_HDR_BOUNDS,
+	CVM_RING_REASON_PKT_BOUNDS,
+	CVM_RING_REASON_PKT_TOO_BIG,
+	CVM_RING_REASON_TRAILER,
+	CVM_RING_REASON_TRANS_ID,
+	CVM_RING_REASON_TOKEN,
+
+	/* private: */
+	__CVM_RING_REASON_MAX,
+	CVM_RING_REASON_MAX = (__CVM_RING_REASON_MAX - 1)
+};
+
+/**
  * enum cvm_bounce_event - What a pool-ntf reports.
  * @CVM_BOUNCE_EVENT_STRAY: Unmap or sync of an address that is not the start
  *   of a live mapping of this device (never mapped, or mapped by another one).
@@ -190,6 +271,56 @@ enum {
 
 	__CVM_A_CONV_NTF_MAX,
 	CVM_A_CONV_NTF_MAX = (__CVM_A_CONV_NTF_MAX - 1)
+};
+
+enum {
+	CVM_A_RING_RINGS = 1,
+	CVM_A_RING_CHECKED,
+	CVM_A_RING_VIOLATIONS,
+	CVM_A_RING_BROKEN,
+	CVM_A_RING_PAD,
+
+	__CVM_A_RING_MAX,
+	CVM_A_RING_MAX = (__CVM_A_RING_MAX - 1)
+};
+
+enum {
+	CVM_A_RING_INFO_ID = 1,
+	CVM_A_RING_INFO_KIND,
+	CVM_A_RING_INFO_OWNER,
+	CVM_A_RING_INFO_POLICY,
+	CVM_A_RING_INFO_BROKEN,
+	CVM_A_RING_INFO_CHECKED,
+	CVM_A_RING_INFO_VIOLATIONS,
+	CVM_A_RING_INFO_REASON,
+	CVM_A_RING_INFO_PAD,
+
+	__CVM_A_RING_INFO_MAX,
+	CVM_A_RING_INFO_MAX = (__CVM_A_RING_INFO_MAX - 1)
+};
+
+enum {
+	CVM_A_RING_REASON_COUNT_REASON = 1,
+	CVM_A_RING_REASON_COUNT_NAME,
+	CVM_A_RING_REASON_COUNT_COUNT,
+	CVM_A_RING_REASON_COUNT_PAD,
+
+	__CVM_A_RING_REASON_COUNT_MAX,
+	CVM_A_RING_REASON_COUNT_MAX = (__CVM_A_RING_REASON_COUNT_MAX - 1)
+};
+
+enum {
+	CVM_A_RING_NTF_ID = 1,
+	CVM_A_RING_NTF_KIND,
+	CVM_A_RING_NTF_OWNER,
+	CVM_A_RING_NTF_REASON,
+	CVM_A_RING_NTF_POLICY,
+	CVM_A_RING_NTF_VALUE,
+	CVM_A_RING_NTF_LIMIT,
+	CVM_A_RING_NTF_PAD,
+
+	__CVM_A_RING_NTF_MAX,
+	CVM_A_RING_NTF_MAX = (__CVM_A_RING_NTF_MAX - 1)
 };
 
 enum {
@@ -315,6 +446,9 @@ enum {
 	CVM_CMD_CONV_RANGE_GET,
 	CVM_CMD_CONV_OWNER_GET,
 	CVM_CMD_CONV_NTF,
+	CVM_CMD_RING_LIST_GET,
+	CVM_CMD_RING_SET,
+	CVM_CMD_RING_NTF,
 	CVM_CMD_POOL_SET,
 	CVM_CMD_POOL_DEV_GET,
 	CVM_CMD_POOL_ATTACH,

@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Every allocation failure point of each module's init (the last 120 of
+# loading it), and of the ledger's operations, is hit in turn
+# (cvm_failnth): each failure gives
+# the caller a clean error, leaves no module half-registered, the ledger
+# exact and, checked by kmemleak at the end of the run, nothing leaked.
+# Needs the debug kernel's fault injection; packaged kernels skip.
+. ./lib.sh
+
+D=/sys/kernel/debug
+C=/sys/kernel/cvm/convert
+H=$D/cvm_hostsim/convert
+[ -e /proc/self/fail-nth ] ||
+	skip "this kernel has no fault injection (CONFIG_FAULT_INJECTION)"
+[ -d $D/failslab ] && [ -d $D/fail_page_alloc ] ||
+	skip "this kernel has no failslab or fail_page_alloc"
+
+# Sleeping allocations too (ours are GFP_KERNEL), every order, and no
+# stack dump per injected fault.
+for a in failslab fail_page_alloc; do
+	echo N >$D/$a/ignore-gfp-wait
+	echo 0 >$D/$a/verbose
+done
+echo N >$D/fail_page_alloc/ignore-gfp-highmem
+echo 0 >$D/fail_page_alloc/min-order
+# An injected vmalloc failure prints a stack trace that is no bug: the
+# runner tolerates bare traces between these marks, nothing else.
+echo "cvmguard-guest: fault injection begins" >/dev/kmsg
+
+rmmod cvm_core
+./cvm_failnth -l 120 -u "rmmod cvm_core" \
+	-c "[ ! -e /sys/kernel/cvm ] && ! grep -q '^cvm_core ' /proc/modules" \
+	insmod "$CVM_MODULES/cvm_core.ko" || fail "loading cvm_core"
+insmod "$CVM_MODULES/cvm_core.ko" || fail "insmod cvm_core"
+
+./cvm_failnth -l 120 -u "rmmod cvm_convert" \
+	-c "[ ! -e $C ] && cvmctl status >/dev/null" \
+	insmod "$CVM_MODULES/cvm_convert.ko" || fail "loading cvm_convert"
+
+insmod "$CVM_MODULES/cvm_convert.ko" || fail "insmod cvm_convert"
+insmod "$CVM_MODULES/cvm_hostsim.ko" || fail "insmod cvm_hostsim"
+empty="[ \$(cat $C/shared_pages) = 0 ] && [ \$(cat $C/ranges) = 0 ] && [ \$(cat $C/leaked_pages) = 0 ]"
+# alloc answers "ID PFN PAGES"; free takes the ID.
+./cvm_failnth -u "echo \"free \$(cut -d' ' -f1 $H)\" >$H" -c "$empty" \
+	write $H "alloc fi 3" ||
+	fail "ledger: alloc"
+./cvm_failnth -u "echo 'bulk-free fi' >$H" -c "$empty" write $H "bulk fi 20" ||
+	fail "ledger: bulk"
+
+echo "cvmguard-guest: fault injection ends" >/dev/kmsg
+rmmod cvm_hostsim cvm_convert
+
+# Linux 6.1's SLUB leaks a cache's kobject name when sysfs_slab_add()
+# fails (no kobject_put() after kobject_init_and_add() fails), so every
+# injected fault there leaks a few bytes of the kernel's own. Those are
+# counted and cleared; any other unreferenced object fails the test here
+# (and the runner's final scan catches what is left after this).
+if [ -w $D/kmemleak ]; then
+	echo scan >$D/kmemleak
+	sleep 6
+	echo scan >$D/kmemleak
+	cat $D/kmemleak >/tmp/leaks
+	awk '/^unreferenced object/ { if (b != "") print b; b = $0; next }
+	     { b = b "\\n" $0 } END { if (b != "") print b }' /tmp/leaks >/tmp/leak_blocks
+	known=$(grep -c 'sysfs_slab_add' /tmp/leak_blocks)
+	others=$(grep -vc 'sysfs_slab_add' /tmp/leak_blocks)
+	echo "# kmemleak: $known objects of the kernel's sysfs_slab_add() leak, $others others"
+	[ "$others" -eq 0 ] || { grep -v 'sysfs_slab_add' /tmp/leak_blocks | head -n 5; fail "kmemleak"; }
+	echo clear >$D/kmemleak
+fi
+finish

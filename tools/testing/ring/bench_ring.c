@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Native benchmarks of the ring validators (make bench), side by side in
+ * one process: the cost of validating a virtio used entry (split, packed)
+ * and a vmbus packet (64 B, 1 KiB, 4 KiB) against a loop that only reads
+ * the same bytes, and vmbus copy-out+validate throughput against a plain
+ * memcpy of the same bytes. Batches are timed with the TSC (rdtscp) and
+ * reported as median and p90 ns per entry or packet.
+ *
+ *   bench_ring [BATCHES]     default 400
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <x86intrin.h>
+#include "virtio_split.h"
+#include "virtio_packed.h"
+#include "vmbus.h"
+
+#define NUM	256
+#define DSIZE	(256 * 1024)
+
+static double tsc_ghz;
+static volatile u64 sink;
+
+static u64 tsc(void)
+{
+	unsigned int aux;
+
+	return __rdtscp(&aux);
+}
+
+static void calibrate(void)
+{
+	struct timespec a, b;
+	u64 t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	t0 = tsc();
+	do {
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	} while ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec) < 2e8);
+	t1 = tsc();
+	tsc_ghz = (t1 - t0) / ((b.tv_sec - a.tv_sec) * 1e9 +
+			       (b.tv_nsec - a.tv_nsec));
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct stat {
+	double med, p90;
+};
+
+static struct stat stats(double *v, int n)
+{
+	struct stat s;
+
+	qsort(v, n, sizeof(*v), cmp_d);
+	s.med = v[n / 2];
+	s.p90 = v[n * 9 / 10];
+	return s;
+}
+
+static int batches = 400;
+
+/* ---- virtio split ---- */
+static u32 cap[NUM];
+static u64 slot[NUM];
+static u16 ndesc[NUM];
+static union {
+	struct cvm_vsplit_used u;
+	u8 bytes[4 + 8 * NUM];
+} used;
+static struct cvm_vpacked_desc pring[NUM];
+
+static struct cvm_ring_done done[NUM];
+
+/* The batch path a consumer takes: pending, then poll. */
+static double split_validate(void)
+{
+	struct cvm_ring_verdict v;
+	struct cvm_vsplit r;
+	u64 t0, t1, n;
+	u32 i;
+
+	cvm_vsplit_init(&r, NUM, slot, 0);
+	for (i = 0; i < NUM; i++)
+		cvm_vsplit_post(&r, i, 4096);
+	t0 = tsc();
+	n = cvm_vsplit_pending(&r, &used.u, &v, false);
+	n += cvm_vsplit_poll(&r, &used.u, done, NUM);
+	t1 = tsc();
+	sink += n + v.reason + done[NUM - 1].len;
+	if (n != 2 * NUM)
+		abort();
+	return (t1 - t0) / tsc_ghz / NUM;
+}
+
+static double split_read(void)
+{
+	u64 t0, t1, sum = 0;
+	u16 idx, i;
+
+	t0 = tsc();
+	idx = READ_ONCE(used.u.idx);
+	for (i = 0; i != idx && i < NUM; i++)
+		sum += READ_ONCE(used.u.ring[i].id) +
+		       READ_ONCE(used.u.ring[i].len);
+	t1 = tsc();
+	sink += sum;
+	return (t1 - t0) / tsc_ghz / NUM;
+}
+
+static double packed_validate(void)
+{
+	struct cvm_ring_verdict v;
+	struct cvm_vpacked r;
+	u64 t0, t1, bad = 0;
+	u32 i;
+
+	cvm_vpacked_init(&r, NUM, cap, ndesc, 0, true);
+	for (i = 0; i < NUM; i++)
+		cvm_vpacked_post(&r, i, 4096, 1);
+	t0 = tsc();
+	bad = cvm_vpacked_poll(&r, pring, done, NUM);
+	t1 = tsc();
+	if (bad != NUM)
+		abort();
+	sink += bad + done[NUM - 1].len;
+	(void)v;
+	return (t1 - t0) / tsc_ghz / NUM;
+}
+
+static double packed_read(void)
+{
+	u64 t0, t1, sum = 0;
+	u32 i;
+
+	t0 = tsc();
+	for (i = 0; i < NUM; i++) {
+		u16 f = READ_ONCE(pring[i].flags);
+
+		if (!(f & CVM_VPACKED_F_USED))
+			break;
+		sum += READ_ONCE(pring[i].id) + READ_ONCE(pring[i].len);
+	}
+	t1 = tsc();
+	sink += sum;
+	return (t1 - t0) / tsc_ghz / NUM;
+}
+
+/* ---- vmbus ---- */
+static struct {
+	struct cvm_vmbus_ring_hdr h;
+	u8 data[DSIZE];
+} vr;
+static u8 pkt_buf[8192];
+static u64 trans[1];
+static u8 trans_busy[1];
+
+static u32 vmbus_fill(u32 plen)
+{
+	u32 off = 0, n = 0;
+
+	while (off + plen + 8 < DSIZE) {
+		struct cvm_vmbus_desc d = {
+			.type = cpu_to_le16(CVM_VMBUS_PKT_DATA_INBAND),
+			.offset8 = cpu_to_le16(2),
+			.len8 = cpu_to_le16(plen / 8),
+		};
+		u64 trailer = cpu_to_le64((u64)off << 32);
+
+		memcpy(vr.data + off, &d, sizeof(d));
+		memset(vr.data + off + sizeof(d), 0x5a, plen - sizeof(d));
+		memcpy(vr.data + off + plen, &trailer, 8);
+		off += plen + 8;
+		n++;
+	}
+	vr.h.write_index = cpu_to_le32(off);
+	return n;
+}
+
+static double vmbus_validate(u32 plen, u32 n)
+{
+	struct cvm_ring_verdict v;
+	struct cvm_vmbus r;
+	u64 t0, t1, bad = 0;
+
+	cvm_vmbus_init(&r, DSIZE, 0, 4096, trans, trans_busy, 1);
+	vr.h.read_index = 0;
+	t0 = tsc();
+	while (cvm_vmbus_recv(&r, &vr.h, vr.data, pkt_buf, &v, false))
+		bad += v.reason + v.len;
+	t1 = tsc();
+	sink += bad;
+	return (t1 - t0) / tsc_ghz / n;
+}
+
+/* Reads every byte of every packet once, 8 at a time: no checks, no copy. */
+static double vmbus_read(u32 plen, u32 n)
+{
+	u64 t0, t1, sum = 0;
+	u32 off, i;
+
+	t0 = tsc();
+	for (off = 0; off < n * (plen + 8); off += plen + 8)
+		for (i = 0; i < plen + 8; i += 8)
+			sum += *(volatile u64 *)(vr.data + off + i);
+	t1 = tsc();
+	sink += sum;
+	return (t1 - t0) / tsc_ghz / n;
+}
+
+/* Copies every packet (and trailer) out with memcpy, nothing else. */
+static double vmbus_memcpy(u32 plen, u32 n)
+{
+	u64 t0, t1;
+	u32 off;
+
+	t0 = tsc();
+	for (off = 0; off < n * (plen + 8); off += plen + 8) {
+		memcpy(pkt_buf, vr.data + off, plen + 8);
+		__asm__ volatile("" : : "r"(pkt_buf) : "memory");
+	}
+	t1 = tsc();
+	sink += pkt_buf[0];
+	return (t1 - t0) / tsc_ghz / n;
+}
+
+static struct stat run(double (*fn)(void))
+{
+	double *v = calloc(batches, sizeof(*v));
+	struct stat s;
+	int i;
+
+	fn();
+	for (i = 0; i < batches; i++)
+		v[i] = fn();
+	s = stats(v, batches);
+	free(v);
+	return s;
+}
+
+static struct stat run_v(double (*fn)(u32, u32), u32 plen, u32 n)
+{
+	double *v = calloc(batches, sizeof(*v));
+	struct stat s;
+	int i;
+
+	fn(plen, n);
+	for (i = 0; i < batches; i++)
+		v[i] = fn(plen, n);
+	s = stats(v, batches);
+	free(v);
+	return s;
+}
+
+static void row(const char *what, struct stat s)
+{
+	printf("%-44s %9.2f %9.2f\n", what, s.med, s.p90);
+}
+
+int main(int argc, char **argv)
+{
+	static const u32 sizes[] = { 64, 1024, 4096 };
+	struct stat a, b, c;
+	unsigned int i;
+
+	if (argc > 1)
+		batches = atoi(argv[1]);
+	if (batches < 10)
+		batches = 10;
+	calibrate();
+	for (i = 0; i < NUM; i++) {
+		used.u.ring[i].id = cpu_to_le32(NUM - 1 - i);
+		used.u.ring[i].len = cpu_to_le32(i * 16);
+		pring[i].id = cpu_to_le16(i);
+		pring[i].len = cpu_to_le32(i * 16);
+		pring[i].flags = cpu_to_le16(CVM_VPACKED_F_AVAIL |
+					     CVM_VPACKED_F_USED);
+	}
+	used.u.idx = cpu_to_le16(NUM);
+
+	printf("== ring validators, native userspace, TSC %.2f GHz, %d batches\n",
+	       tsc_ghz, batches);
+	printf("%-44s %9s %9s\n", "per entry / packet", "median_ns", "p90_ns");
+	a = run(split_validate);
+	b = run(split_read);
+	row("virtio split: validate used entry", a);
+	row("virtio split: read-only loop, same bytes", b);
+	printf("ratio virtio split validate/read: %.2f (goal <= 2)\n",
+	       a.med / b.med);
+	a = run(packed_validate);
+	b = run(packed_read);
+	row("virtio packed: validate used descriptor", a);
+	row("virtio packed: read-only loop, same bytes", b);
+	printf("ratio virtio packed validate/read: %.2f (goal <= 2)\n",
+	       a.med / b.med);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u32 n = vmbus_fill(sizes[i]);
+		char what[64];
+
+		a = run_v(vmbus_validate, sizes[i], n);
+		b = run_v(vmbus_read, sizes[i], n);
+		c = run_v(vmbus_memcpy, sizes[i], n);
+		snprintf(what, sizeof(what), "vmbus %u B: copy-out + validate",
+			 sizes[i]);
+		row(what, a);
+		snprintf(what, sizeof(what), "vmbus %u B: read-only loop",
+			 sizes[i]);
+		row(what, b);
+		snprintf(what, sizeof(what), "vmbus %u B: memcpy only", sizes[i]);
+		row(what, c);
+		printf("ratio vmbus %u B validate/read: %.2f (goal <= 2); throughput vs memcpy: %.2fx%s\n",
+		       sizes[i], a.med / b.med, c.med / a.med,
+		       sizes[i] == 1024 ? " (goal >= 0.9)" : "");
+	}
+	return 0;
+}

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of the ring validators (kernel/ring/), built in userspace
+ * with ASan and UBSan: one case per rejection reason and per boundary,
+ * with the exact verdict, value, limit and state afterwards.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "virtio_split.h"
+#include "virtio_packed.h"
+#include "vmbus.h"
+
+static int failures, checks;
+
+#define EXPECT(cond) do {						\
+	checks++;							\
+	if (!(cond)) {							\
+		failures++;						\
+		fprintf(stderr, "%s:%d: %s: FAIL %s\n", __FILE__,	\
+			__LINE__, __func__, #cond);			\
+	}								\
+} while (0)
+
+#define NUM 8
+static u32 cap[NUM];
+static u64 slot[NUM];
+static u16 ndesc[NUM];
+static union {
+	struct cvm_vsplit_used u;
+	u8 bytes[4 + NUM * 8];
+} used;
+static struct cvm_vpacked_desc pring[NUM];
+
+static void set_used(u16 slot, u32 id, u32 len)
+{
+	used.u.ring[slot].id = cpu_to_le32(id);
+	used.u.ring[slot].len = cpu_to_le32(len);
+}
+
+static void test_split(void)
+{
+	struct cvm_vsplit r;
+	struct cvm_ring_verdict v;
+
+	EXPECT(cvm_vsplit_init(&r, 6, slot, 0) == -EINVAL);
+	EXPECT(cvm_vsplit_init(&r, NUM, slot, 65534) == 0);
+	EXPECT(cvm_vsplit_post(&r, NUM, 10) == -EINVAL);
+	EXPECT(cvm_vsplit_post(&r, 1, 100) == 0);
+	EXPECT(cvm_vsplit_post(&r, 1, 100) == -EBUSY);
+	EXPECT(cvm_vsplit_post(&r, 3, 50) == 0);
+
+	/* Nothing used yet. */
+	used.u.idx = cpu_to_le16(65534);
+	EXPECT(cvm_vsplit_pending(&r, &used.u, &v, false) == 0);
+	EXPECT(v.reason == CVM_RING_REASON_NONE);
+	EXPECT(!cvm_vsplit_next(&r, &used.u, &v, false));
+
+	/* Three used with two outstanding, across the index wrap. */
+	used.u.idx = cpu_to_le16(1);
+	EXPECT(cvm_vsplit_pending(&r, &used.u, &v, false) == 0);
+	EXPECT(v.reason == CVM_RING_REASON_IDX_ADVANCE && v.value == 3 &&
+	       v.limit == 2);
+
+	/* Two, the second with one byte too many. */
+	used.u.idx = cpu_to_le16(0);
+	set_used(65534 % NUM, 3, 50);
+	set_used(65535 % NUM, 1, 101);
+	EXPECT(cvm_vsplit_pending(&r, &used.u, &v, false) == 2);
+	EXPECT(cvm_vsplit_next(&r, &used.u, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_NONE && v.id == 3 && v.len == 50 &&
+	       v.consumed);
+	EXPECT(cvm_vsplit_next(&r, &used.u, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_LEN_OVER && v.value == 101 &&
+	       v.limit == 100 && !v.consumed);
+	EXPECT(r.last_used == 65535 && r.outstanding == 1);
+	/* Monitor passes it through. */
+	EXPECT(cvm_vsplit_next(&r, &used.u, &v, true));
+	EXPECT(v.reason == CVM_RING_REASON_LEN_OVER && v.consumed);
+	EXPECT(r.last_used == 0 && r.outstanding == 0);
+	EXPECT(!cvm_vsplit_next(&r, &used.u, &v, true));
+
+	/* id == num, and an id returned twice. */
+	EXPECT(cvm_vsplit_post(&r, 2, 10) == 0);
+	used.u.idx = cpu_to_le16(1);
+	set_used(0, NUM, 0);
+	EXPECT(cvm_vsplit_pending(&r, &used.u, &v, false) == 1);
+	EXPECT(cvm_vsplit_next(&r, &used.u, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_ID_RANGE && v.value == NUM);
+	set_used(0, 3, 0);
+	EXPECT(cvm_vsplit_next(&r, &used.u, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_ID_NOT_OUTSTANDING && v.value == 3);
+	set_used(0, 2, 10);
+	EXPECT(cvm_vsplit_next(&r, &used.u, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_NONE && v.len == 10);
+
+	/* The batch path stops before the entry that fails. */
+	{
+		struct cvm_ring_done done[NUM];
+
+		EXPECT(cvm_vsplit_post(&r, 4, 8) == 0);
+		EXPECT(cvm_vsplit_post(&r, 5, 8) == 0);
+		EXPECT(cvm_vsplit_post(&r, 6, 8) == 0);
+		used.u.idx = cpu_to_le16(4);
+		set_used(1, 5, 8);
+		set_used(2, 4, 9);
+		set_used(3, 6, 0);
+		EXPECT(cvm_vsplit_pending(&r, &used.u, &v, false) == 3);
+		EXPECT(cvm_vsplit_poll(&r, &used.u, done, NUM) == 1);
+		EXPECT(done[0].id == 5 && done[0].len == 8);
+		EXPECT(cvm_vsplit_next(&r, &used.u, &v, false));
+		EXPECT(v.reason == CVM_RING_REASON_LEN_OVER && v.limit == 8);
+		set_used(2, 4, 8);
+		EXPECT(cvm_vsplit_poll(&r, &used.u, done, 1) == 1);
+		EXPECT(cvm_vsplit_poll(&r, &used.u, done, NUM) == 1);
+		EXPECT(done[0].id == 6 && done[0].len == 0);
+		EXPECT(cvm_vsplit_poll(&r, &used.u, done, NUM) == 0);
+		EXPECT(r.outstanding == 0);
+	}
+
+	/* Monitor bounds a runaway index to one ring's worth. */
+	used.u.idx = cpu_to_le16(1000);
+	EXPECT(cvm_vsplit_pending(&r, &used.u, &v, true) == NUM);
+	EXPECT(v.reason == CVM_RING_REASON_IDX_ADVANCE);
+}
+
+static void set_desc(u16 slot, u16 id, u32 len, u16 flags)
+{
+	pring[slot].id = cpu_to_le16(id);
+	pring[slot].len = cpu_to_le32(len);
+	pring[slot].flags = cpu_to_le16(flags);
+}
+
+#define AU (CVM_VPACKED_F_AVAIL | CVM_VPACKED_F_USED)
+
+static void test_packed(void)
+{
+	struct cvm_vpacked r;
+	struct cvm_ring_verdict v;
+
+	memset(pring, 0, sizeof(pring));
+	EXPECT(cvm_vpacked_init(&r, NUM, cap, ndesc, NUM, true) == -EINVAL);
+	EXPECT(cvm_vpacked_init(&r, NUM, cap, ndesc, 6, true) == 0);
+	EXPECT(cvm_vpacked_post(&r, 0, 10, 0) == -EINVAL);
+	EXPECT(cvm_vpacked_post(&r, 4, 64, 3) == 0);
+	EXPECT(cvm_vpacked_post(&r, 4, 64, 1) == -EBUSY);
+	EXPECT(cvm_vpacked_post(&r, 5, 8, 1) == 0);
+
+	/* Driver-available (avail=1, used=0) is not used yet. */
+	set_desc(6, 4, 0, CVM_VPACKED_F_AVAIL);
+	EXPECT(!cvm_vpacked_next(&r, pring, &v, false));
+	/* used=1 with avail=0: no device writes that. */
+	set_desc(6, 4, 0, CVM_VPACKED_F_USED);
+	EXPECT(cvm_vpacked_next(&r, pring, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_FLAGS && !v.consumed);
+	/* A three-descriptor buffer used: next_used wraps, counter flips. */
+	set_desc(6, 4, 64, AU);
+	EXPECT(cvm_vpacked_next(&r, pring, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_NONE && v.id == 4 && v.len == 64);
+	EXPECT(r.next_used == 1 && !r.wrap && r.outstanding == 1);
+	/* After the wrap, used means both flags clear. */
+	set_desc(1, 5, 9, AU);
+	EXPECT(!cvm_vpacked_next(&r, pring, &v, false));
+	set_desc(1, 5, 9, 0);
+	EXPECT(cvm_vpacked_next(&r, pring, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_LEN_OVER && v.value == 9 &&
+	       v.limit == 8);
+	set_desc(1, NUM, 0, 0);
+	EXPECT(cvm_vpacked_next(&r, pring, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_ID_RANGE);
+	set_desc(1, 4, 0, 0);
+	EXPECT(cvm_vpacked_next(&r, pring, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_ID_NOT_OUTSTANDING);
+	set_desc(1, 5, 8, 0);
+	EXPECT(cvm_vpacked_next(&r, pring, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_NONE && r.next_used == 2 &&
+	       r.outstanding == 0);
+
+	/* Batch: two used, the third not yet. */
+	{
+		struct cvm_ring_done done[NUM];
+
+		EXPECT(cvm_vpacked_post(&r, 1, 10, 2) == 0);
+		EXPECT(cvm_vpacked_post(&r, 2, 10, 1) == 0);
+		EXPECT(cvm_vpacked_post(&r, 3, 10, 1) == 0);
+		set_desc(2, 1, 10, 0);
+		set_desc(4, 2, 3, 0);
+		set_desc(5, 3, 0, CVM_VPACKED_F_AVAIL);
+		EXPECT(cvm_vpacked_poll(&r, pring, done, NUM) == 2);
+		EXPECT(done[0].id == 1 && done[1].id == 2 && done[1].len == 3);
+		EXPECT(r.next_used == 5 && r.outstanding == 1);
+		set_desc(5, 3, 11, 0);
+		EXPECT(cvm_vpacked_poll(&r, pring, done, NUM) == 0);
+		EXPECT(cvm_vpacked_next(&r, pring, &v, false));
+		EXPECT(v.reason == CVM_RING_REASON_LEN_OVER);
+	}
+}
+
+#define DSIZE 256
+static struct {
+	struct cvm_vmbus_ring_hdr h;
+	u8 data[DSIZE];
+} vr;
+static u64 trans[4];
+static u8 trans_busy[4];
+
+/* Writes a packet at @off (wrapping) and returns the offset after it. */
+static u32 put_pkt(u32 off, u16 type, u16 off8, u16 len8, u64 tid,
+		   u64 trailer)
+{
+	struct cvm_vmbus_desc d = {
+		.type = cpu_to_le16(type), .offset8 = cpu_to_le16(off8),
+		.len8 = cpu_to_le16(len8), .trans_id = cpu_to_le64(tid),
+	};
+	u8 pkt[DSIZE];
+	u32 i, n = len8 * 8 + 8;
+
+	memset(pkt, 0xa5, sizeof(pkt));
+	memcpy(pkt, &d, sizeof(d));
+	trailer = cpu_to_le64(trailer);
+	memcpy(pkt + len8 * 8, &trailer, 8);
+	for (i = 0; i < n; i++)
+		vr.data[(off + i) % DSIZE] = pkt[i];
+	return (off + n) % DSIZE;
+}
+
+static void test_vmbus(void)
+{
+	struct cvm_vmbus r;
+	struct cvm_ring_verdict v;
+	u8 buf[64 + 8];
+	u32 w;
+
+	EXPECT(cvm_vmbus_init(&r, DSIZE, 4, 64, trans, trans_busy, 4) ==
+	       -EINVAL);
+	EXPECT(cvm_vmbus_init(&r, DSIZE, 232, 64, trans, trans_busy, 4) == 0);
+	vr.h.read_index = cpu_to_le32(232);
+	vr.h.write_index = cpu_to_le32(232);
+	EXPECT(!cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+
+	/* A 40-byte packet wrapping around the end of the data area. */
+	w = put_pkt(232, CVM_VMBUS_PKT_DATA_INBAND, 2, 5, 7, 232ULL << 32);
+	EXPECT(w == 24);
+	vr.h.write_index = cpu_to_le32(DSIZE);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_IDX_RANGE && v.value == DSIZE);
+	vr.h.write_index = cpu_to_le32(20);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_IDX_ALIGN);
+	vr.h.write_index = cpu_to_le32(16);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_PKT_BOUNDS && v.value == 40 &&
+	       v.limit == 32);
+	vr.h.write_index = cpu_to_le32(24);
+	vr.h.read_index = cpu_to_le32(0);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_READ_IDX_MOVED);
+	vr.h.read_index = cpu_to_le32(232);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_NONE && v.len == 40 &&
+	       v.id == CVM_VMBUS_PKT_DATA_INBAND && v.consumed);
+	EXPECT(r.read == 24 && le32_to_cpu(vr.h.read_index) == 24);
+	EXPECT(buf[39] == 0xa5 && buf[4] == 5);
+
+	/* Header offset past the packet, below the descriptor. */
+	w = put_pkt(24, CVM_VMBUS_PKT_DATA_INBAND, 3, 2, 0, 24ULL << 32);
+	vr.h.write_index = cpu_to_le32(w);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_HDR_BOUNDS && v.value == 24 &&
+	       v.limit == 16);
+	put_pkt(24, CVM_VMBUS_PKT_DATA_INBAND, 1, 2, 0, 24ULL << 32);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_HDR_BOUNDS && v.value == 8);
+	/* Too big for the channel (64 bytes) by one unit. */
+	put_pkt(24, CVM_VMBUS_PKT_DATA_INBAND, 2, 9, 0, 24ULL << 32);
+	vr.h.write_index = cpu_to_le32(24 + 80);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_PKT_TOO_BIG && v.value == 72 &&
+	       v.limit == 64);
+	/* Unknown type, bad trailer (monitor consumes it). */
+	w = put_pkt(24, 5, 2, 2, 0, 24ULL << 32);
+	vr.h.write_index = cpu_to_le32(w);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_PKT_TYPE && v.value == 5);
+	put_pkt(24, CVM_VMBUS_PKT_DATA_INBAND, 2, 2, 0, 23ULL << 32);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_TRAILER && !v.consumed);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, true));
+	EXPECT(v.reason == CVM_RING_REASON_TRAILER && v.consumed &&
+	       r.read == w);
+
+	/* Completions: only for requests outstanding, once. */
+	EXPECT(cvm_vmbus_request(&r, 42) == 0);
+	EXPECT(cvm_vmbus_request(&r, 42) == -EEXIST);
+	w = put_pkt(r.read, CVM_VMBUS_PKT_COMP, 2, 2, 43, (u64)r.read << 32);
+	vr.h.write_index = cpu_to_le32(w);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_TRANS_ID && v.value == 43);
+	put_pkt(r.read, CVM_VMBUS_PKT_COMP, 2, 2, 42, (u64)r.read << 32);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_NONE && r.read == w);
+	EXPECT(cvm_vmbus_request(&r, 1) == 0 && cvm_vmbus_request(&r, 2) == 0);
+	EXPECT(cvm_vmbus_request(&r, 3) == 0 && cvm_vmbus_request(&r, 4) == 0);
+	EXPECT(cvm_vmbus_request(&r, 5) == -ENOSPC);
+}
+
+static void test_names(void)
+{
+	EXPECT(!strcmp(cvm_ring_reason_name(CVM_RING_REASON_LEN_OVER),
+		       "len-over"));
+	EXPECT(!strcmp(cvm_ring_reason_name(CVM_RING_REASON_MAX + 1),
+		       "unknown"));
+}
+
+int main(void)
+{
+	test_split();
+	test_packed();
+	test_vmbus();
+	test_names();
+	printf("test_ring: %d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
+}
