@@ -34,6 +34,7 @@ help:
 	@echo 'make dkms-install    the modules under DKMS (/usr/src/cvmguard-<version>); dkms-uninstall'
 	@echo 'make dkms-check      dkms build against the cached 6.1 headers, in a private tree'
 	@echo 'make style           checkpatch and sparse on the kernel code'
+	@echo 'make fuzz            fuzz the bounce slot allocator for FUZZ_TIME s (default 60)'
 	@echo 'make bench           benchmarks in one VM (BENCH_KERNEL=6.1); not part of check'
 	@echo 'make stress DURATION=1800  the adversarial suite that long on the debug kernel'
 	@echo 'make fuzz-smoke      ring validator fuzzers, FUZZ_SMOKE_TIME s each (part of check)'
@@ -93,16 +94,18 @@ spec-check:
 
 unit: userspace
 	$(MAKE) -C tools/cvmctl test test-cli
+	$(MAKE) -C tools/testing/bounce test
 	$(MAKE) -C tools/testing/ring test
 
-# libFuzzer targets of the ring validators: a bounded run from the
-# checked-in corpus (FUZZ_SMOKE_TIME seconds each, exec counts printed),
-# or as long as asked (FUZZ_TIME seconds each).
+# libFuzzer targets of the ring validators and the bounce slot allocator:
+# a bounded run from the checked-in corpus (FUZZ_SMOKE_TIME seconds each,
+# exec counts printed), or as long as asked (FUZZ_TIME seconds each).
 fuzz-smoke:
 	$(MAKE) -C tools/testing/ring fuzz-smoke
 
 fuzz:
 	$(MAKE) -C tools/testing/ring fuzz
+	$(MAKE) -C tools/testing/bounce fuzz
 
 style:
 	scripts/checkpatch.sh
@@ -150,6 +153,7 @@ stress: deps
 clean:
 	$(MAKE) -C tools/cvmctl clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C tools/testing/bounce clean
 	$(MAKE) -C tools/testing/ring clean
 	[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 

@@ -74,6 +74,26 @@ static void cvm_perm_conv_set(struct nl_msg_builder *m)
 	nl_put(m, CVM_A_CONV_OBSERVER, &v, sizeof(v));
 }
 
+static void cvm_perm_pool_set(struct nl_msg_builder *m)
+{
+	uint32_t v = cvm_perm_sysfs_ul(SYSFS "/bounce/wait_ms");
+
+	nl_put(m, CVM_A_POOL_WAIT_MS, &v, sizeof(v));
+}
+
+/* A device that does not exist: refused with ENODEV, nothing changes. */
+static void cvm_perm_pool_attach(struct nl_msg_builder *m)
+{
+	nl_put(m, CVM_A_POOL_ATTACH_DEVICE, "cvm-perm-none", 14);
+}
+
+static void cvm_perm_swiotlb_set(struct nl_msg_builder *m)
+{
+	uint8_t v = cvm_perm_sysfs_ul(SYSFS "/bounce/swiotlb_observer");
+
+	nl_put(m, CVM_A_SWIOTLB_OBSERVER, &v, sizeof(v));
+}
+
 /* Ring ids start at 1: root gets ENOENT and no ring changes. */
 static void cvm_perm_ring_set(struct nl_msg_builder *m)
 {
@@ -86,6 +106,10 @@ static void cvm_perm_ring_set(struct nl_msg_builder *m)
 static const struct cvm_perm_request cvm_perm_requests[] = {
 	{ CVM_CMD_SET_CONFIG, "set-config", 0, cvm_perm_set_config },
 	{ CVM_CMD_CONV_SET, "conv-set", 0, cvm_perm_conv_set },
+	{ CVM_CMD_POOL_SET, "pool-set", 0, cvm_perm_pool_set },
+	{ CVM_CMD_POOL_ATTACH, "pool-attach", -ENODEV, cvm_perm_pool_attach },
+	{ CVM_CMD_POOL_DETACH, "pool-detach", -ENODEV, cvm_perm_pool_attach },
+	{ CVM_CMD_SWIOTLB_SET, "swiotlb-set", 0, cvm_perm_swiotlb_set },
 	{ CVM_CMD_RING_SET, "ring-set", -ENOENT, cvm_perm_ring_set },
 };
 

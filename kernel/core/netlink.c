@@ -15,6 +15,13 @@ static const u8 cvm_nl_cmd_owners[CVM_CMD_MAX + 1] = {
 	[CVM_CMD_CONV_RANGE_GET] = CVM_MODULE_CONVERT,
 	[CVM_CMD_CONV_OWNER_GET] = CVM_MODULE_CONVERT,
 	[CVM_CMD_POOL_GET]	= CVM_MODULE_BOUNCE,
+	[CVM_CMD_POOL_SET]	= CVM_MODULE_BOUNCE,
+	[CVM_CMD_POOL_DEV_GET]	= CVM_MODULE_BOUNCE,
+	[CVM_CMD_POOL_ATTACH]	= CVM_MODULE_BOUNCE,
+	[CVM_CMD_POOL_DETACH]	= CVM_MODULE_BOUNCE,
+	[CVM_CMD_SWIOTLB_GET]	= CVM_MODULE_BOUNCE,
+	[CVM_CMD_SWIOTLB_SET]	= CVM_MODULE_BOUNCE,
+	[CVM_CMD_SWIOTLB_DEV_GET] = CVM_MODULE_BOUNCE,
 	[CVM_CMD_RING_GET]	= CVM_MODULE_RING,
 	[CVM_CMD_RING_LIST_GET]	= CVM_MODULE_RING,
 	[CVM_CMD_RING_SET]	= CVM_MODULE_RING,
@@ -55,6 +62,46 @@ static const struct nla_policy cvm_nl_ring_list_policy[CVM_A_RING_INFO_MAX + 1] 
 static const struct nla_policy cvm_nl_ring_set_policy[CVM_A_RING_INFO_MAX + 1] = {
 	[CVM_A_RING_INFO_ID] = { .type = NLA_U32 },
 	[CVM_A_RING_INFO_POLICY] = NLA_POLICY_MAX(NLA_U32, CVM_RING_POLICY_ENFORCE),
+};
+
+static const struct nla_policy cvm_nl_pool_get_policy[CVM_A_POOL_MAX + 1] = {
+};
+
+static struct netlink_range_validation cvm_nl_pool_wait_range = {
+	.max = 10000,
+};
+
+static struct netlink_range_validation cvm_nl_pool_idle_range = {
+	.min = 10,
+	.max = 3600000,
+};
+
+static const struct nla_policy cvm_nl_pool_set_policy[CVM_A_POOL_MAX + 1] = {
+	[CVM_A_POOL_ZERO_FROM_DEVICE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[CVM_A_POOL_ZERO_SLACK] = NLA_POLICY_MAX(NLA_U8, 1),
+	[CVM_A_POOL_SCRUB] = NLA_POLICY_MAX(NLA_U8, 1),
+	[CVM_A_POOL_MISUSE_WARN] = NLA_POLICY_MAX(NLA_U8, 1),
+	[CVM_A_POOL_WAIT_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &cvm_nl_pool_wait_range),
+	[CVM_A_POOL_IDLE_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &cvm_nl_pool_idle_range),
+};
+
+static const struct nla_policy cvm_nl_pool_dev_policy[CVM_A_POOL_DEV_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_pool_attach_policy[CVM_A_POOL_ATTACH_MAX + 1] = {
+	[CVM_A_POOL_ATTACH_DEVICE] = { .type = NLA_NUL_STRING, .len = 63 },
+};
+
+static const struct nla_policy cvm_nl_swiotlb_get_policy[CVM_A_SWIOTLB_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_swiotlb_set_policy[CVM_A_SWIOTLB_MAX + 1] = {
+	[CVM_A_SWIOTLB_OBSERVER] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy cvm_nl_swiotlb_dev_policy[CVM_A_SWIOTLB_DEV_MAX + 1] = {
 };
 
 /* Not const: 6.1's nla_policy points to its range through a plain pointer. */
@@ -329,8 +376,8 @@ static const struct genl_ops cvm_nl_ops[] = {
 	{
 		.cmd		= CVM_CMD_POOL_GET,
 		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_status_policy,
-		.maxattr	= CVM_A_STATUS_MAX,
+		.policy		= cvm_nl_pool_get_policy,
+		.maxattr	= CVM_A_POOL_MAX,
 	},
 	{
 		.cmd		= CVM_CMD_RING_GET,
@@ -350,6 +397,52 @@ static const struct genl_ops cvm_nl_ops[] = {
 		.policy		= cvm_nl_ring_set_policy,
 		.maxattr	= CVM_A_RING_INFO_MAX,
 		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= CVM_CMD_POOL_SET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_pool_set_policy,
+		.maxattr	= CVM_A_POOL_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= CVM_CMD_POOL_DEV_GET,
+		.dumpit		= cvm_nl_feature_dumpit,
+		.policy		= cvm_nl_pool_dev_policy,
+		.maxattr	= CVM_A_POOL_DEV_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_POOL_ATTACH,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_pool_attach_policy,
+		.maxattr	= CVM_A_POOL_ATTACH_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= CVM_CMD_POOL_DETACH,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_pool_attach_policy,
+		.maxattr	= CVM_A_POOL_ATTACH_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= CVM_CMD_SWIOTLB_GET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_swiotlb_get_policy,
+		.maxattr	= CVM_A_SWIOTLB_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_SWIOTLB_SET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_swiotlb_set_policy,
+		.maxattr	= CVM_A_SWIOTLB_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= CVM_CMD_SWIOTLB_DEV_GET,
+		.dumpit		= cvm_nl_feature_dumpit,
+		.policy		= cvm_nl_swiotlb_dev_policy,
+		.maxattr	= CVM_A_SWIOTLB_DEV_MAX,
 	},
 };
 

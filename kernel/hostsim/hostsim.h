@@ -11,4 +11,8 @@
 void cvm_hostsim_convert_init(struct dentry *dir);
 void cvm_hostsim_convert_exit(void);
 
+/* bounce.c: /sys/kernel/debug/cvm_hostsim/bounce */
+int cvm_hostsim_bounce_init(struct dentry *dir);
+void cvm_hostsim_bounce_exit(void);
+
 #endif /* _CVM_HOSTSIM_H */

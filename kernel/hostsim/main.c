@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cvm_hostsim: TEST-ONLY. Plays the untrusted host inside the guest so the
- * selftests can drive cvmguard's guest side from debugfs. For now it only
- * drives conversions through cvm_convert (convert.c).
+ * selftests can drive cvmguard's guest side from debugfs: conversions
+ * through cvm_convert (convert.c) and bounce mappings through cvm_bounce
+ * (bounce.c).
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
@@ -16,6 +17,11 @@ static int __init cvm_hostsim_init(void)
 	if (IS_ERR(cvm_hostsim_dir))
 		return PTR_ERR(cvm_hostsim_dir);
 	cvm_hostsim_convert_init(cvm_hostsim_dir);
+	if (cvm_hostsim_bounce_init(cvm_hostsim_dir)) {
+		debugfs_remove_recursive(cvm_hostsim_dir);
+		cvm_hostsim_convert_exit();
+		return -ENOMEM;
+	}
 	pr_info("loaded: test-only module, do not use on a real guest\n");
 	return 0;
 }
@@ -25,6 +31,7 @@ static void __exit cvm_hostsim_exit(void)
 	/* Files first, so no command runs while its state is released. */
 	debugfs_remove_recursive(cvm_hostsim_dir);
 	cvm_hostsim_convert_exit();
+	cvm_hostsim_bounce_exit();
 }
 
 module_init(cvm_hostsim_init);

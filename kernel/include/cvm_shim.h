@@ -78,6 +78,7 @@ typedef uint64_t __le64;
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define ALIGN(x, a) (((x) + ((__typeof__(x))(a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define __ffs(w) ((unsigned long)__builtin_ctzl(w))
 #define is_power_of_2(n) ((n) != 0 && (((n) & ((n) - 1)) == 0))
 
 #define min(a, b) ({ __typeof__(a) __a = (a); __typeof__(b) __b = (b); \

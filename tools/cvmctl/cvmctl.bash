@@ -105,6 +105,28 @@ _cvmctl()
 				COMPREPLY=($(compgen -W 'monitor enforce' -- "$cur")) ;;
 		esac
 		;;
+	pool)
+		case $prev in
+		pool)
+			COMPREPLY=($(compgen -W 'attach detach set' -- "$cur")) ;;
+		attach|detach)
+			COMPREPLY=($(compgen -W "$(ls /sys/bus/pci/devices 2>/dev/null)" \
+				-- "$cur")) ;;
+		set)
+			COMPREPLY=($(compgen -W 'zero_from_device zero_slack scrub
+				misuse_warn wait_ms idle_ms' -- "$cur")) ;;
+		zero_from_device|zero_slack|scrub|misuse_warn)
+			COMPREPLY=($(compgen -W 'on off' -- "$cur")) ;;
+		esac
+		;;
+	swiotlb)
+		case $prev in
+		swiotlb)
+			COMPREPLY=($(compgen -W 'observer' -- "$cur")) ;;
+		observer)
+			COMPREPLY=($(compgen -W 'on off' -- "$cur")) ;;
+		esac
+		;;
 	load|unload)
 		COMPREPLY=($(compgen -W "$_cvmctl_modules" -- "$cur"))
 		;;

@@ -23,6 +23,8 @@ static const struct cvmctl_cmd *const cvmctl_cmds[] = {
 	&cvmctl_cmd_status,
 	&cvmctl_cmd_config,
 	&cvmctl_cmd_conversions,
+	&cvmctl_cmd_pool,
+	&cvmctl_cmd_swiotlb,
 	&cvmctl_cmd_rings,
 	&cvmctl_cmd_monitor,
 	&cvmctl_cmd_metrics,

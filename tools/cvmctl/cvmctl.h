@@ -50,6 +50,8 @@ struct cvmctl_cmd {
 extern const struct cvmctl_cmd cvmctl_cmd_status;
 extern const struct cvmctl_cmd cvmctl_cmd_config;
 extern const struct cvmctl_cmd cvmctl_cmd_conversions;
+extern const struct cvmctl_cmd cvmctl_cmd_pool;
+extern const struct cvmctl_cmd cvmctl_cmd_swiotlb;
 extern const struct cvmctl_cmd cvmctl_cmd_rings;
 extern const struct cvmctl_cmd cvmctl_cmd_monitor;
 extern const struct cvmctl_cmd cvmctl_cmd_metrics;

@@ -232,6 +232,54 @@ static void cvm_met_print_ring(FILE *f, const struct cvm_met_vals *ring)
 				    ring->num[cvm_met_ring[i].attr]);
 }
 
+/* The pool-get totals of cvm_bounce (its 64-bit attributes). */
+static const struct {
+	int attr;
+	const char *name;
+	const char *type;
+	const char *help;
+} cvm_met_pool[] = {
+	{ CVM_A_POOL_SIZE, "cvm_bounce_size_bytes", "gauge",
+	  "Shared memory held by the bounce pool." },
+	{ CVM_A_POOL_SLOTS, "cvm_bounce_slots", "gauge",
+	  "Slots in the bounce pool." },
+	{ CVM_A_POOL_USED, "cvm_bounce_used_slots", "gauge",
+	  "Slots of the bounce pool mapped now." },
+	{ CVM_A_POOL_HIGH_WATER, "cvm_bounce_high_water_slots", "gauge",
+	  "Most slots of the bounce pool mapped at once." },
+	{ CVM_A_POOL_MAPS, "cvm_bounce_maps_total", "counter",
+	  "Mappings made through the bounce pool." },
+	{ CVM_A_POOL_UNMAPS, "cvm_bounce_unmaps_total", "counter",
+	  "Mappings of the bounce pool ended." },
+	{ CVM_A_POOL_BYTES, "cvm_bounce_mapped_bytes_total", "counter",
+	  "Bytes mapped through the bounce pool." },
+	{ CVM_A_POOL_SYNCS, "cvm_bounce_syncs_total", "counter",
+	  "Syncs of bounce pool mappings." },
+	{ CVM_A_POOL_FAILURES, "cvm_bounce_failures_total", "counter",
+	  "Mappings refused for lack of room or size." },
+	{ CVM_A_POOL_VIOLATIONS, "cvm_bounce_violations_total", "counter",
+	  "Unmaps and syncs refused as misuse." },
+	{ CVM_A_POOL_GROWS, "cvm_bounce_grows_total", "counter",
+	  "Chunks added to the bounce pool." },
+	{ CVM_A_POOL_SHRINKS, "cvm_bounce_shrinks_total", "counter",
+	  "Chunks given back to private memory." },
+	{ CVM_A_POOL_LEAKED_CHUNKS, "cvm_bounce_leaked_chunks", "gauge",
+	  "Chunks withheld for good after a failed unshare." },
+	{ CVM_A_POOL_WAITS, "cvm_bounce_waits_total", "counter",
+	  "Mappings that waited for room." },
+};
+
+static void cvm_met_print_pool(FILE *f, const struct cvm_met_vals *pool)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cvm_met_pool); i++)
+		if (cvm_met_has(pool, cvm_met_pool[i].attr))
+			cvm_met_one(f, cvm_met_pool[i].name,
+				    cvm_met_pool[i].type, cvm_met_pool[i].help,
+				    pool->num[cvm_met_pool[i].attr]);
+}
+
 static void cvm_met_print(FILE *f, const struct cvm_met_vals *st,
 			  const struct cvm_met_vals *conv,
 			  const struct cvm_met_owners *ow)
@@ -295,9 +343,9 @@ static void cvm_met_print(FILE *f, const struct cvm_met_vals *st,
 /* Collect everything, then print to @f. Return: 0 or -1 (printed). */
 static int cvm_met_collect(FILE *f)
 {
-	struct cvm_met_vals st = { 0 }, conv = { 0 }, ring = { 0 };
+	struct cvm_met_vals st = { 0 }, conv = { 0 }, ring = { 0 }, pool = { 0 };
 	struct cvm_met_owners ow = { 0 };
-	bool have_conv = false, have_ring = false;
+	bool have_conv = false, have_ring = false, have_pool = false;
 	struct cvm_nl_err err;
 	struct nl_msg *msg;
 	struct cvm_nl nl;
@@ -352,7 +400,20 @@ static int cvm_met_collect(FILE *f)
 		}
 		have_ring = true;
 	}
+	if (cvm_met_loaded("cvm_bounce")) {
+		msg = cvm_nl_new_req(&nl, CVM_CMD_POOL_GET);
+		if (!msg || cvm_nl_do(&nl, msg, cvm_met_conv_cb, &pool, &err)) {
+			if (!msg)
+				cvmctl_err("pool-get: %s", strerror(ENOMEM));
+			else
+				cvm_nl_perror("pool-get", &err);
+			goto out;
+		}
+		have_pool = true;
+	}
 	cvm_met_print(f, &st, have_conv ? &conv : NULL, &ow);
+	if (have_pool)
+		cvm_met_print_pool(f, &pool);
 	if (have_ring)
 		cvm_met_print_ring(f, &ring);
 	ret = 0;

@@ -153,7 +153,7 @@ USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
 USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=118
+TESTS=123
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -191,6 +191,15 @@ check "long option with an argument" 2 "" \
 	"cvmctl: option '--json' takes no argument; run 'cvmctl help'"
 run
 check "missing command" 2 "" "cvmctl: missing command; run 'cvmctl help'"
+USAGE_POOL='usage: cvmctl [OPTIONS] pool [attach DEVICE | detach DEVICE | set POLICY VALUE]'
+run pool bogus
+check "pool with a bad argument" 2 "" "$USAGE_POOL"
+run pool set nope 1
+check "pool set of an unknown policy" 2 "" "cvmctl: unknown policy 'nope'"
+run pool set scrub maybe
+check "pool set scrub maybe" 2 "" "cvmctl: scrub: expected on or off, got 'maybe'"
+run pool set wait_ms 1x
+check "pool set wait_ms 1x" 2 "" "cvmctl: wait_ms: expected a number, got '1x'"
 run status -j
 check "option after the command" 2 "" \
 	"cvmctl: status: unexpected argument '-j' (global options go before the command)
@@ -691,6 +700,8 @@ complete_line()
 out=$(complete_line "cvmctl ")
 assert "completion: commands from cvmctl help" \
 	"$(case " $out " in *" status "*" conversions "*" help "*) ;; *) echo "got: $out" ;; esac)"
+out=$(complete_line "cvmctl pool set sc")
+assert "completion: pool policies" "$([ "$out" = "scrub" ] || echo "got: $out")"
 out=$(complete_line "cvmctl status --check=cvm,t")
 assert "completion: check items after --check=" \
 	"$([ "$out" = "cvm,tpm cvm,taint" ] || echo "got: $out")"

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cvm_bounce internals: the pool (pool.c), mappings (map.c), clients and
+ * the dma_map_ops (client.c, dmaops.c), sysfs and netlink.
+ */
+#ifndef _CVM_BOUNCE_INT_H
+#define _CVM_BOUNCE_INT_H
+
+#include <linux/atomic.h>
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <cvm_bounce.h>
+#include <cvm_core.h>
+#include "slots.h"
+
+#define CVM_BOUNCE_OWNER	"cvm_bounce"
+#define CVM_BOUNCE_NAME_LEN	64
+
+/* What the private metadata of a slot says about it. */
+enum cvm_bounce_slot_state {
+	CVM_BOUNCE_FREE,	/* never mapped, or inside a freed mapping */
+	CVM_BOUNCE_MAPPED,	/* first slot of a live mapping */
+	CVM_BOUNCE_INNER,	/* further slot of a live mapping */
+	CVM_BOUNCE_UNMAPPING,	/* first slot, unmap copying back */
+	CVM_BOUNCE_UNMAPPED,	/* first slot of a mapping since unmapped */
+};
+
+/**
+ * struct cvm_bounce_slot - private metadata of one slot
+ * @orig: private buffer (first slot of a mapping)
+ * @addr: address the client got (slot address + offset)
+ * @client: who mapped it; kept after unmap to tell a double unmap
+ * @size: bytes mapped
+ * @nslots: slots spanned
+ * @dir: enum dma_data_direction
+ * @state: enum cvm_bounce_slot_state
+ *
+ * Lives in private memory only: the host can write the slots, never this.
+ */
+struct cvm_bounce_slot {
+	phys_addr_t orig;
+	phys_addr_t addr;
+	struct cvm_bounce_client *client;
+	u32 size;
+	u16 nslots;
+	u8 dir;
+	u8 state;
+};
+
+/**
+ * struct cvm_bounce_area - slots of a chunk with their own lock
+ * @lock: protects @slots, @retired and the metadata of these slots
+ * @retired: the chunk is being given back: no more mappings
+ * @first: index in the chunk of the area's first slot
+ * @slots: the allocator
+ */
+struct cvm_bounce_area {
+	spinlock_t lock;
+	bool retired;
+	u32 first;
+	struct cvm_slots slots;
+} ____cacheline_aligned_in_smp;
+
+/**
+ * struct cvm_bounce_chunk - contiguous shared memory of the pool
+ * @node: in cvm_bounce_chunks (RCU)
+ * @vaddr: linear-map address
+ * @phys: physical address
+ * @size: bytes
+ * @nslots: slots
+ * @nareas: areas (a power of two)
+ * @area_shift: log2 of slots per area
+ * @last_active: jiffies of the last mapping (idle detection)
+ * @areas: the areas
+ * @meta: metadata of every slot
+ * @maps: bitmap storage of all areas
+ */
+struct cvm_bounce_chunk {
+	struct list_head node;
+	void *vaddr;
+	phys_addr_t phys;
+	size_t size;
+	u32 nslots;
+	u32 nareas;
+	unsigned int area_shift;
+	unsigned long last_active;
+	struct cvm_bounce_area *areas;
+	struct cvm_bounce_slot *meta;
+	unsigned long *maps;
+};
+
+/* Misuse kinds, counted per client; values of enum cvm_bounce_event. */
+#define CVM_BOUNCE_NR_MISUSE	(CVM_BOUNCE_EVENT_SYNC_RANGE + 1)
+
+/* Per-CPU traffic counters of a client: no shared cache line per map. */
+struct cvm_bounce_client_pcpu {
+	u64 maps, unmaps, bytes, unmapped_bytes, syncs;
+};
+
+/**
+ * struct cvm_bounce_client - a device or API user of the pool
+ * @node: in cvm_bounce_clients
+ * @name: dev_name() or the API user's name
+ * @dev: the device when attached as its dma_map_ops, else NULL
+ * @old_ops: the device's DMA ops before the attach
+ * @pcpu: traffic counters, summed into @maps.. by cvm_bounce_client_at()
+ * @maps: counters, as dumps see them (only in snapshots for the traffic)
+ * @warned: misuse kinds already logged once
+ */
+struct cvm_bounce_client {
+	struct list_head node;
+	char name[CVM_BOUNCE_NAME_LEN];
+	struct device *dev;
+	const struct dma_map_ops *old_ops;
+	struct cvm_bounce_client_pcpu __percpu *pcpu;
+	atomic64_t maps;
+	atomic64_t unmaps;
+	atomic64_t bytes;
+	atomic64_t syncs;
+	atomic64_t failures;
+	atomic64_t waits;
+	atomic64_t misuse[CVM_BOUNCE_NR_MISUSE];
+	atomic_long_t inflight_slots;
+	atomic_long_t inflight_bytes;
+	atomic_long_t high_water;
+	unsigned long warned;
+};
+
+/**
+ * struct cvm_bounce_policy - the hardening policies (see Documentation)
+ */
+struct cvm_bounce_policy {
+	bool zero_from_device;
+	bool zero_slack;
+	bool scrub;
+	bool misuse_warn;
+	unsigned int wait_ms;
+	unsigned int idle_ms;
+};
+
+extern struct cvm_bounce_policy cvm_bounce_policy;
+
+/**
+ * struct cvm_bounce_stats - pool totals as sysfs and netlink show them
+ */
+struct cvm_bounce_stats {
+	u64 size, slots, used, high_water;
+	u32 slot_size, chunks, max_chunks, max_mapping;
+	u64 maps, unmaps, bytes, syncs, failures, violations;
+	u64 grows, shrinks, leaked_chunks, waits;
+};
+
+/* pool.c */
+extern struct list_head cvm_bounce_chunks;
+extern unsigned int cvm_bounce_slot_shift;
+extern u32 cvm_bounce_max_slots;
+int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,
+			 unsigned int init_chunks, unsigned int max_chunks,
+			 unsigned int max_mapping_kib);
+void cvm_bounce_pool_exit(void);
+void cvm_bounce_pool_used(long nslots);
+void cvm_bounce_pool_low(void);
+void cvm_bounce_pool_kick_shrink(void);
+int cvm_bounce_pool_wait(struct cvm_bounce_client *c,
+			 const struct cvm_slots_req *req, phys_addr_t orig,
+			 enum dma_data_direction dir, phys_addr_t *slot,
+			 u32 *nslots, u32 *offset, unsigned long deadline);
+void cvm_bounce_pool_wake(void);
+void cvm_bounce_stats(struct cvm_bounce_stats *st);
+struct cvm_bounce_chunk *cvm_bounce_chunk_find(phys_addr_t addr);
+
+/* Per-CPU pool counters, summed when read. */
+struct cvm_bounce_pcpu {
+	u64 maps, unmaps, bytes, syncs, failures, violations, waits;
+};
+
+DECLARE_PER_CPU(struct cvm_bounce_pcpu, cvm_bounce_pcpu);
+
+/* map.c */
+int cvm_bounce_alloc(struct cvm_bounce_client *c,
+		     const struct cvm_slots_req *req, phys_addr_t orig,
+		     enum dma_data_direction dir, phys_addr_t *slot,
+		     u32 *nslots_out, u32 *offset_out);
+
+/* client.c */
+struct cvm_bounce_client *cvm_bounce_client_create(const char *name,
+						   struct device *dev);
+void cvm_bounce_client_destroy(struct cvm_bounce_client *c);
+void cvm_bounce_misuse(struct cvm_bounce_client *c, u32 kind,
+		       phys_addr_t addr, size_t size, int err);
+int cvm_bounce_client_at(unsigned int i, struct cvm_bounce_client *snap,
+			 bool *attached);
+
+/* dmaops.c */
+int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack);
+int cvm_bounce_detach(const char *name, struct netlink_ext_ack *extack);
+ssize_t cvm_bounce_attached_list(char *buf, size_t size);
+
+/* observer.c */
+struct cvm_bounce_obs_totals {
+	bool on;
+	char reason[96];
+	u64 maps, unmaps, bytes, failures;
+	u64 inflight_slots, high_water, advice_slabs;
+};
+
+struct cvm_bounce_obs_dev {
+	char name[32];
+	u64 maps, unmaps, bytes, failures;
+	u64 inflight_slots, inflight_bytes, high_water;
+};
+
+int cvm_bounce_observer_set(bool on);
+void cvm_bounce_observer_exit(void);
+void cvm_bounce_observer_totals(struct cvm_bounce_obs_totals *t);
+bool cvm_bounce_observer_dev_at(unsigned int i, struct cvm_bounce_obs_dev *d);
+
+/* netlink.c */
+extern const struct cvm_core_cmd cvm_bounce_nl_cmds[];
+extern const unsigned int cvm_bounce_nl_n_cmds;
+void cvm_bounce_notify(u32 event, const char *name, u64 addr, u64 size,
+		       int error);
+
+/* sysfs.c */
+extern const struct attribute_group *cvm_bounce_groups[];
+
+#endif /* _CVM_BOUNCE_INT_H */

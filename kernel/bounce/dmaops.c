@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The pool as the dma_map_ops of a real device. An administrator attaches
+ * it to a device that has no driver bound (netlink pool-attach or the
+ * sysfs file attach), then binds the driver, whose streaming DMA then
+ * bounces through the pool and whose coherent allocations come from
+ * cvm_convert; after unbinding the driver, detach gives the device its
+ * own DMA ops back. Every attachment holds a reference on this module.
+ *
+ * Each attached device gets its own copy of the ops with its client next
+ * to it, so a callback finds the client from the device in one step.
+ */
+#include <linux/dma-direct.h>
+#include <linux/dma-map-ops.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <cvm_convert.h>
+#include "bounce.h"
+
+#define CVM_BOUNCE_COHERENT_OWNER	"cvm_bounce-coherent"
+
+/**
+ * struct cvm_bounce_attachment - a device the pool is attached to
+ * @ops: the device's dma_map_ops (must stay first: found from the device)
+ * @client: its counters
+ * @dev: the device (a reference is held)
+ * @old_ops: its DMA ops before
+ * @node: in cvm_bounce_attachments
+ */
+struct cvm_bounce_attachment {
+	const struct dma_map_ops ops;
+	struct cvm_bounce_client *client;
+	struct device *dev;
+	const struct dma_map_ops *old_ops;
+	struct list_head node;
+};
+
+static LIST_HEAD(cvm_bounce_attachments);
+static DEFINE_MUTEX(cvm_bounce_attach_lock);
+static const struct dma_map_ops cvm_bounce_dma_ops;
+
+static struct cvm_bounce_client *cvm_bounce_dev_client(struct device *dev)
+{
+	const struct dma_map_ops *ops = get_dma_ops(dev);
+
+	return container_of(ops, struct cvm_bounce_attachment, ops)->client;
+}
+
+static unsigned int cvm_bounce_attrs(unsigned long attrs)
+{
+	return attrs & DMA_ATTR_SKIP_CPU_SYNC ? CVM_BOUNCE_SKIP_SYNC : 0;
+}
+
+static dma_addr_t cvm_bounce_dma_map(struct device *dev, phys_addr_t phys,
+				     size_t size, enum dma_data_direction dir,
+				     unsigned long attrs)
+{
+	struct cvm_bounce_client *c = cvm_bounce_dev_client(dev);
+	phys_addr_t slot;
+	dma_addr_t dma;
+
+	/* MMIO (peer-to-peer) has no private memory to bounce. */
+	if (attrs & CVM_DMA_ATTR_MMIO)
+		return DMA_MAPPING_ERROR;
+	if (cvm_bounce_map(c, phys, size, dir, dma_get_min_align_mask(dev),
+			   cvm_bounce_attrs(attrs), &slot))
+		return DMA_MAPPING_ERROR;
+	dma = phys_to_dma_unencrypted(dev, slot);
+	/*
+	 * dma_capable() changed its arguments and, in 7.x, calls a helper
+	 * that is not exported; the pool's memory is shared, so the address
+	 * limits are all there is to check.
+	 */
+	if (unlikely(dma + size - 1 > min_not_zero(*dev->dma_mask,
+						   dev->bus_dma_limit))) {
+		cvm_bounce_unmap(c, slot, size, dir, CVM_BOUNCE_SKIP_SYNC);
+		dev_err_once(dev, "bounce pool above the DMA mask %#llx\n",
+			     *dev->dma_mask);
+		return DMA_MAPPING_ERROR;
+	}
+	return dma;
+}
+
+static void cvm_bounce_dma_unmap(struct device *dev, dma_addr_t dma,
+				 size_t size, enum dma_data_direction dir,
+				 unsigned long attrs)
+{
+	/* Refusals are counted and reported inside; nothing else to do. */
+	cvm_bounce_unmap(cvm_bounce_dev_client(dev), dma_to_phys(dev, dma),
+			 size, dir, cvm_bounce_attrs(attrs));
+}
+
+#ifdef CVM_HAVE_DMA_MAP_PHYS
+static dma_addr_t cvm_bounce_dma_map_phys(struct device *dev, phys_addr_t phys,
+					  size_t size,
+					  enum dma_data_direction dir,
+					  unsigned long attrs)
+{
+	return cvm_bounce_dma_map(dev, phys, size, dir, attrs);
+}
+#else
+static dma_addr_t cvm_bounce_dma_map_page(struct device *dev, struct page *page,
+					  unsigned long offset, size_t size,
+					  enum dma_data_direction dir,
+					  unsigned long attrs)
+{
+	return cvm_bounce_dma_map(dev, page_to_phys(page) + offset, size, dir,
+				  attrs);
+}
+#endif
+
+static void cvm_bounce_dma_unmap_sg(struct device *dev, struct scatterlist *sgl,
+				    int nents, enum dma_data_direction dir,
+				    unsigned long attrs)
+{
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i)
+		cvm_bounce_dma_unmap(dev, sg_dma_address(sg), sg_dma_len(sg),
+				     dir, attrs);
+}
+
+static int cvm_bounce_dma_map_sg(struct device *dev, struct scatterlist *sgl,
+				 int nents, enum dma_data_direction dir,
+				 unsigned long attrs)
+{
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i) {
+		sg->dma_address = cvm_bounce_dma_map(dev, sg_phys(sg),
+						     sg->length, dir, attrs);
+		if (sg->dma_address == DMA_MAPPING_ERROR) {
+			cvm_bounce_dma_unmap_sg(dev, sgl, i, dir,
+						attrs | DMA_ATTR_SKIP_CPU_SYNC);
+			return -ENOMEM;
+		}
+		sg_dma_len(sg) = sg->length;
+	}
+	return nents;
+}
+
+static void cvm_bounce_dma_sync_cpu(struct device *dev, dma_addr_t dma,
+				    size_t size, enum dma_data_direction dir)
+{
+	cvm_bounce_sync_for_cpu(cvm_bounce_dev_client(dev),
+				dma_to_phys(dev, dma), size, dir);
+}
+
+static void cvm_bounce_dma_sync_device(struct device *dev, dma_addr_t dma,
+				       size_t size, enum dma_data_direction dir)
+{
+	cvm_bounce_sync_for_device(cvm_bounce_dev_client(dev),
+				   dma_to_phys(dev, dma), size, dir);
+}
+
+static void cvm_bounce_dma_sync_sg_cpu(struct device *dev,
+				       struct scatterlist *sgl, int nents,
+				       enum dma_data_direction dir)
+{
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i)
+		cvm_bounce_dma_sync_cpu(dev, sg_dma_address(sg),
+					sg_dma_len(sg), dir);
+}
+
+static void cvm_bounce_dma_sync_sg_device(struct device *dev,
+					  struct scatterlist *sgl, int nents,
+					  enum dma_data_direction dir)
+{
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i)
+		cvm_bounce_dma_sync_device(dev, sg_dma_address(sg),
+					   sg_dma_len(sg), dir);
+}
+
+/* Coherent memory is shared for its whole life: straight from the ledger. */
+static void *cvm_bounce_dma_alloc(struct device *dev, size_t size,
+				  dma_addr_t *dma, gfp_t gfp,
+				  unsigned long attrs)
+{
+	size_t pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	void *va;
+
+	if (!gfpflags_allow_blocking(gfp))
+		return NULL;
+	va = cvm_convert_alloc_shared(CVM_BOUNCE_COHERENT_OWNER, pages,
+				      gfp & ~__GFP_ZERO);
+	if (IS_ERR(va))
+		return NULL;
+	*dma = phys_to_dma_unencrypted(dev, virt_to_phys(va));
+	if (*dma + size - 1 > dev->coherent_dma_mask) {
+		cvm_convert_free_shared(CVM_BOUNCE_COHERENT_OWNER, va, pages);
+		return NULL;
+	}
+	return va;
+}
+
+static void cvm_bounce_dma_free(struct device *dev, size_t size, void *va,
+				dma_addr_t dma, unsigned long attrs)
+{
+	/* On failure the ledger keeps the pages as leaked, never freed. */
+	cvm_convert_free_shared(CVM_BOUNCE_COHERENT_OWNER, va,
+				PAGE_ALIGN(size) >> PAGE_SHIFT);
+}
+
+static size_t cvm_bounce_dma_max_mapping_size(struct device *dev)
+{
+	return cvm_bounce_max_mapping_size(dma_get_min_align_mask(dev));
+}
+
+static const struct dma_map_ops cvm_bounce_dma_ops = {
+	.alloc			= cvm_bounce_dma_alloc,
+	.free			= cvm_bounce_dma_free,
+#ifdef CVM_HAVE_DMA_MAP_PHYS
+	.map_phys		= cvm_bounce_dma_map_phys,
+	.unmap_phys		= cvm_bounce_dma_unmap,
+#else
+	.map_page		= cvm_bounce_dma_map_page,
+	.unmap_page		= cvm_bounce_dma_unmap,
+#endif
+	.map_sg			= cvm_bounce_dma_map_sg,
+	.unmap_sg		= cvm_bounce_dma_unmap_sg,
+	.sync_single_for_cpu	= cvm_bounce_dma_sync_cpu,
+	.sync_single_for_device	= cvm_bounce_dma_sync_device,
+	.sync_sg_for_cpu	= cvm_bounce_dma_sync_sg_cpu,
+	.sync_sg_for_device	= cvm_bounce_dma_sync_sg_device,
+	.max_mapping_size	= cvm_bounce_dma_max_mapping_size,
+};
+
+static struct device *cvm_bounce_find_device(const char *name)
+{
+	struct device *dev;
+
+	dev = bus_find_device_by_name(&pci_bus_type, NULL, name);
+	if (!dev)
+		dev = bus_find_device_by_name(&platform_bus_type, NULL, name);
+	return dev;
+}
+
+static struct cvm_bounce_attachment *cvm_bounce_attached(struct device *dev)
+{
+	struct cvm_bounce_attachment *at;
+
+	lockdep_assert_held(&cvm_bounce_attach_lock);
+	list_for_each_entry(at, &cvm_bounce_attachments, node)
+		if (at->dev == dev)
+			return at;
+	return NULL;
+}
+
+/**
+ * cvm_bounce_attach() - make the pool a device's dma_map_ops
+ * @name: device name (PCI or platform bus)
+ * @extack: for the error message, or NULL
+ *
+ * Return: 0; -ENODEV for an unknown device, -EBUSY when a driver is bound,
+ * -EALREADY when attached already, -ENOMEM.
+ */
+int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack)
+{
+	struct cvm_bounce_attachment *at;
+	struct device *dev;
+	int err = 0;
+
+	dev = cvm_bounce_find_device(name);
+	if (!dev) {
+		NL_SET_ERR_MSG(extack, "no such PCI or platform device");
+		return -ENODEV;
+	}
+	at = kzalloc(sizeof(*at), GFP_KERNEL);
+	if (at)
+		at->client = cvm_bounce_client_create(name, dev);
+	if (!at || !at->client) {
+		kfree(at);
+		put_device(dev);
+		return -ENOMEM;
+	}
+	mutex_lock(&cvm_bounce_attach_lock);
+	/* The device lock keeps a driver from binding while we switch. */
+	device_lock(dev);
+	if (dev->driver) {
+		NL_SET_ERR_MSG(extack, "a driver is bound to the device; unbind it first");
+		err = -EBUSY;
+	} else if (cvm_bounce_attached(dev)) {
+		NL_SET_ERR_MSG(extack, "already attached");
+		err = -EALREADY;
+	} else if (!try_module_get(THIS_MODULE)) {
+		err = -ENODEV;
+	} else {
+		/* Written once, before the device can see it. */
+		memcpy((void *)&at->ops, &cvm_bounce_dma_ops, sizeof(at->ops));
+		at->dev = dev;
+		at->old_ops = get_dma_ops(dev);
+		set_dma_ops(dev, &at->ops);
+		list_add(&at->node, &cvm_bounce_attachments);
+	}
+	device_unlock(dev);
+	mutex_unlock(&cvm_bounce_attach_lock);
+	if (err) {
+		cvm_bounce_client_destroy(at->client);
+		kfree(at);
+		put_device(dev);
+		return err;
+	}
+	dev_info(dev, "DMA now bounces through cvm_bounce\n");
+	return 0;
+}
+
+/**
+ * cvm_bounce_detach() - give a device its own DMA ops back
+ * @name: device name
+ * @extack: for the error message, or NULL
+ *
+ * Return: 0; -ENODEV for an unknown device, -ENOENT when not attached,
+ * -EBUSY when a driver is bound or mappings are still live.
+ */
+int cvm_bounce_detach(const char *name, struct netlink_ext_ack *extack)
+{
+	struct cvm_bounce_attachment *at;
+	struct device *dev;
+	int err = 0;
+
+	dev = cvm_bounce_find_device(name);
+	if (!dev) {
+		NL_SET_ERR_MSG(extack, "no such PCI or platform device");
+		return -ENODEV;
+	}
+	mutex_lock(&cvm_bounce_attach_lock);
+	device_lock(dev);
+	at = cvm_bounce_attached(dev);
+	if (!at) {
+		NL_SET_ERR_MSG(extack, "not attached");
+		err = -ENOENT;
+	} else if (dev->driver) {
+		NL_SET_ERR_MSG(extack, "a driver is bound to the device; unbind it first");
+		err = -EBUSY;
+	} else if (atomic_long_read(&at->client->inflight_slots)) {
+		NL_SET_ERR_MSG(extack, "the device still has live mappings");
+		err = -EBUSY;
+	} else {
+		set_dma_ops(dev, at->old_ops);
+		list_del(&at->node);
+	}
+	device_unlock(dev);
+	mutex_unlock(&cvm_bounce_attach_lock);
+	put_device(dev);
+	if (err)
+		return err;
+	dev_info(dev, "DMA no longer bounces through cvm_bounce\n");
+	cvm_bounce_client_destroy(at->client);
+	put_device(at->dev);
+	kfree(at);
+	module_put(THIS_MODULE);
+	return 0;
+}
+
+/**
+ * cvm_bounce_attached_list() - names of the attached devices, one a line
+ * @buf: sysfs buffer
+ * @size: its size
+ *
+ * Return: bytes written.
+ */
+ssize_t cvm_bounce_attached_list(char *buf, size_t size)
+{
+	struct cvm_bounce_attachment *at;
+	ssize_t n = 0;
+
+	mutex_lock(&cvm_bounce_attach_lock);
+	list_for_each_entry(at, &cvm_bounce_attachments, node)
+		n += scnprintf(buf + n, size - n, "%s\n", dev_name(at->dev));
+	mutex_unlock(&cvm_bounce_attach_lock);
+	return n;
+}

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Mappings: the exported map/unmap/sync API that the dma_map_ops and the
+ * test-only cvm_hostsim use.
+ *
+ * What the kernel's swiotlb does differently, and why this is safer:
+ *  - a DMA_FROM_DEVICE slot is zeroed (zero_from_device), not filled with
+ *    the private buffer, which swiotlb does since CVE-2022-0854 and which
+ *    shows the host the buffer's old contents;
+ *  - the bytes of the slots around the data are zeroed (zero_slack) and
+ *    slots are zeroed when unmapped (scrub), so no earlier mapping's data
+ *    stays readable by the host;
+ *  - the metadata deciding what an unmap or sync may touch lives in
+ *    private memory, and anything that is not a live mapping of the same
+ *    client, size and direction is refused rather than copied: swiotlb
+ *    catches such misuse only under CONFIG_DMA_API_DEBUG.
+ * Data written by the host is copied into the private buffer once, by
+ * memcpy from the slot; nothing read from a slot is ever interpreted.
+ */
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/smp.h>
+#include "bounce.h"
+
+static void *cvm_bounce_va(phys_addr_t phys)
+{
+	return phys_to_virt(phys);
+}
+
+/* Slots in flight are shared: detach and the high-water mark need them. */
+static void cvm_bounce_count(struct cvm_bounce_client *c, long slots)
+{
+	long v = atomic_long_add_return(slots, &c->inflight_slots);
+	long hw;
+
+	if (slots < 0)
+		return;
+	hw = atomic_long_read(&c->high_water);
+	while (v > hw) {
+		long old = atomic_long_cmpxchg(&c->high_water, hw, v);
+
+		if (old == hw)
+			break;
+		hw = old;
+	}
+}
+
+/* Tries every area of every chunk, this CPU's area of a chunk first. */
+int cvm_bounce_alloc(struct cvm_bounce_client *c,
+			    const struct cvm_slots_req *req, phys_addr_t orig,
+			    enum dma_data_direction dir, phys_addr_t *slot,
+			    u32 *nslots_out, u32 *offset_out)
+{
+	struct cvm_bounce_chunk *ch;
+	struct cvm_slots_res res;
+	unsigned long flags, now;
+	int err = -ENOSPC;
+	u32 cpu = raw_smp_processor_id(), i;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(ch, &cvm_bounce_chunks, node) {
+		for (i = 0; i < ch->nareas; i++) {
+			struct cvm_bounce_area *a =
+				&ch->areas[(cpu + i) & (ch->nareas - 1)];
+			struct cvm_bounce_slot *m;
+			u32 idx, j;
+
+			if (READ_ONCE(a->retired) ||
+			    a->slots.nslots - READ_ONCE(a->slots.used) <
+			    DIV_ROUND_UP(req->size, 1U << cvm_bounce_slot_shift))
+				continue;
+			spin_lock_irqsave(&a->lock, flags);
+			err = a->retired ? -ENOSPC :
+			      cvm_slots_alloc(&a->slots, req, &res);
+			if (err) {
+				spin_unlock_irqrestore(&a->lock, flags);
+				if (err == -E2BIG)
+					goto out;
+				continue;
+			}
+			idx = a->first + res.index;
+			m = &ch->meta[idx];
+			m->orig = orig;
+			m->addr = ch->phys +
+				  ((phys_addr_t)idx << cvm_bounce_slot_shift) +
+				  res.offset;
+			m->client = c;
+			m->size = req->size;
+			m->nslots = res.nslots;
+			m->dir = dir;
+			m->state = CVM_BOUNCE_MAPPED;
+			for (j = 1; j < res.nslots; j++)
+				m[j].state = CVM_BOUNCE_INNER;
+			spin_unlock_irqrestore(&a->lock, flags);
+			/* Written once a tick, not once a mapping. */
+			now = jiffies;
+			if (READ_ONCE(ch->last_active) != now)
+				WRITE_ONCE(ch->last_active, now);
+			*slot = m->addr;
+			*nslots_out = res.nslots;
+			*offset_out = res.offset;
+			goto out;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return err;
+}
+
+/**
+ * cvm_bounce_map() - bounce a private buffer through a shared slot
+ * @c: the client
+ * @orig: physical address of the private buffer (in the linear map)
+ * @size: bytes
+ * @dir: direction of the DMA
+ * @min_align_mask: the device's min_align_mask (bits of @orig kept)
+ * @flags: CVM_BOUNCE_MAY_SLEEP, CVM_BOUNCE_SKIP_SYNC
+ * @slot: gets the address to give the device
+ *
+ * TO_DEVICE and BIDIRECTIONAL copy the buffer into the slot. FROM_DEVICE
+ * zeroes it, or copies the buffer when the zero_from_device policy is off.
+ * Without CVM_BOUNCE_MAY_SLEEP never sleeps.
+ *
+ * Return: 0; -EINVAL for a zero size or bad direction; -E2BIG above the
+ * maximum mapping size; -ENOSPC when the pool is full (after waiting up
+ * to the wait_ms policy if the caller may sleep).
+ */
+int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
+		   enum dma_data_direction dir, u64 min_align_mask,
+		   unsigned int flags, phys_addr_t *slot)
+{
+	struct cvm_slots_req req = {
+		.orig = orig, .size = size, .min_align_mask = min_align_mask,
+	};
+	unsigned int wait_ms = READ_ONCE(cvm_bounce_policy.wait_ms);
+	unsigned long deadline = 0;
+	u32 nslots, offset, span;
+	bool waited = false;
+	void *va;
+	int err;
+
+	if (!size || size > U32_MAX || !valid_dma_direction(dir) ||
+	    dir == DMA_NONE)
+		return -EINVAL;
+	err = cvm_bounce_alloc(c, &req, orig, dir, slot, &nslots, &offset);
+	while (err == -ENOSPC) {
+		cvm_bounce_pool_low();
+		if (!(flags & CVM_BOUNCE_MAY_SLEEP) || !wait_ms)
+			break;
+		if (!waited) {
+			waited = true;
+			deadline = jiffies + msecs_to_jiffies(wait_ms);
+			atomic64_inc(&c->waits);
+			this_cpu_inc(cvm_bounce_pcpu.waits);
+		}
+		err = cvm_bounce_pool_wait(c, &req, orig, dir, slot, &nslots,
+					   &offset, deadline);
+	}
+	/* Waited in vain: the pool was full all along, for this caller. */
+	if (err == -ETIMEDOUT || err == -EINTR)
+		err = -ENOSPC;
+	if (err) {
+		atomic64_inc(&c->failures);
+		this_cpu_inc(cvm_bounce_pcpu.failures);
+		cvm_bounce_notify(err == -E2BIG ? CVM_BOUNCE_EVENT_TOO_BIG :
+						  CVM_BOUNCE_EVENT_EXHAUSTED,
+				  c->name, 0, size, err);
+		return err;
+	}
+	cvm_bounce_pool_used(nslots);
+	cvm_bounce_count(c, nslots);
+	va = cvm_bounce_va(*slot);
+	span = nslots << cvm_bounce_slot_shift;
+	if (READ_ONCE(cvm_bounce_policy.zero_slack)) {
+		memset(va - offset, 0, offset);
+		memset(va + size, 0, span - offset - size);
+	}
+	if (dir == DMA_FROM_DEVICE &&
+	    READ_ONCE(cvm_bounce_policy.zero_from_device))
+		memset(va, 0, size);
+	else if (!(flags & CVM_BOUNCE_SKIP_SYNC))
+		memcpy(va, cvm_bounce_va(orig), size);
+	this_cpu_inc(c->pcpu->maps);
+	this_cpu_add(c->pcpu->bytes, size);
+	this_cpu_inc(cvm_bounce_pcpu.maps);
+	this_cpu_add(cvm_bounce_pcpu.bytes, size);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(cvm_bounce_map);
+
+/* Where a lookup found a slot: its chunk, area and index in the chunk. */
+struct cvm_bounce_where {
+	struct cvm_bounce_chunk *chunk;
+	struct cvm_bounce_area *area;
+	u32 index;
+	unsigned long irq;
+};
+
+/*
+ * Finds the chunk and area of @addr; the caller locks the area. Call under
+ * rcu_read_lock(). Returns false when @addr is not a slot of the pool.
+ */
+static bool cvm_bounce_locate(phys_addr_t addr, struct cvm_bounce_where *w)
+{
+	w->chunk = cvm_bounce_chunk_find(addr);
+	if (!w->chunk)
+		return false;
+	w->index = (addr - w->chunk->phys) >> cvm_bounce_slot_shift;
+	w->area = &w->chunk->areas[w->index >> w->chunk->area_shift];
+	return true;
+}
+
+/*
+ * The metadata of the mapping the located slot belongs to, area locked:
+ * with @start the slot itself (an unmap names the start of a mapping),
+ * otherwise the first slot of the mapping it is inside of.
+ */
+static struct cvm_bounce_slot *cvm_bounce_head(struct cvm_bounce_where *w,
+					       bool start)
+{
+	struct cvm_bounce_slot *meta = w->chunk->meta;
+
+	lockdep_assert_held(&w->area->lock);
+	while (!start && meta[w->index].state == CVM_BOUNCE_INNER &&
+	       w->index > w->area->first)
+		w->index--;
+	return &meta[w->index];
+}
+
+static bool cvm_bounce_live(const struct cvm_bounce_slot *m,
+			    const struct cvm_bounce_client *c)
+{
+	return m->state == CVM_BOUNCE_MAPPED && m->client == c;
+}
+
+/**
+ * cvm_bounce_unmap() - end a mapping
+ * @c: the client that mapped it
+ * @slot: address cvm_bounce_map() returned
+ * @size: size given to cvm_bounce_map()
+ * @dir: direction given to cvm_bounce_map()
+ * @flags: CVM_BOUNCE_SKIP_SYNC
+ *
+ * FROM_DEVICE and BIDIRECTIONAL copy the slot back into the buffer. The
+ * slots are zeroed when the scrub policy is on. Never sleeps.
+ *
+ * Return: 0; or, refused and counted as misuse with nothing copied:
+ * -ENOENT when @slot is not the start of a live mapping of @c (stray),
+ * -EALREADY when it was and is unmapped already (double unmap), -EINVAL
+ * when @size differs, -EPERM when @dir differs.
+ */
+int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
+		     size_t size, enum dma_data_direction dir,
+		     unsigned int flags)
+{
+	struct cvm_bounce_where w;
+	struct cvm_bounce_slot *m, copy;
+	u32 kind = 0, j;
+	int err = 0;
+	void *va;
+
+	rcu_read_lock();
+	if (!cvm_bounce_locate(slot, &w)) {
+		rcu_read_unlock();
+		cvm_bounce_misuse(c, CVM_BOUNCE_EVENT_STRAY, slot, size,
+				  -ENOENT);
+		return -ENOENT;
+	}
+	spin_lock_irqsave(&w.area->lock, w.irq);
+	m = cvm_bounce_head(&w, true);
+	if (cvm_bounce_live(m, c) && m->addr == slot) {
+		if (m->size != size) {
+			kind = CVM_BOUNCE_EVENT_SIZE_MISMATCH;
+			err = -EINVAL;
+		} else if (m->dir != dir) {
+			kind = CVM_BOUNCE_EVENT_DIR_MISMATCH;
+			err = -EPERM;
+		} else {
+			/* Ours until freed below: a second unmap is double. */
+			m->state = CVM_BOUNCE_UNMAPPING;
+			copy = *m;
+		}
+	} else if ((m->state == CVM_BOUNCE_UNMAPPED ||
+		    m->state == CVM_BOUNCE_UNMAPPING) &&
+		   m->client == c && m->addr == slot) {
+		kind = CVM_BOUNCE_EVENT_DOUBLE_UNMAP;
+		err = -EALREADY;
+	} else {
+		kind = CVM_BOUNCE_EVENT_STRAY;
+		err = -ENOENT;
+	}
+	spin_unlock_irqrestore(&w.area->lock, w.irq);
+	if (err) {
+		rcu_read_unlock();
+		cvm_bounce_misuse(c, kind, slot, size, err);
+		return err;
+	}
+
+	/* The host's bytes go to private memory once, by copy. */
+	va = cvm_bounce_va(slot);
+	if ((dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL) &&
+	    !(flags & CVM_BOUNCE_SKIP_SYNC))
+		memcpy(cvm_bounce_va(copy.orig), va, size);
+	/* Whole slots, from the first: slack and data alike. */
+	if (READ_ONCE(cvm_bounce_policy.scrub))
+		memset(cvm_bounce_va(w.chunk->phys +
+				     ((phys_addr_t)w.index << cvm_bounce_slot_shift)),
+		       0, (size_t)copy.nslots << cvm_bounce_slot_shift);
+
+	spin_lock_irqsave(&w.area->lock, w.irq);
+	m->state = CVM_BOUNCE_UNMAPPED;
+	for (j = 1; j < copy.nslots; j++)
+		m[j].state = CVM_BOUNCE_FREE;
+	/* Cannot fail: the metadata said these slots are allocated. */
+	WARN_ON_ONCE(cvm_slots_free(&w.area->slots, w.index - w.area->first,
+				    copy.nslots));
+	spin_unlock_irqrestore(&w.area->lock, w.irq);
+	rcu_read_unlock();
+
+	cvm_bounce_pool_used(-(long)copy.nslots);
+	cvm_bounce_count(c, -(long)copy.nslots);
+	this_cpu_inc(c->pcpu->unmaps);
+	this_cpu_add(c->pcpu->unmapped_bytes, size);
+	this_cpu_inc(cvm_bounce_pcpu.unmaps);
+	cvm_bounce_pool_wake();
+	return 0;
+}
+EXPORT_SYMBOL_GPL(cvm_bounce_unmap);
+
+/*
+ * A sync copies exactly the requested range, once, with the area locked so
+ * a concurrent (buggy) unmap cannot free the slots under the copy.
+ */
+static int cvm_bounce_sync(struct cvm_bounce_client *c, phys_addr_t slot,
+			   size_t size, enum dma_data_direction dir,
+			   bool for_cpu)
+{
+	struct cvm_bounce_where w;
+	struct cvm_bounce_slot *m;
+	u32 kind = 0;
+	int err = 0;
+
+	rcu_read_lock();
+	if (!size || !cvm_bounce_locate(slot, &w)) {
+		rcu_read_unlock();
+		cvm_bounce_misuse(c, CVM_BOUNCE_EVENT_STRAY, slot, size,
+				  -ENOENT);
+		return -ENOENT;
+	}
+	spin_lock_irqsave(&w.area->lock, w.irq);
+	m = cvm_bounce_head(&w, false);
+	if (!cvm_bounce_live(m, c) || slot < m->addr - (m->addr &
+	    ((1U << cvm_bounce_slot_shift) - 1))) {
+		kind = CVM_BOUNCE_EVENT_STRAY;
+		err = -ENOENT;
+	} else if (slot < m->addr || size > m->size ||
+		   slot - m->addr > m->size - size) {
+		kind = CVM_BOUNCE_EVENT_SYNC_RANGE;
+		err = -ERANGE;
+	} else if (dir != m->dir) {
+		kind = CVM_BOUNCE_EVENT_DIR_MISMATCH;
+		err = -EPERM;
+	} else if (for_cpu) {
+		if (dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL)
+			memcpy(cvm_bounce_va(m->orig + (slot - m->addr)),
+			       cvm_bounce_va(slot), size);
+	} else {
+		if (dir == DMA_TO_DEVICE || dir == DMA_BIDIRECTIONAL)
+			memcpy(cvm_bounce_va(slot),
+			       cvm_bounce_va(m->orig + (slot - m->addr)), size);
+	}
+	spin_unlock_irqrestore(&w.area->lock, w.irq);
+	rcu_read_unlock();
+	if (err) {
+		cvm_bounce_misuse(c, kind, slot, size, err);
+		return err;
+	}
+	this_cpu_inc(c->pcpu->syncs);
+	this_cpu_inc(cvm_bounce_pcpu.syncs);
+	return 0;
+}
+
+/**
+ * cvm_bounce_sync_for_cpu() - let the CPU see what the device wrote
+ * @c: the client that mapped it
+ * @slot: address inside a mapping
+ * @size: bytes from @slot, all inside the mapping
+ * @dir: direction of the mapping
+ *
+ * Copies exactly [@slot, @slot + @size) back into the private buffer for
+ * FROM_DEVICE and BIDIRECTIONAL mappings. Never sleeps.
+ *
+ * Return: 0; or, refused and counted as misuse with nothing copied:
+ * -ENOENT when @slot is in no live mapping of @c, -ERANGE when the range
+ * leaves the mapping, -EPERM when @dir differs.
+ */
+int cvm_bounce_sync_for_cpu(struct cvm_bounce_client *c, phys_addr_t slot,
+			    size_t size, enum dma_data_direction dir)
+{
+	return cvm_bounce_sync(c, slot, size, dir, true);
+}
+EXPORT_SYMBOL_GPL(cvm_bounce_sync_for_cpu);
+
+/**
+ * cvm_bounce_sync_for_device() - let the device see what the CPU wrote
+ * @c: the client that mapped it
+ * @slot: address inside a mapping
+ * @size: bytes from @slot, all inside the mapping
+ * @dir: direction of the mapping
+ *
+ * Copies exactly that range of the private buffer into the slot for
+ * TO_DEVICE and BIDIRECTIONAL mappings. Never sleeps.
+ *
+ * Return: as cvm_bounce_sync_for_cpu().
+ */
+int cvm_bounce_sync_for_device(struct cvm_bounce_client *c, phys_addr_t slot,
+			       size_t size, enum dma_data_direction dir)
+{
+	return cvm_bounce_sync(c, slot, size, dir, false);
+}
+EXPORT_SYMBOL_GPL(cvm_bounce_sync_for_device);
+
+/**
+ * cvm_bounce_max_mapping_size() - largest mapping for a device
+ * @min_align_mask: the device's min_align_mask
+ *
+ * Return: bytes.
+ */
+size_t cvm_bounce_max_mapping_size(u64 min_align_mask)
+{
+	return ((size_t)cvm_bounce_max_slots << cvm_bounce_slot_shift) -
+	       (min_align_mask & ((1U << cvm_bounce_slot_shift) - 1));
+}
+EXPORT_SYMBOL_GPL(cvm_bounce_max_mapping_size);
+
+/**
+ * cvm_bounce_slot_size() - the pool's slot size
+ *
+ * Return: bytes.
+ */
+unsigned int cvm_bounce_slot_size(void)
+{
+	return 1U << cvm_bounce_slot_shift;
+}
+EXPORT_SYMBOL_GPL(cvm_bounce_slot_size);

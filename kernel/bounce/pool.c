@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The pool's memory: chunks of shared memory from cvm_convert, each cut
+ * into areas that have their own lock so CPUs rarely meet. The pool grows
+ * by a chunk (from a work item: converting memory sleeps, mapping does
+ * not) when less than a quarter of it is free, up to max_chunks, and gives
+ * chunks that stayed unused for idle_ms back to private memory, down to
+ * init_chunks. A chunk whose conversion back fails is leaked through the
+ * cvm_convert ledger: it leaves the pool for good and is never reused.
+ */
+#include <linux/cpumask.h>
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <cvm_convert.h>
+#include "bounce.h"
+
+LIST_HEAD(cvm_bounce_chunks);
+unsigned int cvm_bounce_slot_shift;
+u32 cvm_bounce_max_slots;
+DEFINE_PER_CPU(struct cvm_bounce_pcpu, cvm_bounce_pcpu);
+
+/* Serialises growing and shrinking; mapping never takes it. */
+static DEFINE_MUTEX(cvm_bounce_pool_lock);
+static DECLARE_WAIT_QUEUE_HEAD(cvm_bounce_wq);
+static unsigned int cvm_bounce_chunk_pages;
+static unsigned int cvm_bounce_init_chunks;
+static unsigned int cvm_bounce_max_chunks;
+static unsigned int cvm_bounce_nchunks;	/* under the mutex; READ_ONCE */
+static atomic_long_t cvm_bounce_used;
+static atomic_long_t cvm_bounce_high_water;
+static atomic64_t cvm_bounce_grows;
+static atomic64_t cvm_bounce_shrinks;
+static atomic64_t cvm_bounce_leaked;
+static bool cvm_bounce_exiting;
+
+static void cvm_bounce_grow_fn(struct work_struct *work);
+static void cvm_bounce_shrink_fn(struct work_struct *work);
+static DECLARE_WORK(cvm_bounce_grow_work, cvm_bounce_grow_fn);
+static DECLARE_DELAYED_WORK(cvm_bounce_shrink_work, cvm_bounce_shrink_fn);
+
+static u32 cvm_bounce_total_slots(void)
+{
+	return READ_ONCE(cvm_bounce_nchunks) *
+	       (cvm_bounce_chunk_pages << (PAGE_SHIFT - cvm_bounce_slot_shift));
+}
+
+/**
+ * cvm_bounce_pool_used() - account slots taken (> 0) or given back (< 0)
+ * @nslots: the change
+ *
+ * Keeps the high-water mark and starts growing when a quarter or less of
+ * the pool is free.
+ */
+void cvm_bounce_pool_used(long nslots)
+{
+	long used = atomic_long_add_return(nslots, &cvm_bounce_used);
+	long hw = atomic_long_read(&cvm_bounce_high_water);
+
+	if (nslots < 0)
+		return;
+	while (used > hw) {
+		long old = atomic_long_cmpxchg(&cvm_bounce_high_water, hw, used);
+
+		if (old == hw)
+			break;
+		hw = old;
+	}
+	if ((u64)used * 4 >= (u64)cvm_bounce_total_slots() * 3)
+		cvm_bounce_pool_low();
+}
+
+/* Asks for one more chunk, if there may be one. */
+void cvm_bounce_pool_low(void)
+{
+	if (READ_ONCE(cvm_bounce_nchunks) < cvm_bounce_max_chunks &&
+	    !READ_ONCE(cvm_bounce_exiting))
+		queue_work(system_unbound_wq, &cvm_bounce_grow_work);
+}
+
+void cvm_bounce_pool_kick_shrink(void)
+{
+	if (!READ_ONCE(cvm_bounce_exiting))
+		mod_delayed_work(system_unbound_wq, &cvm_bounce_shrink_work,
+				 msecs_to_jiffies(cvm_bounce_policy.idle_ms));
+}
+
+/**
+ * cvm_bounce_pool_wait() - wait for room, then try again
+ * @c: the client
+ * @req: what it asks for
+ * @orig: its buffer
+ * @dir: direction
+ * @slot: gets the slot address
+ * @nslots: gets the slots spanned
+ * @offset: gets the offset in the first slot
+ * @deadline: jiffies
+ *
+ * The allocation is retried after the task is on the wait queue, so an
+ * unmap or a new chunk between a failed try and the sleep is not missed.
+ *
+ * Return: 0 with the slots allocated; -ENOSPC to wait again; -ETIMEDOUT
+ * at the deadline; -EINTR on a fatal signal; or another error of the
+ * allocation.
+ */
+int cvm_bounce_pool_wait(struct cvm_bounce_client *c,
+			 const struct cvm_slots_req *req, phys_addr_t orig,
+			 enum dma_data_direction dir, phys_addr_t *slot,
+			 u32 *nslots, u32 *offset, unsigned long deadline)
+{
+	long left = (long)(deadline - jiffies);
+	DEFINE_WAIT(wait);
+	int err;
+
+	if (left <= 0)
+		return -ETIMEDOUT;
+	prepare_to_wait(&cvm_bounce_wq, &wait, TASK_KILLABLE);
+	err = cvm_bounce_alloc(c, req, orig, dir, slot, nslots, offset);
+	if (err == -ENOSPC)
+		schedule_timeout(left);
+	finish_wait(&cvm_bounce_wq, &wait);
+	if (err == -ENOSPC && fatal_signal_pending(current))
+		return -EINTR;
+	return err;
+}
+
+void cvm_bounce_pool_wake(void)
+{
+	/*
+	 * Only callers that may sleep wait, and only while wait_ms is set;
+	 * one that waits on after wait_ms went to 0 still ends at its
+	 * deadline. This keeps the full barrier of wq_has_sleeper() off
+	 * every unmap when nobody can wait.
+	 */
+	if (READ_ONCE(cvm_bounce_policy.wait_ms) &&
+	    wq_has_sleeper(&cvm_bounce_wq))
+		wake_up_all(&cvm_bounce_wq);
+}
+
+static void cvm_bounce_chunk_free_meta(struct cvm_bounce_chunk *ch)
+{
+	kvfree(ch->meta);
+	kvfree(ch->maps);
+	kfree(ch->areas);
+	kfree(ch);
+}
+
+/* Areas: one per possible CPU (a power of two), each holding a mapping. */
+static struct cvm_bounce_chunk *cvm_bounce_chunk_new(void)
+{
+	u32 nslots = cvm_bounce_chunk_pages <<
+		     (PAGE_SHIFT - cvm_bounce_slot_shift);
+	u32 nareas = roundup_pow_of_two(num_possible_cpus()), per, i;
+	struct cvm_bounce_chunk *ch;
+	size_t longs;
+	int err;
+
+	while (nareas > 1 && nslots / nareas < cvm_bounce_max_slots)
+		nareas >>= 1;
+	per = nslots / nareas;
+	longs = CVM_SLOTS_MAP_LONGS(per);
+	ch = kzalloc(sizeof(*ch), GFP_KERNEL);
+	if (!ch)
+		return ERR_PTR(-ENOMEM);
+	ch->areas = kcalloc(nareas, sizeof(*ch->areas), GFP_KERNEL);
+	ch->meta = kvcalloc(nslots, sizeof(*ch->meta), GFP_KERNEL);
+	ch->maps = kvcalloc(longs * nareas, sizeof(long), GFP_KERNEL);
+	if (!ch->areas || !ch->meta || !ch->maps) {
+		err = -ENOMEM;
+		goto err_meta;
+	}
+	ch->vaddr = cvm_convert_alloc_shared(CVM_BOUNCE_OWNER,
+					     cvm_bounce_chunk_pages,
+					     GFP_KERNEL | __GFP_NOWARN);
+	if (IS_ERR(ch->vaddr)) {
+		err = PTR_ERR(ch->vaddr);
+		goto err_meta;
+	}
+	ch->phys = virt_to_phys(ch->vaddr);
+	ch->size = (size_t)cvm_bounce_chunk_pages << PAGE_SHIFT;
+	ch->nslots = nslots;
+	ch->nareas = nareas;
+	ch->area_shift = ilog2(per);
+	ch->last_active = jiffies;
+	for (i = 0; i < nareas; i++) {
+		struct cvm_bounce_area *a = &ch->areas[i];
+
+		spin_lock_init(&a->lock);
+		a->first = i * per;
+		/* Cannot fail: the parameters were checked at load. */
+		WARN_ON(cvm_slots_init(&a->slots, ch->phys +
+				       ((u64)a->first << cvm_bounce_slot_shift),
+				       cvm_bounce_slot_shift, PAGE_SHIFT, per,
+				       cvm_bounce_max_slots,
+				       ch->maps + i * longs));
+	}
+	return ch;
+
+err_meta:
+	cvm_bounce_chunk_free_meta(ch);
+	return ERR_PTR(err);
+}
+
+static int cvm_bounce_grow_one(void)
+{
+	struct cvm_bounce_chunk *ch;
+
+	lockdep_assert_held(&cvm_bounce_pool_lock);
+	if (cvm_bounce_nchunks >= cvm_bounce_max_chunks)
+		return -ENOSPC;
+	ch = cvm_bounce_chunk_new();
+	if (IS_ERR(ch))
+		return PTR_ERR(ch);
+	/* Counted before anyone can map in it. */
+	atomic64_inc(&cvm_bounce_grows);
+	list_add_tail_rcu(&ch->node, &cvm_bounce_chunks);
+	WRITE_ONCE(cvm_bounce_nchunks, cvm_bounce_nchunks + 1);
+	return 0;
+}
+
+static void cvm_bounce_grow_fn(struct work_struct *work)
+{
+	int err;
+
+	mutex_lock(&cvm_bounce_pool_lock);
+	/* Still low? Several mappings may have asked for the same chunk. */
+	if ((u64)atomic_long_read(&cvm_bounce_used) * 4 <
+	    (u64)cvm_bounce_total_slots() * 3 && cvm_bounce_nchunks) {
+		mutex_unlock(&cvm_bounce_pool_lock);
+		cvm_bounce_pool_wake();
+		return;
+	}
+	err = cvm_bounce_grow_one();
+	mutex_unlock(&cvm_bounce_pool_lock);
+	if (!err) {
+		cvm_bounce_notify(CVM_BOUNCE_EVENT_GROW, CVM_BOUNCE_OWNER, 0,
+				  (u64)cvm_bounce_chunk_pages << PAGE_SHIFT, 0);
+		cvm_bounce_pool_kick_shrink();
+	}
+	/* Waiters retry either way: a failed grow ends their wait early. */
+	cvm_bounce_pool_wake();
+}
+
+/*
+ * Takes an idle chunk out of service: every area empty and marked retired
+ * under its lock, so no mapping can start in it afterwards.
+ */
+static bool cvm_bounce_chunk_retire(struct cvm_bounce_chunk *ch)
+{
+	unsigned long flags;
+	bool busy = false;
+	u32 i;
+
+	for (i = 0; i < ch->nareas; i++) {
+		spin_lock_irqsave(&ch->areas[i].lock, flags);
+		if (ch->areas[i].slots.used)
+			busy = true;
+		else
+			ch->areas[i].retired = true;
+		spin_unlock_irqrestore(&ch->areas[i].lock, flags);
+		if (busy)
+			break;
+	}
+	if (!busy)
+		return true;
+	while (i--) {
+		spin_lock_irqsave(&ch->areas[i].lock, flags);
+		ch->areas[i].retired = false;
+		spin_unlock_irqrestore(&ch->areas[i].lock, flags);
+	}
+	return false;
+}
+
+/* Gives @ch back to private memory; sleeps. Called without the mutex. */
+static void cvm_bounce_chunk_release(struct cvm_bounce_chunk *ch)
+{
+	int err;
+
+	/* Lookups by stray unmaps may still walk the list: wait for them. */
+	synchronize_rcu();
+	err = cvm_convert_free_shared(CVM_BOUNCE_OWNER, ch->vaddr,
+				      cvm_bounce_chunk_pages);
+	if (err) {
+		/* The ledger keeps the pages as leaked; we forget them. */
+		atomic64_inc(&cvm_bounce_leaked);
+		cvm_bounce_notify(CVM_BOUNCE_EVENT_CHUNK_LEAKED,
+				  CVM_BOUNCE_OWNER, ch->phys, ch->size, err);
+	} else {
+		atomic64_inc(&cvm_bounce_shrinks);
+		cvm_bounce_notify(CVM_BOUNCE_EVENT_SHRINK, CVM_BOUNCE_OWNER,
+				  ch->phys, ch->size, 0);
+	}
+	cvm_bounce_chunk_free_meta(ch);
+}
+
+/* One idle chunk above init_chunks (the newest first), or NULL. */
+static struct cvm_bounce_chunk *cvm_bounce_take_idle(bool force)
+{
+	unsigned long idle = msecs_to_jiffies(cvm_bounce_policy.idle_ms);
+	struct cvm_bounce_chunk *ch;
+
+	lockdep_assert_held(&cvm_bounce_pool_lock);
+	if (cvm_bounce_nchunks <= cvm_bounce_init_chunks)
+		return NULL;
+	list_for_each_entry_reverse(ch, &cvm_bounce_chunks, node) {
+		if (!force &&
+		    time_before(jiffies, READ_ONCE(ch->last_active) + idle))
+			continue;
+		if (!cvm_bounce_chunk_retire(ch))
+			continue;
+		list_del_rcu(&ch->node);
+		WRITE_ONCE(cvm_bounce_nchunks, cvm_bounce_nchunks - 1);
+		return ch;
+	}
+	return NULL;
+}
+
+static int cvm_bounce_shrink(bool force)
+{
+	struct cvm_bounce_chunk *ch;
+	int n = 0;
+
+	for (;;) {
+		mutex_lock(&cvm_bounce_pool_lock);
+		ch = cvm_bounce_take_idle(force);
+		mutex_unlock(&cvm_bounce_pool_lock);
+		if (!ch)
+			break;
+		cvm_bounce_chunk_release(ch);
+		n++;
+	}
+	return n;
+}
+
+static void cvm_bounce_shrink_fn(struct work_struct *work)
+{
+	cvm_bounce_shrink(false);
+	/* Chunks above the floor that are still busy: look again later. */
+	if (READ_ONCE(cvm_bounce_nchunks) > cvm_bounce_init_chunks)
+		cvm_bounce_pool_kick_shrink();
+}
+
+/**
+ * cvm_bounce_grow_now() - add one chunk now (tests)
+ *
+ * Return: 0, -ENOSPC at max_chunks, or the error of the allocation.
+ */
+int cvm_bounce_grow_now(void)
+{
+	int err;
+
+	mutex_lock(&cvm_bounce_pool_lock);
+	err = cvm_bounce_grow_one();
+	mutex_unlock(&cvm_bounce_pool_lock);
+	if (!err)
+		cvm_bounce_pool_kick_shrink();
+	return err;
+}
+EXPORT_SYMBOL_GPL(cvm_bounce_grow_now);
+
+/**
+ * cvm_bounce_shrink_now() - give back every unused chunk above the floor
+ *
+ * Ignores idle_ms; for tests and memory pressure.
+ *
+ * Return: the number of chunks that left the pool (leaked ones included).
+ */
+int cvm_bounce_shrink_now(void)
+{
+	return cvm_bounce_shrink(true);
+}
+EXPORT_SYMBOL_GPL(cvm_bounce_shrink_now);
+
+/**
+ * cvm_bounce_chunk_find() - the chunk holding @addr
+ * @addr: physical address
+ *
+ * Call under rcu_read_lock().
+ *
+ * Return: the chunk, or NULL when @addr is not in the pool.
+ */
+struct cvm_bounce_chunk *cvm_bounce_chunk_find(phys_addr_t addr)
+{
+	struct cvm_bounce_chunk *ch;
+
+	list_for_each_entry_rcu(ch, &cvm_bounce_chunks, node)
+		if (addr >= ch->phys && addr - ch->phys < ch->size)
+			return ch;
+	return NULL;
+}
+
+void cvm_bounce_stats(struct cvm_bounce_stats *st)
+{
+	int cpu;
+
+	memset(st, 0, sizeof(*st));
+	for_each_possible_cpu(cpu) {
+		struct cvm_bounce_pcpu *p = per_cpu_ptr(&cvm_bounce_pcpu, cpu);
+
+		st->maps += READ_ONCE(p->maps);
+		st->unmaps += READ_ONCE(p->unmaps);
+		st->bytes += READ_ONCE(p->bytes);
+		st->syncs += READ_ONCE(p->syncs);
+		st->failures += READ_ONCE(p->failures);
+		st->violations += READ_ONCE(p->violations);
+		st->waits += READ_ONCE(p->waits);
+	}
+	st->chunks = READ_ONCE(cvm_bounce_nchunks);
+	st->slots = cvm_bounce_total_slots();
+	st->size = (u64)st->chunks * cvm_bounce_chunk_pages << PAGE_SHIFT;
+	st->used = atomic_long_read(&cvm_bounce_used);
+	st->high_water = atomic_long_read(&cvm_bounce_high_water);
+	st->slot_size = 1U << cvm_bounce_slot_shift;
+	st->max_chunks = cvm_bounce_max_chunks;
+	st->max_mapping = cvm_bounce_max_slots << cvm_bounce_slot_shift;
+	st->grows = atomic64_read(&cvm_bounce_grows);
+	st->shrinks = atomic64_read(&cvm_bounce_shrinks);
+	st->leaked_chunks = atomic64_read(&cvm_bounce_leaked);
+}
+
+int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,
+			 unsigned int init_chunks, unsigned int max_chunks,
+			 unsigned int max_mapping_kib)
+{
+	unsigned int i;
+	int err;
+
+	if (!is_power_of_2(slot_size) || slot_size < 512 ||
+	    slot_size > PAGE_SIZE || !is_power_of_2(chunk_kib) ||
+	    chunk_kib < max_mapping_kib || chunk_kib > 16384 ||
+	    !is_power_of_2(max_mapping_kib) ||
+	    max_mapping_kib * 1024 < slot_size || !init_chunks ||
+	    init_chunks > max_chunks || max_chunks > 4096 ||
+	    chunk_kib * 1024 < PAGE_SIZE) {
+		pr_err("inconsistent pool parameters\n");
+		return -EINVAL;
+	}
+	cvm_bounce_slot_shift = ilog2(slot_size);
+	cvm_bounce_max_slots = max_mapping_kib * 1024 / slot_size;
+	cvm_bounce_chunk_pages = chunk_kib * 1024 / PAGE_SIZE;
+	cvm_bounce_init_chunks = init_chunks;
+	cvm_bounce_max_chunks = max_chunks;
+	cvm_bounce_exiting = false;
+	mutex_lock(&cvm_bounce_pool_lock);
+	for (i = 0, err = 0; i < init_chunks && !err; i++)
+		err = cvm_bounce_grow_one();
+	/* The initial chunks are not growth. */
+	atomic64_set(&cvm_bounce_grows, 0);
+	mutex_unlock(&cvm_bounce_pool_lock);
+	if (err)
+		cvm_bounce_pool_exit();
+	return err;
+}
+
+/* All mappings are gone (clients were freed first). */
+void cvm_bounce_pool_exit(void)
+{
+	struct cvm_bounce_chunk *ch, *tmp;
+	LIST_HEAD(gone);
+
+	WRITE_ONCE(cvm_bounce_exiting, true);
+	cancel_work_sync(&cvm_bounce_grow_work);
+	cancel_delayed_work_sync(&cvm_bounce_shrink_work);
+	mutex_lock(&cvm_bounce_pool_lock);
+	list_for_each_entry_safe(ch, tmp, &cvm_bounce_chunks, node) {
+		list_del_rcu(&ch->node);
+		list_add(&ch->node, &gone);
+	}
+	cvm_bounce_nchunks = 0;
+	mutex_unlock(&cvm_bounce_pool_lock);
+	list_for_each_entry_safe(ch, tmp, &gone, node)
+		cvm_bounce_chunk_release(ch);
+}

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The bounce pool's slot allocator (see slots.h). Shared C: the same file
+ * is compiled into cvm_bounce.ko and into tools/testing/bounce/.
+ *
+ * A bitmap per area, searched a word at a time: a candidate start that
+ * meets the alignment rules is checked for a run of free slots, and the
+ * first allocated slot in the way moves the next candidate past it, so a
+ * search costs about one word per BITS_PER_LONG slots it passes.
+ */
+#include "slots.h"
+
+/* A mapping's placement rules, from the request (see slots.h). */
+struct cvm_slots_plan {
+	u64 mask;	/* address bits a first slot is constrained on */
+	u64 target;	/* ...and the value they must have */
+	u32 nslots;
+	u32 offset;
+};
+
+static u64 cvm_slots_addr(const struct cvm_slots *s, u32 index)
+{
+	return s->base + ((u64)index << s->slot_shift);
+}
+
+static int cvm_slots_plan(const struct cvm_slots *s,
+			  const struct cvm_slots_req *req,
+			  struct cvm_slots_plan *p)
+{
+	u64 slot_mask = (1ULL << s->slot_shift) - 1;
+	u64 align = req->alloc_align_mask, match, offset, n;
+
+	if (!req->size)
+		return -EINVAL;
+	/*
+	 * swiotlb keeps mappings of a page or more page aligned when the
+	 * device states no constraint; drivers have come to rely on it.
+	 */
+	if (!align && !req->min_align_mask &&
+	    req->size >= (1ULL << s->page_shift))
+		align = (1ULL << s->page_shift) - 1;
+	align |= slot_mask;
+	/* Bits under min_align_mask inside the alignment: an offset. */
+	offset = req->orig & req->min_align_mask & align;
+	/* Bits above it: the choice of the first slot keeps them. */
+	match = req->min_align_mask & ~align;
+	p->mask = align | match;
+	p->target = req->orig & match;
+	if (req->size > ((u64)s->max_slots << s->slot_shift))
+		return -E2BIG;
+	n = (req->size + offset + slot_mask) >> s->slot_shift;
+	if (n > s->max_slots)
+		return -E2BIG;
+	p->nslots = n;
+	p->offset = offset;
+	return 0;
+}
+
+/* First index >= @lo whose address meets the plan, or s->nslots. */
+static u32 cvm_slots_candidate(const struct cvm_slots *s,
+			       const struct cvm_slots_plan *p, u64 lo)
+{
+	u64 a, want;
+
+	if (lo >= s->nslots)
+		return s->nslots;
+	a = cvm_slots_addr(s, lo);
+	if ((p->mask & (p->mask + 1)) == 0) {
+		/* A low mask (the usual case): one step to the next match. */
+		want = (a & ~p->mask) | p->target;
+		if (want < a)
+			want += p->mask + 1;
+		if (want < a)	/* wrapped around the address space */
+			return s->nslots;
+		want = (want - s->base) >> s->slot_shift;
+		return want < s->nslots ? want : s->nslots;
+	}
+	/* Holes in the mask: rare, so a plain walk is good enough. */
+	for (; lo < s->nslots; lo++)
+		if ((cvm_slots_addr(s, lo) & p->mask) == p->target)
+			return lo;
+	return s->nslots;
+}
+
+/* First allocated slot in [@from, @to), or @to. */
+static u32 cvm_slots_first_used(const struct cvm_slots *s, u32 from, u32 to)
+{
+	while (from < to) {
+		unsigned long w = s->map[from / BITS_PER_LONG];
+		unsigned int bit = from % BITS_PER_LONG;
+
+		w >>= bit;
+		if (w) {
+			from += __ffs(w);
+			return from < to ? from : to;
+		}
+		from += BITS_PER_LONG - bit;
+	}
+	return to;
+}
+
+/* First free slot in [@from, @to), or @to. */
+static u32 cvm_slots_first_zero_in(const struct cvm_slots *s, u32 from, u32 to)
+{
+	while (from < to) {
+		unsigned long w = ~s->map[from / BITS_PER_LONG];
+		unsigned int bit = from % BITS_PER_LONG;
+
+		w >>= bit;
+		if (w) {
+			from += __ffs(w);
+			return from < to ? from : to;
+		}
+		from += BITS_PER_LONG - bit;
+	}
+	return to;
+}
+
+static void cvm_slots_set(struct cvm_slots *s, u32 index, u32 n, bool on)
+{
+	for (; n; index++, n--) {
+		unsigned long bit = 1UL << (index % BITS_PER_LONG);
+
+		if (on)
+			s->map[index / BITS_PER_LONG] |= bit;
+		else
+			s->map[index / BITS_PER_LONG] &= ~bit;
+	}
+}
+
+/**
+ * cvm_slots_init() - set up an area
+ * @s: the area
+ * @base: address of slot 0, aligned to the slot size
+ * @slot_shift: log2 of the slot size (at least 6)
+ * @page_shift: log2 of the CPU page size
+ * @nslots: slots in the area, at least @max_slots
+ * @max_slots: most slots a mapping spans, a power of two
+ * @map: CVM_SLOTS_MAP_LONGS(@nslots) longs, owned by the caller
+ *
+ * Return: 0, or -EINVAL for inconsistent parameters.
+ */
+int cvm_slots_init(struct cvm_slots *s, u64 base, unsigned int slot_shift,
+		   unsigned int page_shift, u32 nslots, u32 max_slots,
+		   unsigned long *map)
+{
+	if (slot_shift < 6 || slot_shift > 20 || page_shift > 30 ||
+	    !max_slots || !is_power_of_2(max_slots) || nslots < max_slots ||
+	    base & ((1ULL << slot_shift) - 1) || !map)
+		return -EINVAL;
+	memset(s, 0, sizeof(*s));
+	s->base = base;
+	s->slot_shift = slot_shift;
+	s->page_shift = page_shift;
+	s->nslots = nslots;
+	s->max_slots = max_slots;
+	s->map = map;
+	memset(map, 0, CVM_SLOTS_MAP_LONGS(nslots) * sizeof(long));
+	return 0;
+}
+
+/**
+ * cvm_slots_layout() - how a request would be placed, without placing it
+ * @s: the area
+ * @req: the request
+ * @res: gets nslots and offset (index is 0)
+ *
+ * Return: 0; -EINVAL for a zero size; -E2BIG when the request is larger
+ * than a mapping may be.
+ */
+int cvm_slots_layout(const struct cvm_slots *s, const struct cvm_slots_req *req,
+		     struct cvm_slots_res *res)
+{
+	struct cvm_slots_plan p;
+	int err = cvm_slots_plan(s, req, &p);
+
+	if (err)
+		return err;
+	res->index = 0;
+	res->nslots = p.nslots;
+	res->offset = p.offset;
+	return 0;
+}
+
+/*
+ * One pass over candidate starts in [@lo, @hi): a run may extend past @hi,
+ * never past the area or across a boundary of max_slots slots.
+ */
+static u32 cvm_slots_search(const struct cvm_slots *s,
+			    const struct cvm_slots_plan *p, u32 lo, u32 hi)
+{
+	u64 seg_mask = ((u64)s->max_slots << s->slot_shift) - 1;
+	u64 len = (u64)p->nslots << s->slot_shift, a;
+	u32 i = cvm_slots_candidate(s, p, lo), used;
+
+	while (i < hi && i + p->nslots <= s->nslots) {
+		a = cvm_slots_addr(s, i);
+		if ((a & ~seg_mask) != ((a + len - 1) & ~seg_mask)) {
+			/* Would cross a segment: go on at the next one. */
+			i = cvm_slots_candidate(s, p, (u64)i +
+				(((a | seg_mask) + 1 - a) >> s->slot_shift));
+			continue;
+		}
+		used = cvm_slots_first_used(s, i, i + p->nslots);
+		if (used == i + p->nslots)
+			return i;
+		i = cvm_slots_candidate(s, p, (u64)used + 1);
+	}
+	return s->nslots;
+}
+
+/**
+ * cvm_slots_alloc() - allocate slots for a mapping
+ * @s: the area
+ * @req: the request
+ * @res: where it went
+ *
+ * Return: 0; -EINVAL for a zero size; -E2BIG when the request is larger
+ * than a mapping may be; -ENOSPC when the area has no run that fits.
+ */
+int cvm_slots_alloc(struct cvm_slots *s, const struct cvm_slots_req *req,
+		    struct cvm_slots_res *res)
+{
+	struct cvm_slots_plan p;
+	u32 i, hint = s->hint < s->nslots ? s->hint : 0;
+	int err;
+
+	err = cvm_slots_plan(s, req, &p);
+	if (err)
+		return err;
+	if (p.nslots > s->nslots - s->used)
+		return -ENOSPC;
+	/* From the rotor to the end, then from the start to the rotor. */
+	i = cvm_slots_search(s, &p, hint, s->nslots);
+	if (i == s->nslots && hint)
+		i = cvm_slots_search(s, &p, 0, hint);
+	if (i == s->nslots)
+		return -ENOSPC;
+	cvm_slots_set(s, i, p.nslots, true);
+	s->used += p.nslots;
+	s->hint = i + p.nslots < s->nslots ? i + p.nslots : 0;
+	res->index = i;
+	res->nslots = p.nslots;
+	res->offset = p.offset;
+	return 0;
+}
+
+/**
+ * cvm_slots_free() - release slots
+ * @s: the area
+ * @index: first slot, as cvm_slots_alloc() returned
+ * @nslots: slots, as cvm_slots_alloc() returned
+ *
+ * The caller's own metadata decides what is a live mapping; this is the
+ * second line: a range that is not wholly allocated is left alone.
+ *
+ * Return: 0, or -EINVAL if any slot of the range is out of the area or
+ * free.
+ */
+int cvm_slots_free(struct cvm_slots *s, u32 index, u32 nslots)
+{
+	if (!nslots || index >= s->nslots || nslots > s->nslots - index ||
+	    cvm_slots_first_zero_in(s, index, index + nslots) != index + nslots)
+		return -EINVAL;
+	cvm_slots_set(s, index, nslots, false);
+	s->used -= nslots;
+	return 0;
+}
+
+/**
+ * cvm_slots_test() - whether a slot is allocated
+ * @s: the area
+ * @index: slot
+ *
+ * Return: true if allocated; false if free or out of the area.
+ */
+bool cvm_slots_test(const struct cvm_slots *s, u32 index)
+{
+	return index < s->nslots &&
+	       (s->map[index / BITS_PER_LONG] >> (index % BITS_PER_LONG)) & 1;
+}
+
+/**
+ * cvm_slots_max_size() - largest mapping a device can get
+ * @s: an area
+ * @min_align_mask: the device's min_align_mask
+ *
+ * What dma_map_ops.max_mapping_size reports: the offset kept for
+ * min_align_mask comes out of the slots a mapping may span.
+ *
+ * Return: bytes.
+ */
+u64 cvm_slots_max_size(const struct cvm_slots *s, u64 min_align_mask)
+{
+	u64 slot_mask = (1ULL << s->slot_shift) - 1;
+
+	return ((u64)s->max_slots << s->slot_shift) -
+	       (min_align_mask & slot_mask);
+}

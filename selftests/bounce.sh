@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# cvm_bounce, the hardened bounce pool: loads cvm_convert, cvm_bounce and
+# the test-only cvm_hostsim, runs cvm_bounce_test with the default pool,
+# then reloads cvm_bounce with a one-chunk pool (exhaustion) and with a
+# pool that may grow to four chunks (growing, shrinking, the ledger), and
+# unloads everything: the pool's pages go back, a leaked chunk stays
+# withheld in the ledger until cvm_convert goes.
+. "$(dirname "$0")/lib.sh"
+cd "$(dirname "$0")" || exit $KSFT_FAIL
+dir=/sys/kernel/cvm/bounce
+start=$(cut -d' ' -f1 /proc/uptime)
+grow="small_exhaustion_without_wait small_exhaustion_bounded_wait grow_shrink_ledger"
+
+[ -d /sys/kernel/debug ] || skip "no debugfs"
+
+# cvmctl pool shows what sysfs shows, and sets policies.
+cvmctl_pool() {
+	out=$(cvmctl pool) || fail "cvmctl pool exited $?"
+	expect_eq "cvmctl pool slot_size" "slot_size:        2048" "$(echo "$out" | grep '^slot_size:')"
+	expect_eq "cvmctl pool scrub" "scrub:            on" "$(echo "$out" | grep '^scrub:')"
+	expect_eq "cvmctl pool device row" "cvm_hostsim no" "$(echo "$out" | awk '$1 == "cvm_hostsim" { print $1, $2 }')"
+	for f in slots maps unmaps bytes violations failures chunks; do
+		expect_eq "cvmctl -j pool .pool.$f" "$(cat $dir/$f)" "$(cvmctl -j pool | jq ".pool.$f")"
+	done
+	expect_eq "cvmctl -j pool devices" '"cvm_hostsim" false' \
+		"$(cvmctl -j pool | jq -r '.devices[] | "\"\(.name)\" \(.attached)"')"
+	cvmctl metrics >/tmp/bounce.prom || fail "cvmctl metrics exited $?"
+	expect_eq "promtool check metrics" "" "$(promtool check metrics </tmp/bounce.prom 2>&1)"
+	for f in maps:cvm_bounce_maps_total violations:cvm_bounce_violations_total \
+		slots:cvm_bounce_slots used:cvm_bounce_used_slots; do
+		expect_eq "metric ${f#*:}" "$(cat $dir/${f%%:*})" \
+			"$(awk -v n="${f#*:}" '$1 == n { print $2 }' /tmp/bounce.prom)"
+	done
+	cvmctl pool set scrub off || fail "cvmctl pool set scrub off"
+	expect_eq "scrub after cvmctl pool set" 0 "$(cat $dir/scrub)"
+	cvmctl pool set scrub on || fail "cvmctl pool set scrub on"
+	cvmctl pool set idle_ms 7000 || fail "cvmctl pool set idle_ms"
+	expect_eq "idle_ms after cvmctl pool set" 7000 "$(cat $dir/idle_ms)"
+	cvmctl pool set idle_ms 5000
+	cvmctl pool set scrub maybe 2>/dev/null
+	expect_eq "cvmctl pool set scrub maybe: exit" 2 $?
+	out=$(cvmctl pool attach 0000:00:1f.7 2>&1)
+	expect_eq "cvmctl pool attach unknown: exit" 1 $?
+	expect_eq "cvmctl pool attach unknown" "cvmctl: no such PCI or platform device (No such device)" "$out"
+}
+
+# run PARAMS -- TESTARGS: cvm_bounce with PARAMS, hostsim, the test.
+run() {
+	params=$1
+	shift
+	# shellcheck disable=SC2086 # word splitting of the parameters
+	insmod "$CVM_MODULES/cvm_bounce.ko" $params || { fail "insmod cvm_bounce $params"; return; }
+	if insmod "$CVM_MODULES/cvm_hostsim.ko"; then
+		./cvm_bounce_test "$@" || fail "cvm_bounce_test $params"
+		[ -z "$params" ] && cvmctl_pool
+		rmmod cvm_bounce 2>/dev/null && fail "cvm_bounce unloaded while hostsim uses it"
+		rmmod cvm_hostsim || fail "rmmod cvm_hostsim"
+	else
+		fail "insmod cvm_hostsim"
+	fi
+	rmmod cvm_bounce || fail "rmmod cvm_bounce ($params)"
+	[ -d $dir ] && fail "$dir still present after rmmod"
+}
+
+insmod "$CVM_MODULES/cvm_convert.ko" || { fail "insmod cvm_convert"; finish; }
+excl=
+for t in $grow; do excl="$excl -T $t"; done
+# shellcheck disable=SC2086
+run "" $excl
+run "init_chunks=1 max_chunks=1" -t small_exhaustion_without_wait -t small_exhaustion_bounded_wait
+run "init_chunks=1 max_chunks=4 idle_ms=100" -t grow_shrink_ledger
+# Inconsistent parameters are refused at load.
+insmod "$CVM_MODULES/cvm_bounce.ko" slot_size=3000 2>/dev/null &&
+	{ fail "slot_size=3000 accepted"; rmmod cvm_bounce; }
+# The pool's memory went back; only the chunk leaked on purpose stays.
+expect_eq "shared pages after unload" 0 "$(cat /sys/kernel/cvm/convert/shared_pages)"
+expect_eq "leaked pages after unload" 256 "$(cat /sys/kernel/cvm/convert/leaked_pages)"
+rmmod cvm_convert || fail "rmmod cvm_convert"
+echo "# bounce.sh took $(awk -v s="$start" '{ printf "%.1f", $1 - s }' /proc/uptime) s"
+finish

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Helper of bounce_dev.sh (not a test by itself):
+ *
+ *   cvm_blkio write DEV FILE        FILE to the start of DEV with O_DIRECT
+ *   cvm_blkio read DEV BYTES FILE   BYTES from the start of DEV, O_DIRECT
+ *   cvm_blkio attach NAME           pool-attach; prints the errno and the
+ *   cvm_blkio detach NAME           extack message ("0" on success)
+ *   cvm_blkio dev NAME              the device's pool-dev-get counters as
+ *                                   "name=value" lines
+ *   cvm_blkio readtime DEV BYTES    O_DIRECT read of BYTES, prints the
+ *                                   nanoseconds it took (make bench)
+ *
+ * busybox dd has oflag=direct, but its buffer is not guaranteed to be
+ * aligned for O_DIRECT; this one is, and does 1 MiB per call.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/cvm.h>
+#include "nl.h"
+
+#define CHUNK (1 << 20)
+
+static int copy(int in, int out, unsigned long long bytes)
+{
+	void *buf;
+	ssize_t n;
+
+	if (posix_memalign(&buf, 4096, CHUNK))
+		return 1;
+	while (bytes) {
+		size_t want = bytes < CHUNK ? bytes : CHUNK;
+
+		n = read(in, buf, want);
+		if (n <= 0) {
+			perror("read");
+			return 1;
+		}
+		if (write(out, buf, n) != n) {
+			perror("write");
+			return 1;
+		}
+		bytes -= n;
+	}
+	free(buf);
+	return 0;
+}
+
+static int attach(const char *cmd, const char *name)
+{
+	struct nl_reply *r = calloc(1, sizeof(*r));
+	struct nl_msg_builder m;
+	uint32_t version, grp;
+	uint16_t family;
+	int fd, err;
+
+	fd = nl_open();
+	if (!r || fd < 0 ||
+	    nl_family(fd, CVM_FAMILY_NAME, &family, &version, &grp))
+		return 1;
+	nl_start(&m, family, strcmp(cmd, "attach") ? CVM_CMD_POOL_DETACH :
+						     CVM_CMD_POOL_ATTACH);
+	nl_put(&m, CVM_A_POOL_ATTACH_DEVICE, name, strlen(name) + 1);
+	err = nl_do(fd, &m, r);
+	if (!err)
+		err = r->error;
+	printf("%d%s%s\n", err, r->extack[0] ? " " : "", r->extack);
+	return 0;
+}
+
+static const char *const dev_names[CVM_A_POOL_DEV_MAX + 1] = {
+	[CVM_A_POOL_DEV_ATTACHED] = "attached",
+	[CVM_A_POOL_DEV_MAPS] = "maps",
+	[CVM_A_POOL_DEV_UNMAPS] = "unmaps",
+	[CVM_A_POOL_DEV_BYTES] = "bytes",
+	[CVM_A_POOL_DEV_SYNCS] = "syncs",
+	[CVM_A_POOL_DEV_INFLIGHT_SLOTS] = "inflight_slots",
+	[CVM_A_POOL_DEV_INFLIGHT_BYTES] = "inflight_bytes",
+	[CVM_A_POOL_DEV_HIGH_WATER] = "high_water",
+	[CVM_A_POOL_DEV_FAILURES] = "failures",
+	[CVM_A_POOL_DEV_VIOLATIONS] = "violations",
+	[CVM_A_POOL_DEV_WAITS] = "waits",
+};
+
+static uint64_t nla_uint(const struct nlattr *a)
+{
+	uint64_t v = 0;
+
+	if (nla_len(a) == 1)
+		return *(uint8_t *)nla_data(a);
+	if (nla_len(a) == 4)
+		return *(uint32_t *)nla_data(a);
+	memcpy(&v, nla_data(a), sizeof(v));
+	return v;
+}
+
+static int dev(const char *name)
+{
+	struct nl_msg_builder m;
+	char *buf = malloc(65536);
+	uint32_t version, grp;
+	uint16_t family;
+	int fd, done = 0, found = 0;
+
+	fd = nl_open();
+	if (!buf || fd < 0 ||
+	    nl_family(fd, CVM_FAMILY_NAME, &family, &version, &grp))
+		return 1;
+	nl_start(&m, family, CVM_CMD_POOL_DEV_GET);
+	((struct nlmsghdr *)m.buf)->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	if (nl_send(fd, &m))
+		return 1;
+	while (!done) {
+		ssize_t n = recv(fd, buf, 65536, 0);
+		struct nlmsghdr *nlh;
+
+		if (n < 0)
+			return 1;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			struct nlattr *a, *attrs;
+			int len, l;
+			const char *nm = "";
+
+			if (nlh->nlmsg_type == NLMSG_DONE ||
+			    nlh->nlmsg_type == NLMSG_ERROR) {
+				done = 1;
+				break;
+			}
+			attrs = (struct nlattr *)((char *)NLMSG_DATA(nlh) +
+						  GENL_HDRLEN);
+			len = l = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+			nla_for_each(a, attrs, l)
+				if ((a->nla_type & NLA_TYPE_MASK) ==
+				    CVM_A_POOL_DEV_NAME)
+					nm = nla_data(a);
+			if (strcmp(nm, name))
+				continue;
+			found = 1;
+			nla_for_each(a, attrs, len) {
+				int t = a->nla_type & NLA_TYPE_MASK;
+
+				if (t <= CVM_A_POOL_DEV_MAX && dev_names[t])
+					printf("%s=%llu\n", dev_names[t],
+					       (unsigned long long)nla_uint(a));
+			}
+		}
+	}
+	free(buf);
+	return found ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+	off_t size;
+	int in, out;
+
+	if (argc == 4 && !strcmp(argv[1], "write")) {
+		in = open(argv[3], O_RDONLY);
+		out = open(argv[2], O_WRONLY | O_DIRECT);
+		if (in < 0 || out < 0) {
+			perror("open");
+			return 1;
+		}
+		size = lseek(in, 0, SEEK_END);
+		if (size < 0 || lseek(in, 0, SEEK_SET))
+			return 1;
+		return copy(in, out, size) || fsync(out);
+	}
+	if (argc == 5 && !strcmp(argv[1], "read")) {
+		in = open(argv[2], O_RDONLY | O_DIRECT);
+		out = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (in < 0 || out < 0) {
+			perror("open");
+			return 1;
+		}
+		return copy(in, out, strtoull(argv[3], NULL, 0));
+	}
+	if (argc == 3 && (!strcmp(argv[1], "attach") ||
+			  !strcmp(argv[1], "detach")))
+		return attach(argv[1], argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "readtime")) {
+		struct timespec t0, t1;
+		int rc;
+
+		in = open(argv[2], O_RDONLY | O_DIRECT);
+		out = open("/dev/null", O_WRONLY);
+		if (in < 0 || out < 0) {
+			perror("open");
+			return 1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		rc = copy(in, out, strtoull(argv[3], NULL, 0));
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("%lld\n", (t1.tv_sec - t0.tv_sec) * 1000000000LL +
+		       (t1.tv_nsec - t0.tv_nsec));
+		return rc;
+	}
+	if (argc == 3 && !strcmp(argv[1], "dev"))
+		return dev(argv[2]);
+	fprintf(stderr, "usage: see the comment at the top of cvm_blkio.c\n");
+	return 1;
+}

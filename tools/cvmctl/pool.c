@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cvmctl pool: the hardened bounce pool of cvm_bounce.
+ *
+ *	pool				totals and policies (pool-get) and the
+ *					devices (pool-dev-get dump)
+ *	pool attach|detach DEVICE	pool-attach / pool-detach
+ *	pool set POLICY VALUE		pool-set (zero_from_device, zero_slack,
+ *					scrub, misuse_warn: on|off; wait_ms,
+ *					idle_ms: a number)
+ *	swiotlb				the kernel's swiotlb: its size and use
+ *					(debugfs), what cvm_bounce's observer saw
+ *					(swiotlb-get, swiotlb-dev-get) and the
+ *					swiotlb= value it advises
+ *	swiotlb observer on|off		swiotlb-set
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include <linux/cvm.h>
+
+#include "cvmctl.h"
+#include "json.h"
+#include "nl.h"
+
+#define CVM_POOL_MAXDEV		64
+#define CVM_POOL_NAMELEN	64
+
+enum cvm_pool_type { P_U8, P_U32, P_U64, P_STR };
+
+struct cvm_pool_field {
+	const char *key;
+	enum cvm_pool_type type;
+};
+
+/* Keys are the spec names with '-' as '_'; the order is the output's. */
+static const struct cvm_pool_field cvm_pool_fields[CVM_A_POOL_MAX + 1] = {
+	[CVM_A_POOL_SIZE]		= { "size", P_U64 },
+	[CVM_A_POOL_SLOTS]		= { "slots", P_U64 },
+	[CVM_A_POOL_USED]		= { "used", P_U64 },
+	[CVM_A_POOL_HIGH_WATER]		= { "high_water", P_U64 },
+	[CVM_A_POOL_SLOT_SIZE]		= { "slot_size", P_U32 },
+	[CVM_A_POOL_CHUNKS]		= { "chunks", P_U32 },
+	[CVM_A_POOL_MAX_CHUNKS]		= { "max_chunks", P_U32 },
+	[CVM_A_POOL_MAX_MAPPING]	= { "max_mapping", P_U32 },
+	[CVM_A_POOL_MAPS]		= { "maps", P_U64 },
+	[CVM_A_POOL_UNMAPS]		= { "unmaps", P_U64 },
+	[CVM_A_POOL_BYTES]		= { "bytes", P_U64 },
+	[CVM_A_POOL_SYNCS]		= { "syncs", P_U64 },
+	[CVM_A_POOL_FAILURES]		= { "failures", P_U64 },
+	[CVM_A_POOL_VIOLATIONS]		= { "violations", P_U64 },
+	[CVM_A_POOL_GROWS]		= { "grows", P_U64 },
+	[CVM_A_POOL_SHRINKS]		= { "shrinks", P_U64 },
+	[CVM_A_POOL_LEAKED_CHUNKS]	= { "leaked_chunks", P_U64 },
+	[CVM_A_POOL_WAITS]		= { "waits", P_U64 },
+	[CVM_A_POOL_ZERO_FROM_DEVICE]	= { "zero_from_device", P_U8 },
+	[CVM_A_POOL_ZERO_SLACK]		= { "zero_slack", P_U8 },
+	[CVM_A_POOL_SCRUB]		= { "scrub", P_U8 },
+	[CVM_A_POOL_MISUSE_WARN]	= { "misuse_warn", P_U8 },
+	[CVM_A_POOL_WAIT_MS]		= { "wait_ms", P_U32 },
+	[CVM_A_POOL_IDLE_MS]		= { "idle_ms", P_U32 },
+};
+
+static const struct cvm_pool_field cvm_dev_fields[CVM_A_POOL_DEV_MAX + 1] = {
+	[CVM_A_POOL_DEV_NAME]		= { "name", P_STR },
+	[CVM_A_POOL_DEV_ATTACHED]	= { "attached", P_U8 },
+	[CVM_A_POOL_DEV_MAPS]		= { "maps", P_U64 },
+	[CVM_A_POOL_DEV_UNMAPS]		= { "unmaps", P_U64 },
+	[CVM_A_POOL_DEV_BYTES]		= { "bytes", P_U64 },
+	[CVM_A_POOL_DEV_SYNCS]		= { "syncs", P_U64 },
+	[CVM_A_POOL_DEV_INFLIGHT_SLOTS]	= { "inflight_slots", P_U64 },
+	[CVM_A_POOL_DEV_INFLIGHT_BYTES]	= { "inflight_bytes", P_U64 },
+	[CVM_A_POOL_DEV_HIGH_WATER]	= { "high_water", P_U64 },
+	[CVM_A_POOL_DEV_FAILURES]	= { "failures", P_U64 },
+	[CVM_A_POOL_DEV_VIOLATIONS]	= { "violations", P_U64 },
+	[CVM_A_POOL_DEV_STRAY]		= { "stray", P_U64 },
+	[CVM_A_POOL_DEV_DOUBLE_UNMAP]	= { "double_unmap", P_U64 },
+	[CVM_A_POOL_DEV_SIZE_MISMATCH]	= { "size_mismatch", P_U64 },
+	[CVM_A_POOL_DEV_DIR_MISMATCH]	= { "dir_mismatch", P_U64 },
+	[CVM_A_POOL_DEV_SYNC_RANGE]	= { "sync_range", P_U64 },
+	[CVM_A_POOL_DEV_WAITS]		= { "waits", P_U64 },
+};
+
+static const struct cvm_pool_field cvm_swt_fields[CVM_A_SWIOTLB_MAX + 1] = {
+	[CVM_A_SWIOTLB_OBSERVER]	= { "observer", P_U8 },
+	[CVM_A_SWIOTLB_OBSERVER_REASON]	= { "observer_reason", P_STR },
+	[CVM_A_SWIOTLB_MAPS]		= { "maps", P_U64 },
+	[CVM_A_SWIOTLB_UNMAPS]		= { "unmaps", P_U64 },
+	[CVM_A_SWIOTLB_BYTES]		= { "bytes", P_U64 },
+	[CVM_A_SWIOTLB_FAILURES]	= { "failures", P_U64 },
+	[CVM_A_SWIOTLB_INFLIGHT_SLOTS]	= { "inflight_slots", P_U64 },
+	[CVM_A_SWIOTLB_HIGH_WATER]	= { "high_water", P_U64 },
+	[CVM_A_SWIOTLB_ADVICE_SLABS]	= { "advice_slabs", P_U64 },
+};
+
+static const struct cvm_pool_field cvm_swt_dev_fields[CVM_A_SWIOTLB_DEV_MAX + 1] = {
+	[CVM_A_SWIOTLB_DEV_NAME]		= { "name", P_STR },
+	[CVM_A_SWIOTLB_DEV_MAPS]		= { "maps", P_U64 },
+	[CVM_A_SWIOTLB_DEV_UNMAPS]		= { "unmaps", P_U64 },
+	[CVM_A_SWIOTLB_DEV_BYTES]		= { "bytes", P_U64 },
+	[CVM_A_SWIOTLB_DEV_FAILURES]		= { "failures", P_U64 },
+	[CVM_A_SWIOTLB_DEV_INFLIGHT_SLOTS]	= { "inflight_slots", P_U64 },
+	[CVM_A_SWIOTLB_DEV_INFLIGHT_BYTES]	= { "inflight_bytes", P_U64 },
+	[CVM_A_SWIOTLB_DEV_HIGH_WATER]		= { "high_water", P_U64 },
+};
+
+_Static_assert((int)CVM_A_SWIOTLB_MAX <= (int)CVM_A_POOL_MAX &&
+	       (int)CVM_A_SWIOTLB_DEV_MAX <= (int)CVM_A_POOL_MAX, "vals too small");
+
+_Static_assert(CVM_A_POOL_MAX < 64 && CVM_A_POOL_DEV_MAX < 64,
+	       "attributes must fit a u64 mask");
+
+struct cvm_pool_vals {
+	uint64_t present;
+	uint64_t num[CVM_A_POOL_MAX + 1];
+	char str[CVM_POOL_NAMELEN];
+};
+
+_Static_assert((int)CVM_A_POOL_DEV_MAX <= (int)CVM_A_POOL_MAX, "vals too small");
+
+struct cvm_pool_state {
+	struct cvm_pool_vals pool;
+	struct cvm_pool_vals *devs;
+	unsigned int n_devs;
+	const char *bad;
+};
+
+static bool cvm_pool_has(const struct cvm_pool_vals *v, int type)
+{
+	return v->present & (1ULL << type);
+}
+
+/* NULL, or the key of the first malformed attribute. */
+static const char *cvm_pool_parse(struct nl_msg *msg,
+				  const struct cvm_pool_field *fields, int max,
+				  struct cvm_pool_vals *v)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *gnlh;
+	struct nlattr *nla;
+	int rem;
+
+	memset(v, 0, sizeof(*v));
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return "genetlink header";
+	gnlh = nlmsg_data(nlh);
+	nla_for_each_attr(nla, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		int type = nla_type(nla), bad = 0;
+		uint32_t u32;
+		uint8_t u8;
+
+		if (type > max || !fields[type].key)
+			continue;
+		switch (fields[type].type) {
+		case P_U8:
+			bad = cvm_nla_get_u8(nla, &u8);
+			v->num[type] = u8;
+			break;
+		case P_U32:
+			bad = cvm_nla_get_u32(nla, &u32);
+			v->num[type] = u32;
+			break;
+		case P_U64:
+			bad = cvm_nla_get_u64(nla, &v->num[type]);
+			break;
+		case P_STR:
+			bad = cvm_nla_get_str(nla, v->str, sizeof(v->str));
+			break;
+		}
+		if (bad)
+			return fields[type].key;
+		v->present |= 1ULL << type;
+	}
+	return NULL;
+}
+
+static int cvm_pool_get_cb(struct nl_msg *msg, void *arg)
+{
+	struct cvm_pool_state *s = arg;
+
+	s->bad = cvm_pool_parse(msg, cvm_pool_fields, CVM_A_POOL_MAX, &s->pool);
+	return NL_OK;
+}
+
+static int cvm_pool_dev_cb(struct nl_msg *msg, void *arg)
+{
+	struct cvm_pool_state *s = arg;
+	const char *bad;
+
+	if (s->n_devs == CVM_POOL_MAXDEV)
+		return NL_OK;
+	bad = cvm_pool_parse(msg, cvm_dev_fields, CVM_A_POOL_DEV_MAX,
+			     &s->devs[s->n_devs]);
+	if (bad && !s->bad)
+		s->bad = bad;
+	s->n_devs++;
+	return NL_OK;
+}
+
+static void cvm_pool_perror(const char *what, const struct cvm_nl_err *err)
+{
+	if (!err->nlerr && err->errnum == EOPNOTSUPP && err->msg[0])
+		cvmctl_err("%s", err->msg);
+	else if (!err->nlerr && err->errnum == EPERM)
+		cvmctl_err("permission denied: %s needs CAP_NET_ADMIN (run as root)",
+			   what);
+	else
+		cvm_nl_perror(what, err);
+}
+
+static int cvm_pool_do(struct cvm_nl *nl, struct nl_msg *msg, const char *what,
+		       cvm_nl_reply_fn fn, void *arg)
+{
+	struct cvm_nl_err err;
+
+	if (!msg) {
+		cvmctl_err("%s: %s", what, strerror(ENOMEM));
+		return -1;
+	}
+	if (cvm_nl_do(nl, msg, fn, arg, &err)) {
+		cvm_pool_perror(what, &err);
+		return -1;
+	}
+	return 0;
+}
+
+static void cvm_pool_print_json(const struct cvmctl_ctx *ctx,
+				const struct cvm_pool_state *s)
+{
+	struct jsonw jw;
+	unsigned int i;
+	int t;
+
+	jsonw_init(&jw, stdout, ctx->pretty);
+	jsonw_start_object(&jw);
+	jsonw_name(&jw, "pool");
+	jsonw_start_object(&jw);
+	for (t = 1; t <= CVM_A_POOL_MAX; t++) {
+		if (!cvm_pool_fields[t].key)
+			continue;
+		if (!cvm_pool_has(&s->pool, t))
+			jsonw_null_field(&jw, cvm_pool_fields[t].key);
+		else if (cvm_pool_fields[t].type == P_U8)
+			jsonw_bool_field(&jw, cvm_pool_fields[t].key,
+					 s->pool.num[t]);
+		else
+			jsonw_uint_field(&jw, cvm_pool_fields[t].key,
+					 s->pool.num[t]);
+	}
+	jsonw_end_object(&jw);
+	jsonw_name(&jw, "devices");
+	jsonw_start_array(&jw);
+	for (i = 0; i < s->n_devs; i++) {
+		const struct cvm_pool_vals *d = &s->devs[i];
+
+		jsonw_start_object(&jw);
+		for (t = 1; t <= CVM_A_POOL_DEV_MAX; t++) {
+			const char *key = cvm_dev_fields[t].key;
+
+			if (!key)
+				continue;
+			if (!cvm_pool_has(d, t))
+				jsonw_null_field(&jw, key);
+			else if (cvm_dev_fields[t].type == P_STR)
+				jsonw_string_field(&jw, key, d->str);
+			else if (cvm_dev_fields[t].type == P_U8)
+				jsonw_bool_field(&jw, key, d->num[t]);
+			else
+				jsonw_uint_field(&jw, key, d->num[t]);
+		}
+		jsonw_end_object(&jw);
+	}
+	jsonw_end_array(&jw);
+	jsonw_end_object(&jw);
+	jsonw_finish(&jw);
+}
+
+static void cvm_pool_print_text(const struct cvm_pool_state *s)
+{
+	unsigned int i;
+	int t;
+
+	for (t = 1; t <= CVM_A_POOL_MAX; t++) {
+		const struct cvm_pool_field *f = &cvm_pool_fields[t];
+		char key[32];
+
+		if (!f->key)
+			continue;
+		snprintf(key, sizeof(key), "%s:", f->key);
+		if (!cvm_pool_has(&s->pool, t))
+			printf("%-18s-\n", key);
+		else if (f->type == P_U8)
+			printf("%-18s%s\n", key, s->pool.num[t] ? "on" : "off");
+		else
+			printf("%-18s%" PRIu64 "\n", key, s->pool.num[t]);
+	}
+	if (!s->n_devs)
+		return;
+	printf("\n%-16s %-8s %10s %10s %12s %8s %10s %8s %10s\n", "DEVICE",
+	       "ATTACHED", "MAPS", "UNMAPS", "BYTES", "INFLIGHT",
+	       "HIGH_WATER", "FAILURES", "VIOLATIONS");
+	for (i = 0; i < s->n_devs; i++) {
+		const struct cvm_pool_vals *d = &s->devs[i];
+
+		printf("%-16s %-8s %10" PRIu64 " %10" PRIu64 " %12" PRIu64
+		       " %8" PRIu64 " %10" PRIu64 " %8" PRIu64 " %10" PRIu64 "\n",
+		       d->str, d->num[CVM_A_POOL_DEV_ATTACHED] ? "yes" : "no",
+		       d->num[CVM_A_POOL_DEV_MAPS], d->num[CVM_A_POOL_DEV_UNMAPS],
+		       d->num[CVM_A_POOL_DEV_BYTES],
+		       d->num[CVM_A_POOL_DEV_INFLIGHT_SLOTS],
+		       d->num[CVM_A_POOL_DEV_HIGH_WATER],
+		       d->num[CVM_A_POOL_DEV_FAILURES],
+		       d->num[CVM_A_POOL_DEV_VIOLATIONS]);
+	}
+}
+
+static int cvm_pool_show(const struct cvmctl_ctx *ctx)
+{
+	struct cvm_pool_state s = { 0 };
+	int ret = CVMCTL_EXIT_FAIL;
+	struct cvm_nl nl;
+
+	s.devs = calloc(CVM_POOL_MAXDEV, sizeof(*s.devs));
+	if (!s.devs || cvm_nl_open(&nl)) {
+		free(s.devs);
+		return CVMCTL_EXIT_FAIL;
+	}
+	if (cvm_pool_do(&nl, cvm_nl_new_req(&nl, CVM_CMD_POOL_GET), "pool-get",
+			cvm_pool_get_cb, &s) ||
+	    cvm_pool_do(&nl, cvm_nl_new_dump(&nl, CVM_CMD_POOL_DEV_GET),
+			"pool-dev-get", cvm_pool_dev_cb, &s))
+		goto out;
+	if (s.bad) {
+		cvmctl_err("malformed attribute from the kernel: %s", s.bad);
+		goto out;
+	}
+	if (ctx->json)
+		cvm_pool_print_json(ctx, &s);
+	else
+		cvm_pool_print_text(&s);
+	ret = CVMCTL_EXIT_OK;
+out:
+	cvm_nl_close(&nl);
+	free(s.devs);
+	return ret;
+}
+
+static int cvm_pool_attach(const char *verb, const char *dev)
+{
+	bool attach = !strcmp(verb, "attach");
+	struct nl_msg *msg;
+	struct cvm_nl nl;
+	int ret;
+
+	if (cvm_nl_open(&nl))
+		return CVMCTL_EXIT_FAIL;
+	msg = cvm_nl_new_req(&nl, attach ? CVM_CMD_POOL_ATTACH :
+					   CVM_CMD_POOL_DETACH);
+	if (msg && nla_put_string(msg, CVM_A_POOL_ATTACH_DEVICE, dev)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	ret = cvm_pool_do(&nl, msg, attach ? "pool-attach" : "pool-detach",
+			  NULL, NULL) ? CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
+	cvm_nl_close(&nl);
+	return ret;
+}
+
+static int cvm_pool_set(const char *key, const char *value)
+{
+	unsigned long long v;
+	struct nl_msg *msg;
+	struct cvm_nl nl;
+	char *end;
+	int t, ret;
+
+	for (t = CVM_A_POOL_ZERO_FROM_DEVICE; t <= CVM_A_POOL_IDLE_MS; t++)
+		if (!strcmp(key, cvm_pool_fields[t].key))
+			break;
+	if (t > CVM_A_POOL_IDLE_MS) {
+		cvmctl_err("unknown policy '%s'", key);
+		return CVMCTL_EXIT_USAGE;
+	}
+	if (cvm_pool_fields[t].type == P_U8) {
+		if (!strcmp(value, "on") || !strcmp(value, "1"))
+			v = 1;
+		else if (!strcmp(value, "off") || !strcmp(value, "0"))
+			v = 0;
+		else {
+			cvmctl_err("%s: expected on or off, got '%s'", key, value);
+			return CVMCTL_EXIT_USAGE;
+		}
+	} else {
+		errno = 0;
+		v = strtoull(value, &end, 10);
+		if (errno || !*value || *end || v > UINT32_MAX) {
+			cvmctl_err("%s: expected a number, got '%s'", key, value);
+			return CVMCTL_EXIT_USAGE;
+		}
+	}
+	if (cvm_nl_open(&nl))
+		return CVMCTL_EXIT_FAIL;
+	msg = cvm_nl_new_req(&nl, CVM_CMD_POOL_SET);
+	if (msg && (cvm_pool_fields[t].type == P_U8 ?
+		    nla_put_u8(msg, t, v) : nla_put_u32(msg, t, v))) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	ret = cvm_pool_do(&nl, msg, "pool-set", NULL, NULL) ?
+	      CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
+	cvm_nl_close(&nl);
+	return ret;
+}
+
+static int cvm_pool_handler(const struct cvmctl_ctx *ctx, int argc,
+			    char **argv)
+{
+	if (argc == 0)
+		return cvm_pool_show(ctx);
+	if (argc == 2 && (!strcmp(argv[0], "attach") ||
+			  !strcmp(argv[0], "detach")))
+		return cvm_pool_attach(argv[0], argv[1]);
+	if (argc == 3 && !strcmp(argv[0], "set"))
+		return cvm_pool_set(argv[1], argv[2]);
+	cvmctl_usage_hint(&cvmctl_cmd_pool);
+	return CVMCTL_EXIT_USAGE;
+}
+
+/* ---- swiotlb ------------------------------------------------------------ */
+
+#define SWT_NSLABS	"/sys/kernel/debug/swiotlb/io_tlb_nslabs"
+#define SWT_USED	"/sys/kernel/debug/swiotlb/io_tlb_used"
+
+static bool cvm_read_u64(const char *path, uint64_t *v)
+{
+	FILE *f = fopen(path, "r");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fscanf(f, "%" SCNu64, v) == 1;
+	fclose(f);
+	return ok;
+}
+
+static int cvm_swt_get_cb(struct nl_msg *msg, void *arg)
+{
+	struct cvm_pool_state *s = arg;
+
+	s->bad = cvm_pool_parse(msg, cvm_swt_fields, CVM_A_SWIOTLB_MAX,
+				&s->pool);
+	return NL_OK;
+}
+
+static int cvm_swt_dev_cb(struct nl_msg *msg, void *arg)
+{
+	struct cvm_pool_state *s = arg;
+	const char *bad;
+
+	if (s->n_devs == CVM_POOL_MAXDEV)
+		return NL_OK;
+	bad = cvm_pool_parse(msg, cvm_swt_dev_fields, CVM_A_SWIOTLB_DEV_MAX,
+			     &s->devs[s->n_devs]);
+	if (bad && !s->bad)
+		s->bad = bad;
+	s->n_devs++;
+	return NL_OK;
+}
+
+static void cvm_swt_print(const struct cvmctl_ctx *ctx,
+			  const struct cvm_pool_state *s, bool known,
+			  uint64_t nslabs, uint64_t used)
+{
+	const struct cvm_pool_vals *p = &s->pool;
+	uint64_t adv = p->num[CVM_A_SWIOTLB_ADVICE_SLABS];
+	unsigned int i;
+	struct jsonw jw;
+	int t;
+
+	if (!ctx->json) {
+		if (known)
+			printf("%-18s%" PRIu64 " slabs (%" PRIu64 " MiB), %" PRIu64 " used\n",
+			       "pool:", nslabs, nslabs >> 9, used);
+		else
+			printf("%-18s%s\n", "pool:", "unknown (no debugfs statistics)");
+		printf("%-18s%s%s%s\n", "observer:",
+		       p->num[CVM_A_SWIOTLB_OBSERVER] ? "on" : "off",
+		       p->str[0] ? " - " : "", p->str);
+		for (t = CVM_A_SWIOTLB_MAPS; t <= CVM_A_SWIOTLB_HIGH_WATER; t++) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "%s:", cvm_swt_fields[t].key);
+			printf("%-18s%" PRIu64 "\n", key, p->num[t]);
+		}
+		if (adv)
+			printf("%-18sswiotlb=%" PRIu64 " (%" PRIu64 " MiB: twice the high-water mark)\n",
+			       "advice:", adv, adv >> 9);
+		else
+			printf("%-18s%s\n", "advice:", "none yet (no traffic observed)");
+		if (!s->n_devs)
+			return;
+		printf("\n%-16s %10s %10s %12s %8s %10s %8s\n", "DEVICE", "MAPS",
+		       "UNMAPS", "BYTES", "INFLIGHT", "HIGH_WATER", "FAILURES");
+		for (i = 0; i < s->n_devs; i++) {
+			const struct cvm_pool_vals *d = &s->devs[i];
+
+			printf("%-16s %10" PRIu64 " %10" PRIu64 " %12" PRIu64 " %8" PRIu64
+			       " %10" PRIu64 " %8" PRIu64 "\n", d->str,
+			       d->num[CVM_A_SWIOTLB_DEV_MAPS],
+			       d->num[CVM_A_SWIOTLB_DEV_UNMAPS],
+			       d->num[CVM_A_SWIOTLB_DEV_BYTES],
+			       d->num[CVM_A_SWIOTLB_DEV_INFLIGHT_SLOTS],
+			       d->num[CVM_A_SWIOTLB_DEV_HIGH_WATER],
+			       d->num[CVM_A_SWIOTLB_DEV_FAILURES]);
+		}
+		return;
+	}
+	jsonw_init(&jw, stdout, ctx->pretty);
+	jsonw_start_object(&jw);
+	jsonw_name(&jw, "pool");
+	jsonw_start_object(&jw);
+	if (known) {
+		jsonw_uint_field(&jw, "slabs", nslabs);
+		jsonw_uint_field(&jw, "used", used);
+	} else {
+		jsonw_null_field(&jw, "slabs");
+		jsonw_null_field(&jw, "used");
+	}
+	jsonw_end_object(&jw);
+	jsonw_bool_field(&jw, "observer", p->num[CVM_A_SWIOTLB_OBSERVER]);
+	jsonw_string_field(&jw, "observer_reason", p->str[0] ? p->str : NULL);
+	for (t = CVM_A_SWIOTLB_MAPS; t <= CVM_A_SWIOTLB_ADVICE_SLABS; t++)
+		jsonw_uint_field(&jw, cvm_swt_fields[t].key, p->num[t]);
+	jsonw_name(&jw, "devices");
+	jsonw_start_array(&jw);
+	for (i = 0; i < s->n_devs; i++) {
+		jsonw_start_object(&jw);
+		jsonw_string_field(&jw, "name", s->devs[i].str);
+		for (t = CVM_A_SWIOTLB_DEV_MAPS; t <= CVM_A_SWIOTLB_DEV_HIGH_WATER; t++)
+			jsonw_uint_field(&jw, cvm_swt_dev_fields[t].key,
+					 s->devs[i].num[t]);
+		jsonw_end_object(&jw);
+	}
+	jsonw_end_array(&jw);
+	jsonw_end_object(&jw);
+	jsonw_finish(&jw);
+}
+
+static int cvm_swt_show(const struct cvmctl_ctx *ctx)
+{
+	struct cvm_pool_state s = { 0 };
+	uint64_t nslabs = 0, used = 0;
+	int ret = CVMCTL_EXIT_FAIL;
+	struct cvm_nl nl;
+	bool known;
+
+	known = cvm_read_u64(SWT_NSLABS, &nslabs) && cvm_read_u64(SWT_USED, &used);
+	s.devs = calloc(CVM_POOL_MAXDEV, sizeof(*s.devs));
+	if (!s.devs || cvm_nl_open(&nl)) {
+		free(s.devs);
+		return CVMCTL_EXIT_FAIL;
+	}
+	if (cvm_pool_do(&nl, cvm_nl_new_req(&nl, CVM_CMD_SWIOTLB_GET),
+			"swiotlb-get", cvm_swt_get_cb, &s) ||
+	    cvm_pool_do(&nl, cvm_nl_new_dump(&nl, CVM_CMD_SWIOTLB_DEV_GET),
+			"swiotlb-dev-get", cvm_swt_dev_cb, &s))
+		goto out;
+	if (s.bad) {
+		cvmctl_err("malformed attribute from the kernel: %s", s.bad);
+		goto out;
+	}
+	cvm_swt_print(ctx, &s, known, nslabs, used);
+	ret = CVMCTL_EXIT_OK;
+out:
+	cvm_nl_close(&nl);
+	free(s.devs);
+	return ret;
+}
+
+static int cvm_swt_handler(const struct cvmctl_ctx *ctx, int argc, char **argv)
+{
+	struct nl_msg *msg;
+	struct cvm_nl nl;
+	int ret;
+
+	if (argc == 0)
+		return cvm_swt_show(ctx);
+	if (argc != 2 || strcmp(argv[0], "observer") ||
+	    (strcmp(argv[1], "on") && strcmp(argv[1], "off"))) {
+		cvmctl_usage_hint(&cvmctl_cmd_swiotlb);
+		return CVMCTL_EXIT_USAGE;
+	}
+	if (cvm_nl_open(&nl))
+		return CVMCTL_EXIT_FAIL;
+	msg = cvm_nl_new_req(&nl, CVM_CMD_SWIOTLB_SET);
+	if (msg && nla_put_u8(msg, CVM_A_SWIOTLB_OBSERVER,
+			      !strcmp(argv[1], "on"))) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	ret = cvm_pool_do(&nl, msg, "swiotlb-set", NULL, NULL) ?
+	      CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
+	cvm_nl_close(&nl);
+	return ret;
+}
+
+const struct cvmctl_cmd cvmctl_cmd_swiotlb = {
+	.name		= "swiotlb",
+	.args		= "[observer on|off]",
+	.help		= "the kernel's swiotlb as cvm_bounce observes it, with sizing advice",
+	.handler	= cvm_swt_handler,
+};
+
+const struct cvmctl_cmd cvmctl_cmd_pool = {
+	.name		= "pool",
+	.args		= "[attach DEVICE | detach DEVICE | set POLICY VALUE]",
+	.help		= "bounce pool of cvm_bounce: totals, devices, policies",
+	.handler	= cvm_pool_handler,
+};
