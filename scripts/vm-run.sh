@@ -154,7 +154,7 @@ make_initramfs() {
 		CVM_NLFUZZ_MESSAGES=$([ "$name" = debug ] && echo 5000 || echo 100000)
 		CVM_TESTS='${CVM_TESTS:-}'
 		CVM_STRESS_DURATION='${CVM_STRESS_DURATION:-}'
-		CVM_LOAD_CYCLES=$([ "$name" = debug ] && echo 20 || echo 100)
+		CVM_LOAD_CYCLES=$([ "$name" = 6.1 ] && echo 100 || echo 20)
 		CVM_HOST_SPEC=$top/Documentation/netlink/specs/cvm.yaml
 		CVM_HOST_YNL_CLI=$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/net/ynl/cli.py
 	EOF

@@ -377,8 +377,12 @@ hostile(struct __test_metadata *_metadata, struct _test_data_ring *self,
 		want_checked += sims[s].checked;
 		want_viol += viol;
 	}
-	/* Every reason of the kind was provoked: none is left untested. */
-	for (r = first; r <= last; r++) {
+	/*
+	 * Every reason of the kind was provoked: none is left untested. Only
+	 * a full run can promise that; short runs are traffic for the load
+	 * and stress tests (loadcycle.sh, stress.sh).
+	 */
+	for (r = first; i >= 10000 && r <= last; r++) {
 		uint64_t sum = 0;
 
 		for (s = 0; s < 2 * ncfg; s++)
