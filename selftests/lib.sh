@@ -29,7 +29,7 @@ finish() {
 }
 
 # The host's root, read-only over 9p (scripts/vm-run.sh), at /host with
-# this guest's /proc, /sys, /dev and a private /tmp over the host's: a
+# this guest's /proc, /sys and /dev over the host's: a
 # host tool (python3 and the kernel's YNL client) then runs with
 # `chroot /host` against this guest's kernel; cache=loose because
 # python reads hundreds of files per start, slowly under TCG. Returns 1 if there is no
@@ -39,6 +39,7 @@ cvm_host_root() {
 	mkdir -p /host
 	mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 cvmhost /host \
 		2>/dev/null || return 1
+	# /tmp stays the host's: the source tree (and the spec) may be there.
 	mount --bind /proc /host/proc && mount --bind /sys /host/sys &&
-		mount --bind /dev /host/dev && mount -t tmpfs tmpfs /host/tmp
+		mount --bind /dev /host/dev
 }
