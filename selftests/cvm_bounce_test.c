@@ -36,7 +36,6 @@
 #define HOSTSIM		"/sys/kernel/debug/cvm_hostsim/bounce"
 #define FAILINJ		"/sys/kernel/debug/cvm_convert/"
 #define CLIENT		"cvm_hostsim"
-#define DUMP_BUF	(64 * 1024)
 
 struct pool {
 	uint64_t v[CVM_A_POOL_MAX + 1];
@@ -195,48 +194,6 @@ static void dev_cb(const struct nlattr *attrs, int len, void *ctx)
 		    t <= CVM_A_POOL_DEV_MAX)
 			q->d->v[t] = nla_uint(a);
 	}
-}
-
-static int nl_dump(int fd, uint16_t family, uint8_t cmd,
-		   void (*fn)(const struct nlattr *attrs, int len, void *ctx),
-		   void *ctx)
-{
-	struct nl_msg_builder m;
-	char *buf = malloc(DUMP_BUF);
-	int err = 0, done = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	nl_start(&m, family, cmd);
-	((struct nlmsghdr *)m.buf)->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	err = nl_send(fd, &m);
-	while (!err && !done) {
-		struct nlmsghdr *nlh;
-		ssize_t n = recv(fd, buf, DUMP_BUF, 0);
-
-		if (n < 0) {
-			err = -errno;
-			break;
-		}
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
-		     nlh = NLMSG_NEXT(nlh, n)) {
-			if (nlh->nlmsg_type == NLMSG_DONE) {
-				memcpy(&err, NLMSG_DATA(nlh), sizeof(err));
-				done = 1;
-				break;
-			}
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				err = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
-				done = 1;
-				break;
-			}
-			fn((struct nlattr *)((char *)NLMSG_DATA(nlh) +
-					     GENL_HDRLEN),
-			   nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN), ctx);
-		}
-	}
-	free(buf);
-	return err;
 }
 
 static int dev_get(int fd, uint16_t family, const char *name, struct pdev *d)

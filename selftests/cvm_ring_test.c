@@ -32,7 +32,6 @@
 #include "ring_model.h"
 
 #define SYSFS		"/sys/kernel/cvm/ring/"
-#define DUMP_BUF	(64 * 1024)
 
 static unsigned long env_ul(const char *name, unsigned long def)
 {
@@ -207,48 +206,6 @@ static void ring_cb(const struct nlattr *attrs, int len, void *ctx)
 		tmp.found = 1;
 		*q->c = tmp;
 	}
-}
-
-static int nl_dump(int fd, uint16_t family, uint8_t cmd,
-		   void (*fn)(const struct nlattr *attrs, int len, void *ctx),
-		   void *ctx)
-{
-	struct nl_msg_builder m;
-	char *buf = malloc(DUMP_BUF);
-	int err = 0, done = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	nl_start(&m, family, cmd);
-	((struct nlmsghdr *)m.buf)->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	err = nl_send(fd, &m);
-	while (!err && !done) {
-		struct nlmsghdr *nlh;
-		ssize_t n = recv(fd, buf, DUMP_BUF, 0);
-
-		if (n < 0) {
-			err = -errno;
-			break;
-		}
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
-		     nlh = NLMSG_NEXT(nlh, n)) {
-			if (nlh->nlmsg_type == NLMSG_DONE) {
-				memcpy(&err, NLMSG_DATA(nlh), sizeof(err));
-				done = 1;
-				break;
-			}
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				err = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
-				done = 1;
-				break;
-			}
-			fn((struct nlattr *)((char *)NLMSG_DATA(nlh) +
-					     GENL_HDRLEN),
-			   nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN), ctx);
-		}
-	}
-	free(buf);
-	return err;
 }
 
 static int ring_counts(int fd, uint16_t family, uint32_t id,

@@ -13,6 +13,7 @@
 #include <linux/genetlink.h>
 
 #define NL_BUF_SIZE 16384
+#define DUMP_BUF (64 * 1024)	/* one recv() of a dump */
 
 struct nl_reply {
 	int error;		/* 0 or a negative errno from NLMSG_ERROR */
@@ -39,6 +40,9 @@ void nl_put(struct nl_msg_builder *m, uint16_t type, const void *data,
 int nl_send(int fd, struct nl_msg_builder *m);
 int nl_recv(int fd, struct nl_reply *r);
 int nl_do(int fd, struct nl_msg_builder *m, struct nl_reply *r);
+int nl_dump(int fd, uint16_t family, uint8_t cmd,
+	    void (*fn)(const struct nlattr *attrs, int len, void *ctx),
+	    void *ctx);
 
 /* Iterate over attributes in a buffer. */
 #define nla_for_each(pos, head, len)					\
