@@ -207,6 +207,7 @@ boot() {
 		${QEMU_CPU:+-cpu "$QEMU_CPU"} \
 		-kernel "$VMLINUZ" -initrd "$work/initramfs.gz" \
 		-virtfs local,path=/,mount_tag=cvmhost,security_model=none,readonly=on,multidevs=remap \
+		"${ring_devices[@]}" \
 		-append "$append" </dev/null 2>&1 | tee "$console" &
 	while [ -n "$(jobs -r)" ] && ! grep -aq 'cvmguard-guest: ' "$console"; do
 		if [ "$waited" -ge "$boot_timeout" ]; then
@@ -221,12 +222,25 @@ boot() {
 	return "$rc"
 }
 
+# Real devices for cvm_ring's live virtqueue auditor
+# (selftests/ring_auditor.sh): QEMU's virtio-rng and a small virtio-blk
+# disk with serial cvmring.
+ring_devices=()
+make_ring_devices() {
+	rm -f "$work/cvmring.img"
+	truncate -s 16M "$work/cvmring.img"
+	ring_devices=(-device virtio-rng-pci
+		-drive "file=$work/cvmring.img,if=none,id=cvmring,format=raw,cache=unsafe"
+		-device "virtio-blk-pci,drive=cvmring,serial=cvmring")
+}
+
 main() {
 	local console=$rundir/logs/$run.log append start end rc=0
 	local mem=${CVM_VM_MEM:-2048}
 
 	build_modules
 	make_initramfs
+	make_ring_devices
 	append="console=ttyS0 panic=-1 oops=panic loglevel=${CVM_VM_LOGLEVEL:-5}"
 	# TCG on a busy 2-core host starves vCPUs for many seconds (the debug
 	# kernel's ACPI parsing has stalled 21 s): a stall report must mean a

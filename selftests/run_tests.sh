@@ -10,7 +10,7 @@ cd "$(dirname "$0")" || exit 1
 CVM_MODULES=${CVM_MODULES:-/cvm/modules}
 export CVM_MODULES
 
-tests=${*:-"core_load.sh sysfs.sh cvm_netlink cvmctl.sh convert.sh cvmctl_conv.sh cvmctl_ops.sh ynl_cli.sh detect_virt.sh nlfuzz.sh perm.sh faultinject.sh ring.sh"}
+tests=${*:-"core_load.sh sysfs.sh cvm_netlink cvmctl.sh convert.sh cvmctl_conv.sh cvmctl_ops.sh ynl_cli.sh detect_virt.sh nlfuzz.sh perm.sh faultinject.sh ring.sh ring_auditor.sh"}
 n=0
 for t in $tests; do n=$((n + 1)); done
 
