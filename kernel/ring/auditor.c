@@ -199,27 +199,58 @@ CVM_RING_ADD_ENTRY(OUT)
 struct cvm_ring_get_data {
 	struct virtqueue *vq;
 	unsigned int *len;
+	struct hlist_node node;
 };
 
-static struct kretprobe cvm_ring_rp_get_buf;
+/*
+ * Calls of virtqueue_get_buf() in flight, by their len pointer. Where
+ * virtqueue_get_buf() calls (or tail-calls) virtqueue_get_buf_ctx()
+ * instead of having its own copy (the debug kernel), the inner probe
+ * finds its caller here and leaves the buffer to the outer one. A len
+ * pointer is a caller's stack or object address: unique among the calls
+ * in flight.
+ */
+static DEFINE_HASHTABLE(cvm_ring_aud_outer, 5);
+
+static bool cvm_ring_get_nested(const struct cvm_ring_get_data *d)
+{
+	struct cvm_ring_get_data *o;
+
+	hash_for_each_possible(cvm_ring_aud_outer, o, node, (unsigned long)d->len)
+		if (o->len == d->len && o->vq == d->vq)
+			return true;
+	return false;
+}
 
 static int cvm_ring_get_entry(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
+			      struct pt_regs *regs, bool outer)
 {
 	struct cvm_ring_get_data *d = (void *)ri->data;
-	unsigned long outer = (unsigned long)cvm_ring_rp_get_buf.kp.addr;
-	unsigned long ret = cvm_ring_return_address(regs);
+	unsigned long flags;
+	bool nested = false;
 
-	/*
-	 * Where virtqueue_get_buf() calls virtqueue_get_buf_ctx() instead
-	 * of inlining it, check the buffer once: in the outer probe. The
-	 * wrapper is a few instructions long.
-	 */
-	if (outer && ret - outer < 64)
-		return 1;
 	d->vq = (void *)regs_get_kernel_argument(regs, 0);
 	d->len = (void *)regs_get_kernel_argument(regs, 1);
-	return 0;
+	INIT_HLIST_NODE(&d->node);
+	spin_lock_irqsave(&cvm_ring_aud_lock, flags);
+	if (outer)
+		hash_add(cvm_ring_aud_outer, &d->node, (unsigned long)d->len);
+	else
+		nested = cvm_ring_get_nested(d);
+	spin_unlock_irqrestore(&cvm_ring_aud_lock, flags);
+	return nested;
+}
+
+static int cvm_ring_get_buf_entry(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	return cvm_ring_get_entry(ri, regs, true);
+}
+
+static int cvm_ring_get_buf_ctx_entry(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	return cvm_ring_get_entry(ri, regs, false);
 }
 
 static int cvm_ring_get_ret(struct kretprobe_instance *ri,
@@ -234,9 +265,13 @@ static int cvm_ring_get_ret(struct kretprobe_instance *ri,
 	bool known = false, synced;
 	u64 cap = 0;
 
-	if (!token)
-		return 0;
 	spin_lock_irqsave(&cvm_ring_aud_lock, flags);
+	if (!hlist_unhashed(&d->node))
+		hash_del(&d->node);
+	if (!token) {
+		spin_unlock_irqrestore(&cvm_ring_aud_lock, flags);
+		return 0;
+	}
 	t = cvm_ring_tok_find(d->vq, token);
 	if (t) {
 		known = true;
@@ -330,8 +365,8 @@ static int cvm_ring_del_pre(struct kprobe *p, struct pt_regs *regs)
 	  .handler = ret, .data_size = sizeof(struct type) }
 
 static struct kretprobe cvm_ring_rp_get_buf =
-	CVM_RING_RP("virtqueue_get_buf", cvm_ring_get_entry, cvm_ring_get_ret,
-		    cvm_ring_get_data);
+	CVM_RING_RP("virtqueue_get_buf", cvm_ring_get_buf_entry,
+		    cvm_ring_get_ret, cvm_ring_get_data);
 
 /* The optional probes are newer kernels' add variants; @on: registered. */
 static struct {
@@ -353,7 +388,7 @@ static struct {
 		      cvm_ring_add_ret, cvm_ring_add_data), true },
 	{ CVM_RING_RP("virtqueue_add_outbuf_premapped", cvm_ring_add_entry_OUT,
 		      cvm_ring_add_ret, cvm_ring_add_data), true },
-	{ CVM_RING_RP("virtqueue_get_buf_ctx", cvm_ring_get_entry,
+	{ CVM_RING_RP("virtqueue_get_buf_ctx", cvm_ring_get_buf_ctx_entry,
 		      cvm_ring_get_ret, cvm_ring_get_data) },
 	{ CVM_RING_RP("virtqueue_detach_unused_buf", cvm_ring_detach_entry,
 		      cvm_ring_detach_ret, cvm_ring_get_data) },
@@ -377,6 +412,7 @@ static void cvm_ring_auditor_stop(void)
 	}
 	/* No handler runs any more: forget every queue and buffer. */
 	cvm_ring_forget(NULL, NULL, true);
+	hash_init(cvm_ring_aud_outer);
 }
 
 static void cvm_ring_probe_reset(struct kprobe *kp, const char *sym)
