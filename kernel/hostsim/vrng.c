@@ -117,7 +117,7 @@ static int cvm_hsv_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 	vqs[0] = h->vq;
 	return 0;
 }
-CVM_VIRTIO_FIND_VQS(cvm_hsv_find_vqs)
+CVM_VIRTIO_FIND_VQS(cvm_hsv_find_vqs);
 
 static const char *cvm_hsv_bus_name(struct virtio_device *vdev)
 {

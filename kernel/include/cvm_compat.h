@@ -20,7 +20,7 @@
 /*
  * virtio_config_ops.find_vqs takes one struct virtqueue_info per queue
  * since 6.11; before, parallel arrays of callbacks, names and ctx flags.
- * CVM_VIRTIO_FIND_VQS(fn) defines the op around fn (newest signature),
+ * CVM_VIRTIO_FIND_VQS(fn); defines the op around fn (newest signature),
  * CVM_VIRTIO_FIND_VQS_OP(fn) names it for the ops table.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
@@ -51,7 +51,7 @@ static int fn##_compat(struct virtio_device *vdev, unsigned int nvqs,	\
 }
 #define CVM_VIRTIO_FIND_VQS_OP(fn) fn##_compat
 #else
-#define CVM_VIRTIO_FIND_VQS(fn)
+#define CVM_VIRTIO_FIND_VQS(fn) static_assert(__same_type(fn, fn))
 #define CVM_VIRTIO_FIND_VQS_OP(fn) fn
 #endif
 
