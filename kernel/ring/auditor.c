@@ -21,6 +21,7 @@
 #include <linux/mutex.h>
 #include <linux/ptrace.h>
 #include <linux/scatterlist.h>
+#include <linux/uaccess.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/virtio.h>
@@ -199,58 +200,21 @@ CVM_RING_ADD_ENTRY(OUT)
 struct cvm_ring_get_data {
 	struct virtqueue *vq;
 	unsigned int *len;
-	struct hlist_node node;
 };
 
 /*
- * Calls of virtqueue_get_buf() in flight, by their len pointer. Where
- * virtqueue_get_buf() calls (or tail-calls) virtqueue_get_buf_ctx()
- * instead of having its own copy (the debug kernel), the inner probe
- * finds its caller here and leaves the buffer to the outer one. A len
- * pointer is a caller's stack or object address: unique among the calls
- * in flight.
+ * Entry handlers take no lock: a kprobe hit through int3 (where the
+ * function has no ftrace entry, as on the debug kernel) runs in NMI-like
+ * context. They only note the arguments; return handlers do the rest.
  */
-static DEFINE_HASHTABLE(cvm_ring_aud_outer, 5);
-
-static bool cvm_ring_get_nested(const struct cvm_ring_get_data *d)
-{
-	struct cvm_ring_get_data *o;
-
-	hash_for_each_possible(cvm_ring_aud_outer, o, node, (unsigned long)d->len)
-		if (o->len == d->len && o->vq == d->vq)
-			return true;
-	return false;
-}
-
 static int cvm_ring_get_entry(struct kretprobe_instance *ri,
-			      struct pt_regs *regs, bool outer)
+			      struct pt_regs *regs)
 {
 	struct cvm_ring_get_data *d = (void *)ri->data;
-	unsigned long flags;
-	bool nested = false;
 
 	d->vq = (void *)regs_get_kernel_argument(regs, 0);
 	d->len = (void *)regs_get_kernel_argument(regs, 1);
-	INIT_HLIST_NODE(&d->node);
-	spin_lock_irqsave(&cvm_ring_aud_lock, flags);
-	if (outer)
-		hash_add(cvm_ring_aud_outer, &d->node, (unsigned long)d->len);
-	else
-		nested = cvm_ring_get_nested(d);
-	spin_unlock_irqrestore(&cvm_ring_aud_lock, flags);
-	return nested;
-}
-
-static int cvm_ring_get_buf_entry(struct kretprobe_instance *ri,
-				  struct pt_regs *regs)
-{
-	return cvm_ring_get_entry(ri, regs, true);
-}
-
-static int cvm_ring_get_buf_ctx_entry(struct kretprobe_instance *ri,
-				      struct pt_regs *regs)
-{
-	return cvm_ring_get_entry(ri, regs, false);
+	return 0;
 }
 
 static int cvm_ring_get_ret(struct kretprobe_instance *ri,
@@ -265,13 +229,9 @@ static int cvm_ring_get_ret(struct kretprobe_instance *ri,
 	bool known = false, synced;
 	u64 cap = 0;
 
-	spin_lock_irqsave(&cvm_ring_aud_lock, flags);
-	if (!hlist_unhashed(&d->node))
-		hash_del(&d->node);
-	if (!token) {
-		spin_unlock_irqrestore(&cvm_ring_aud_lock, flags);
+	if (!token)
 		return 0;
-	}
+	spin_lock_irqsave(&cvm_ring_aud_lock, flags);
 	t = cvm_ring_tok_find(d->vq, token);
 	if (t) {
 		known = true;
@@ -345,18 +305,13 @@ static int cvm_ring_detach_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
-static int cvm_ring_detach_entry(struct kretprobe_instance *ri,
-				 struct pt_regs *regs)
+/* After vring_del_virtqueue(): the queue is gone, its address a key. */
+static int cvm_ring_del_ret(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
 {
 	struct cvm_ring_get_data *d = (void *)ri->data;
 
-	d->vq = (void *)regs_get_kernel_argument(regs, 0);
-	return 0;
-}
-
-static int cvm_ring_del_pre(struct kprobe *p, struct pt_regs *regs)
-{
-	cvm_ring_forget((void *)regs_get_kernel_argument(regs, 0), NULL, true);
+	cvm_ring_forget(d->vq, NULL, true);
 	return 0;
 }
 
@@ -365,8 +320,8 @@ static int cvm_ring_del_pre(struct kprobe *p, struct pt_regs *regs)
 	  .handler = ret, .data_size = sizeof(struct type) }
 
 static struct kretprobe cvm_ring_rp_get_buf =
-	CVM_RING_RP("virtqueue_get_buf", cvm_ring_get_buf_entry,
-		    cvm_ring_get_ret, cvm_ring_get_data);
+	CVM_RING_RP("virtqueue_get_buf", cvm_ring_get_entry, cvm_ring_get_ret,
+		    cvm_ring_get_data);
 
 /* The optional probes are newer kernels' add variants; @on: registered. */
 static struct {
@@ -388,23 +343,53 @@ static struct {
 		      cvm_ring_add_ret, cvm_ring_add_data), true },
 	{ CVM_RING_RP("virtqueue_add_outbuf_premapped", cvm_ring_add_entry_OUT,
 		      cvm_ring_add_ret, cvm_ring_add_data), true },
-	{ CVM_RING_RP("virtqueue_get_buf_ctx", cvm_ring_get_buf_ctx_entry,
+	{ CVM_RING_RP("virtqueue_get_buf_ctx", cvm_ring_get_entry,
 		      cvm_ring_get_ret, cvm_ring_get_data) },
-	{ CVM_RING_RP("virtqueue_detach_unused_buf", cvm_ring_detach_entry,
+	{ CVM_RING_RP("virtqueue_detach_unused_buf", cvm_ring_get_entry,
 		      cvm_ring_detach_ret, cvm_ring_get_data) },
+	{ CVM_RING_RP("vring_del_virtqueue", cvm_ring_get_entry,
+		      cvm_ring_del_ret, cvm_ring_get_data) },
 };
+/* Index of virtqueue_get_buf_ctx in cvm_ring_rps. */
+#define CVM_RING_RP_GET_BUF_CTX	7
 
-static struct kprobe cvm_ring_kp_del = {
-	.symbol_name = "vring_del_virtqueue",
-	.pre_handler = cvm_ring_del_pre,
-};
+/*
+ * Whether virtqueue_get_buf() calls or tail-calls virtqueue_get_buf_ctx()
+ * (the debug kernel) rather than having its own copy (Debian's 6.1): then
+ * the inner probe sees every buffer and the outer one must not, or each
+ * buffer is checked twice, the second time as an unknown token. Looks for
+ * an x86 call or jmp rel32 to @ctx in the wrapper's first bytes.
+ */
+static bool cvm_ring_get_buf_calls(unsigned long get_buf, unsigned long ctx)
+{
+#ifdef CONFIG_X86
+	u8 code[48];
+	unsigned long target;
+	s32 rel;
+	int i;
+
+	if (copy_from_kernel_nofault(code, (void *)get_buf, sizeof(code)))
+		return false;
+	for (i = 1; i + 5 <= sizeof(code); i++) {
+		if (code[i] != 0xe8 && code[i] != 0xe9)
+			continue;
+		memcpy(&rel, &code[i + 1], sizeof(rel));
+		target = get_buf + i + 5 + rel;
+		/* ctx's probe address may be past an endbr64 (4 bytes). */
+		if (target <= ctx && ctx - target <= 4)
+			return true;
+	}
+#endif
+	return false;
+}
 
 static void cvm_ring_auditor_stop(void)
 {
 	int i;
 
-	unregister_kprobe(&cvm_ring_kp_del);
-	unregister_kretprobe(&cvm_ring_rp_get_buf);
+	if (cvm_ring_rp_get_buf.kp.addr)
+		unregister_kretprobe(&cvm_ring_rp_get_buf);
+	cvm_ring_rp_get_buf.kp.addr = NULL;
 	for (i = 0; i < ARRAY_SIZE(cvm_ring_rps); i++) {
 		if (cvm_ring_rps[i].on)
 			unregister_kretprobe(&cvm_ring_rps[i].rp);
@@ -412,7 +397,6 @@ static void cvm_ring_auditor_stop(void)
 	}
 	/* No handler runs any more: forget every queue and buffer. */
 	cvm_ring_forget(NULL, NULL, true);
-	hash_init(cvm_ring_aud_outer);
 }
 
 static void cvm_ring_probe_reset(struct kprobe *kp, const char *sym)
@@ -447,14 +431,23 @@ static int cvm_ring_auditor_start(void)
 	cvm_ring_probe_reset(&cvm_ring_rp_get_buf.kp, "virtqueue_get_buf");
 	cvm_ring_rp_get_buf.nmissed = 0;
 	cvm_ring_rp_get_buf.maxactive = maxactive;
+	/* Registered disarmed, so its code is read unpatched. */
+	cvm_ring_rp_get_buf.kp.flags = KPROBE_FLAG_DISABLED;
 	err = register_kretprobe(&cvm_ring_rp_get_buf);
 	if (err)
 		goto fail;
-	cvm_ring_probe_reset(&cvm_ring_kp_del, "vring_del_virtqueue");
-	cvm_ring_kp_del.pre_handler = cvm_ring_del_pre;
-	err = register_kprobe(&cvm_ring_kp_del);
+	rp = &cvm_ring_rps[CVM_RING_RP_GET_BUF_CTX].rp;
+	if (cvm_ring_get_buf_calls((unsigned long)cvm_ring_rp_get_buf.kp.addr,
+				   (unsigned long)rp->kp.addr)) {
+		unregister_kretprobe(&cvm_ring_rp_get_buf);
+		cvm_ring_rp_get_buf.kp.addr = NULL;
+		pr_info("auditor: virtqueue_get_buf calls virtqueue_get_buf_ctx: probing the latter only\n");
+		return 0;
+	}
+	err = enable_kretprobe(&cvm_ring_rp_get_buf);
 	if (err) {
 		unregister_kretprobe(&cvm_ring_rp_get_buf);
+		cvm_ring_rp_get_buf.kp.addr = NULL;
 		goto fail;
 	}
 	return 0;
@@ -508,8 +501,9 @@ u64 cvm_ring_auditor_missed(void)
 			if (cvm_ring_rps[i].on)
 				n += cvm_ring_rps[i].rp.nmissed +
 				     cvm_ring_rps[i].rp.kp.nmissed;
-		n += cvm_ring_rp_get_buf.nmissed +
-		     cvm_ring_rp_get_buf.kp.nmissed + cvm_ring_kp_del.nmissed;
+		if (cvm_ring_rp_get_buf.kp.addr)
+			n += cvm_ring_rp_get_buf.nmissed +
+			     cvm_ring_rp_get_buf.kp.nmissed;
 	}
 	mutex_unlock(&cvm_ring_aud_mutex);
 	return n;
