@@ -67,12 +67,12 @@ check() {
 }
 
 io monitor
-check monitor 64 16
+check monitor 16 16
 for id in $(cvmctl -j rings | jq '.rings[] | select(.kind == "virtqueue") | .id'); do
 	cvmctl rings policy "$id" enforce || fail "enforce on ring $id"
 done
 io enforce
-check enforce 128 32
+check enforce 32 32
 cvmctl -j rings | jq -e '[.rings[] | select(.kind == "virtqueue" and .policy != "enforce")] | length == 0' \
 	>/dev/null || fail "a virtqueue left monitor policy"
 
