@@ -239,6 +239,17 @@ make_disks() {
 	done
 }
 
+# Real devices for cvm_ring's live virtqueue auditor
+# (selftests/ring_auditor.sh): QEMU's virtio-rng and a small virtio-blk
+# disk with serial cvmring.
+make_ring_devices() {
+	rm -f "$work/cvmring.img"
+	truncate -s 16M "$work/cvmring.img"
+	disks+=(-device virtio-rng-pci
+		-drive "file=$work/cvmring.img,if=none,id=cvmring,format=raw,cache=unsafe"
+		-device "virtio-blk-pci,drive=cvmring,serial=cvmring")
+}
+
 main() {
 	local console=$rundir/logs/$run.log append start end rc=0
 	local mem=${CVM_VM_MEM:-2048}
@@ -246,6 +257,7 @@ main() {
 	build_modules
 	make_initramfs
 	make_disks
+	make_ring_devices
 	# swiotlb=force: every DMA that cvm_bounce does not handle bounces
 	# through the kernel's swiotlb, as it does in a confidential guest, so
 	# the disk without cvm_bounce behaves as it would in one.

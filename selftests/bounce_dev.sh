@@ -25,18 +25,7 @@ if [ -s /cvm/kmods/order ]; then
 		done
 	done
 fi
-# disk SERIAL: the block device with that serial, once it appears.
-disk() {
-	for i in $(seq 1 100); do
-		for b in /sys/block/vd*; do
-			[ "$(cat "$b/serial" 2>/dev/null)" = "$1" ] &&
-				{ echo "${b##*/}"; return 0; }
-		done
-		sleep 0.1
-	done
-	return 1
-}
-vd=$(disk cvmbounce) || skip "no virtio disk with serial cvmbounce (QEMU started without it)"
+vd=$(cvm_disk cvmbounce) || skip "no virtio disk with serial cvmbounce (QEMU started without it)"
 pci=$(basename "$(readlink -f "/sys/block/$vd/device/..")")
 [ -e "$drv/$pci" ] || skip "$vd ($pci) is not driven by virtio-pci"
 echo "# $vd is $pci"
@@ -52,7 +41,7 @@ insmod "$CVM_MODULES/cvm_bounce.ko" || { fail "insmod cvm_bounce"; finish; }
 # The observer of the kernel's swiotlb, on the disk without cvm_bounce:
 # with swiotlb=force every byte it reads is bounced by swiotlb.
 observe() {
-	vs=$(disk cvmswiotlb) || { fail "no disk cvmswiotlb"; return; }
+	vs=$(cvm_disk cvmswiotlb) || { fail "no disk cvmswiotlb"; return; }
 	spci=$(basename "$(readlink -f "/sys/block/$vs/device/..")")
 	expect_eq "observer off by default" 0 "$(cat $dir/swiotlb_observer)"
 	expect_eq "swiotlb observer_reason" '"disabled"' "$(cvmctl -j swiotlb | jq .observer_reason)"
@@ -88,7 +77,7 @@ expect_eq "attached devices" "$pci" "$(cat $dir/attach)"
 expect_eq "attach again" "-114 already attached" "$(./cvm_blkio attach "$pci")"
 rmmod cvm_bounce 2>/dev/null && fail "cvm_bounce unloaded while attached"
 echo "$pci" >$drv/bind || fail "bind virtio-pci"
-vd=$(disk cvmbounce) || { fail "disk did not come back"; finish; }
+vd=$(cvm_disk cvmbounce) || { fail "disk did not come back"; finish; }
 expect_eq "detach while bound" "-16 a driver is bound to the device; unbind it first" \
 	"$(./cvm_blkio detach "$pci")"
 stat "$pci"
@@ -144,6 +133,6 @@ rmmod cvm_bounce || fail "rmmod cvm_bounce"
 rmmod cvm_convert || fail "rmmod cvm_convert"
 # The device works again with its own DMA ops.
 echo "$pci" >$drv/bind || fail "bind virtio-pci after detach"
-disk cvmbounce >/dev/null || fail "disk did not come back after detach"
+cvm_disk cvmbounce >/dev/null || fail "disk did not come back after detach"
 echo "# bounce_dev.sh took $(awk -v s="$start" '{ printf "%.1f", $1 - s }' /proc/uptime) s"
 finish

@@ -43,3 +43,17 @@ cvm_host_root() {
 	mount --bind /proc /host/proc && mount --bind /sys /host/sys &&
 		mount --bind /dev /host/dev
 }
+
+# cvm_disk SERIAL: the virtio block device (vdX) with that serial
+# (scripts/vm-run.sh gives each test disk one), once it appears: it comes
+# back asynchronously after a driver rebind. Returns 1 after 10 s.
+cvm_disk() {
+	for i in $(seq 1 100); do
+		for b in /sys/block/vd*; do
+			[ "$(cat "$b/serial" 2>/dev/null)" = "$1" ] &&
+				{ echo "${b##*/}"; return 0; }
+		done
+		sleep 0.1
+	done
+	return 1
+}

@@ -39,4 +39,42 @@
 #define CVM_SWIOTLB_UNMAP_SYMS \
 	{ "__swiotlb_tbl_unmap_single", "swiotlb_tbl_unmap_single" }
 
+/*
+ * virtio_config_ops.find_vqs takes one struct virtqueue_info per queue
+ * since 6.11; before, parallel arrays of callbacks, names and ctx flags.
+ * CVM_VIRTIO_FIND_VQS(fn); defines the op around fn (newest signature),
+ * CVM_VIRTIO_FIND_VQS_OP(fn) names it for the ops table.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+#include <linux/types.h>
+struct virtqueue;
+struct virtqueue_info {
+	const char *name;
+	void (*callback)(struct virtqueue *vq);
+	bool ctx;
+};
+#define CVM_VIRTIO_FIND_VQS(fn)						\
+static int fn##_compat(struct virtio_device *vdev, unsigned int nvqs,	\
+		       struct virtqueue *vqs[], vq_callback_t *callbacks[],\
+		       const char * const names[], const bool *ctx,	\
+		       struct irq_affinity *desc)			\
+{									\
+	struct virtqueue_info info[4] = {};				\
+	unsigned int i;							\
+									\
+	if (nvqs > ARRAY_SIZE(info))					\
+		return -EINVAL;						\
+	for (i = 0; i < nvqs; i++) {					\
+		info[i].name = names[i];				\
+		info[i].callback = callbacks[i];			\
+		info[i].ctx = ctx && ctx[i];				\
+	}								\
+	return fn(vdev, nvqs, vqs, info, desc);				\
+}
+#define CVM_VIRTIO_FIND_VQS_OP(fn) fn##_compat
+#else
+#define CVM_VIRTIO_FIND_VQS(fn) static_assert(__same_type(fn, fn))
+#define CVM_VIRTIO_FIND_VQS_OP(fn) fn
+#endif
+
 #endif /* _CVM_COMPAT_H */

@@ -8,7 +8,7 @@
  * through /sys/kernel/cvm/ring/ and the "cvm" netlink family.
  */
 #include <linux/module.h>
-#include "ring.h"
+#include "auditor.h"
 
 static struct cvm_core_feature cvm_ring_feature = {
 	.id		= CVM_MODULE_RING,
@@ -20,14 +20,23 @@ static struct cvm_core_feature cvm_ring_feature = {
 
 static int __init cvm_ring_init(void)
 {
+	int err;
+
 	cvm_ring_feature.n_cmds = cvm_ring_nl_n_cmds;
-	return cvm_core_register(&cvm_ring_feature);
+	err = cvm_core_register(&cvm_ring_feature);
+	if (err)
+		return err;
+	err = cvm_ring_auditor_init();
+	if (err)
+		cvm_core_unregister(&cvm_ring_feature);
+	return err;
 }
 
 static void __exit cvm_ring_exit(void)
 {
 	/* First: waits for netlink handlers and removes the sysfs files. */
 	cvm_core_unregister(&cvm_ring_feature);
+	cvm_ring_auditor_exit();
 	cvm_ring_registry_exit();
 }
 

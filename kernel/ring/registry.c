@@ -5,13 +5,17 @@
  * verdict here; this is where monitor and enforce differ.
  */
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include "ring.h"
 
-/* Guards the list and ids; counters are atomics, flags READ/WRITE_ONCE. */
-static DEFINE_MUTEX(cvm_ring_lock);
+/*
+ * Guards the list and ids; counters are atomics, flags READ/WRITE_ONCE.
+ * A spinlock with interrupts off: the auditor registers and drops
+ * virtqueues from probes that can run in interrupt context.
+ */
+static DEFINE_SPINLOCK(cvm_ring_lock);
 static LIST_HEAD(cvm_ring_list);
 static u32 cvm_ring_next_id = 1;
 /* Since load: rings come and go, the totals stay. */
@@ -29,38 +33,48 @@ static atomic64_t cvm_ring_violations_total = ATOMIC64_INIT(0);
  */
 struct cvm_ring *cvm_ring_register(u32 kind, const char *owner, u32 policy)
 {
+	return cvm_ring_register_gfp(kind, owner, policy, GFP_KERNEL);
+}
+EXPORT_SYMBOL_GPL(cvm_ring_register);
+
+/* cvm_ring_register() in any context, with @gfp. */
+struct cvm_ring *cvm_ring_register_gfp(u32 kind, const char *owner,
+				       u32 policy, gfp_t gfp)
+{
 	struct cvm_ring *ring;
+	unsigned long flags;
 
 	if (kind > CVM_RING_KIND_VIRTQUEUE || policy > CVM_RING_POLICY_ENFORCE)
 		return ERR_PTR(-EINVAL);
-	ring = kzalloc(sizeof(*ring), GFP_KERNEL);
+	ring = kzalloc(sizeof(*ring), gfp);
 	if (!ring)
 		return ERR_PTR(-ENOMEM);
 	ring->kind = kind;
 	ring->policy = policy;
 	strscpy(ring->owner, owner, sizeof(ring->owner));
-	mutex_lock(&cvm_ring_lock);
+	spin_lock_irqsave(&cvm_ring_lock, flags);
 	ring->id = cvm_ring_next_id++;
 	/* Ids only grow, so the list stays sorted for dump cursors. */
 	list_add_tail(&ring->node, &cvm_ring_list);
-	mutex_unlock(&cvm_ring_lock);
+	spin_unlock_irqrestore(&cvm_ring_lock, flags);
 	return ring;
 }
-EXPORT_SYMBOL_GPL(cvm_ring_register);
 
 /**
  * cvm_ring_unregister() - stop counting a ring and free it
  * @ring: from cvm_ring_register(); NULL or an error pointer is ignored
  *
- * The caller must not account verdicts on @ring any more.
+ * The caller must not account verdicts on @ring any more. Any context.
  */
 void cvm_ring_unregister(struct cvm_ring *ring)
 {
+	unsigned long flags;
+
 	if (IS_ERR_OR_NULL(ring))
 		return;
-	mutex_lock(&cvm_ring_lock);
+	spin_lock_irqsave(&cvm_ring_lock, flags);
 	list_del(&ring->node);
-	mutex_unlock(&cvm_ring_lock);
+	spin_unlock_irqrestore(&cvm_ring_lock, flags);
 	kfree(ring);
 }
 EXPORT_SYMBOL_GPL(cvm_ring_unregister);
@@ -164,14 +178,15 @@ EXPORT_SYMBOL_GPL(cvm_ring_repair);
 void cvm_ring_totals(struct cvm_ring_totals *t)
 {
 	struct cvm_ring *ring;
+	unsigned long flags;
 
 	memset(t, 0, sizeof(*t));
-	mutex_lock(&cvm_ring_lock);
+	spin_lock_irqsave(&cvm_ring_lock, flags);
 	list_for_each_entry(ring, &cvm_ring_list, node) {
 		t->rings++;
 		t->broken += READ_ONCE(ring->broken);
 	}
-	mutex_unlock(&cvm_ring_lock);
+	spin_unlock_irqrestore(&cvm_ring_lock, flags);
 	t->checked = atomic64_read(&cvm_ring_checked_total);
 	t->violations = atomic64_read(&cvm_ring_violations_total);
 }
@@ -180,10 +195,11 @@ void cvm_ring_totals(struct cvm_ring_totals *t)
 bool cvm_ring_info_next(u32 from_id, struct cvm_ring_info *info)
 {
 	struct cvm_ring *ring;
+	unsigned long flags;
 	bool found = false;
 	int i;
 
-	mutex_lock(&cvm_ring_lock);
+	spin_lock_irqsave(&cvm_ring_lock, flags);
 	list_for_each_entry(ring, &cvm_ring_list, node) {
 		if (ring->id < from_id)
 			continue;
@@ -199,16 +215,17 @@ bool cvm_ring_info_next(u32 from_id, struct cvm_ring_info *info)
 		found = true;
 		break;
 	}
-	mutex_unlock(&cvm_ring_lock);
+	spin_unlock_irqrestore(&cvm_ring_lock, flags);
 	return found;
 }
 
 int cvm_ring_set_policy(u32 id, u32 policy)
 {
 	struct cvm_ring *ring;
+	unsigned long flags;
 	int err = -ENOENT;
 
-	mutex_lock(&cvm_ring_lock);
+	spin_lock_irqsave(&cvm_ring_lock, flags);
 	list_for_each_entry(ring, &cvm_ring_list, node) {
 		if (ring->id != id)
 			continue;
@@ -218,7 +235,7 @@ int cvm_ring_set_policy(u32 id, u32 policy)
 		err = 0;
 		break;
 	}
-	mutex_unlock(&cvm_ring_lock);
+	spin_unlock_irqrestore(&cvm_ring_lock, flags);
 	return err;
 }
 

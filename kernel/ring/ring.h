@@ -56,6 +56,8 @@ struct cvm_ring_totals {
 };
 
 /* registry.c */
+struct cvm_ring *cvm_ring_register_gfp(u32 kind, const char *owner,
+				       u32 policy, gfp_t gfp);
 void cvm_ring_totals(struct cvm_ring_totals *t);
 bool cvm_ring_info_next(u32 from_id, struct cvm_ring_info *info);
 int cvm_ring_set_policy(u32 id, u32 policy);

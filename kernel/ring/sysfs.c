@@ -7,7 +7,7 @@
  */
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
-#include "ring.h"
+#include "auditor.h"
 
 #define CVM_RING_TOTAL_ATTR(field)					\
 static ssize_t field##_show(struct kobject *kobj,			\
@@ -25,7 +25,37 @@ CVM_RING_TOTAL_ATTR(checked);
 CVM_RING_TOTAL_ATTR(violations);
 CVM_RING_TOTAL_ATTR(broken);
 
+/* Root-only: probing every virtqueue of the guest is an admin decision. */
+static ssize_t auditor_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", cvm_ring_auditor_enabled());
+}
+
+static ssize_t auditor_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool(buf, &on);
+	if (!err)
+		err = cvm_ring_auditor_set(on);
+	return err ?: count;
+}
+static struct kobj_attribute cvm_ring_attr_auditor = __ATTR_RW_MODE(auditor, 0644);
+
+static ssize_t auditor_missed_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  (unsigned long long)cvm_ring_auditor_missed());
+}
+static struct kobj_attribute cvm_ring_attr_auditor_missed = __ATTR_RO(auditor_missed);
+
 static struct attribute *cvm_ring_attrs[] = {
+	&cvm_ring_attr_auditor.attr,
+	&cvm_ring_attr_auditor_missed.attr,
 	&cvm_ring_attr_rings.attr,
 	&cvm_ring_attr_checked.attr,
 	&cvm_ring_attr_violations.attr,
