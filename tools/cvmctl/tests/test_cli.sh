@@ -249,10 +249,14 @@ events_dropped:   0
 module:           cvm_core 0.1.0 live refcnt=2
 module:           cvm_ring - live refcnt=1
 module:           cvm_hostsim 0.1.0 going refcnt=0
-$POSTURE_TEXT" ""
+$POSTURE_TEXT
+rings:            2
+ring_checked:     1000
+ring_violations:  7
+rings_broken:     1" ""
 
 run_fake ok -j status
-check "status -j" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":true,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],'"$POSTURE_JSON"',"conversions":null}' ""
+check "status -j" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":true,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],'"$POSTURE_JSON"',"conversions":null,"pool":null,"rings":{"rings":2,"checked":1000,"violations":7,"broken":1}}' ""
 
 run_fake snp -p status
 check "status -p (SEV-SNP, u64 max, registered by name and id)" 0 '{
@@ -302,7 +306,14 @@ check "status -p (SEV-SNP, u64 max, registered by name and id)" 0 '{
     "slabs": 32768,
     "used": 12
   },
-  "conversions": null
+  "conversions": null,
+  "pool": null,
+  "rings": {
+    "rings": 2,
+    "checked": 1000,
+    "violations": 7,
+    "broken": 1
+  }
 }' ""
 
 if command -v python3 >/dev/null; then
@@ -326,10 +337,14 @@ events_dropped:   -
 module:           cvm_core 0.1.0 live refcnt=2
 module:           cvm_ring - live refcnt=1
 module:           cvm_hostsim 0.1.0 going refcnt=0
-$POSTURE_TEXT" ""
+$POSTURE_TEXT
+rings:            2
+ring_checked:     -
+ring_violations:  7
+rings_broken:     -" ""
 
 run_fake partial -j status
-check "status -j with attributes missing" 0 '{"technology":null,"mem_encrypt":null,"version":"0.1.0","event_ratelimit":null,"events_sent":null,"events_dropped":null,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":false,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],'"$POSTURE_JSON"',"conversions":null}' ""
+check "status -j with attributes missing" 0 '{"technology":null,"mem_encrypt":null,"version":"0.1.0","event_ratelimit":null,"events_sent":null,"events_dropped":null,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":false,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],'"$POSTURE_JSON"',"conversions":null,"pool":null,"rings":{"rings":2,"checked":null,"violations":7,"broken":null}}' ""
 
 run_fake malformed status
 check "malformed reply" 1 "" \
@@ -633,7 +648,7 @@ param:            cvm_convert.observer=Y
 shared_pages:     1029
 leaked_pages:     2" ""
 run_fake conv -j status
-check "status -j on a hardened guest with cvm_convert" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":1,"registered":true,"parameters":{}},{"name":"cvm_convert","version":"0.1.0","state":"live","refcnt":0,"registered":false,"parameters":{"observer":"Y"}}],"secure_boot":"enabled","efi":true,"lockdown":"integrity","tpm":true,"sig_enforce":true,"taint":4096,"taint_flags":"O","swiotlb":{"force":false,"slabs":null,"used":null},"conversions":{"shared_pages":1029,"leaked_pages":2}}' ""
+check "status -j on a hardened guest with cvm_convert" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":1,"registered":true,"parameters":{}},{"name":"cvm_convert","version":"0.1.0","state":"live","refcnt":0,"registered":false,"parameters":{"observer":"Y"}}],"secure_boot":"enabled","efi":true,"lockdown":"integrity","tpm":true,"sig_enforce":true,"taint":4096,"taint_flags":"O","swiotlb":{"force":false,"slabs":null,"used":null},"conversions":{"shared_pages":1029,"leaked_pages":2},"pool":null,"rings":null}' ""
 run_fake snp status --check
 check "status --check passes on a hardened SEV-SNP guest" 0 "" ""
 run_fake ok status --check
