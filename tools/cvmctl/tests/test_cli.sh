@@ -150,10 +150,10 @@ printf '\006\000\000\000\001' \
 
 USAGE_CONFIG='usage: cvmctl [OPTIONS] config event-ratelimit N'
 USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
-USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce]'
+USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce | auditor on|off]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=123
+TESTS=129
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -561,9 +561,15 @@ check "conversions observer without cvm_convert" 1 "" "$NOCONV"
 # ---- rings (the data path is tested against the kernel: ring.sh) ----
 run help rings
 check "help rings" 0 "$USAGE_RINGS
-  show ring validation counters; set a ring's policy (root)" ""
+  show ring validation counters; set a ring's policy or the live auditor (root)" ""
 run rings bogus
 check "rings: unknown argument" 2 "" "cvmctl: rings: unexpected argument 'bogus'
+$USAGE_RINGS"
+run rings auditor maybe
+check "rings auditor: bad value" 2 "" "cvmctl: rings: auditor needs 'on' or 'off'
+$USAGE_RINGS"
+run rings auditor
+check "rings auditor: no value" 2 "" "cvmctl: rings: auditor needs 'on' or 'off'
 $USAGE_RINGS"
 run rings policy 1
 check "rings policy: missing policy" 2 "" \
@@ -717,6 +723,10 @@ assert "completion: commands from cvmctl help" \
 	"$(case " $out " in *" status "*" conversions "*" help "*) ;; *) echo "got: $out" ;; esac)"
 out=$(complete_line "cvmctl pool set sc")
 assert "completion: pool policies" "$([ "$out" = "scrub" ] || echo "got: $out")"
+out=$(complete_line "cvmctl set ring-")
+assert "completion: set settings" "$([ "$out" = "ring-policy ring-auditor" ] || echo "got: $out")"
+out=$(complete_line "cvmctl rings auditor o")
+assert "completion: rings auditor" "$([ "$out" = "on off" ] || echo "got: $out")"
 out=$(complete_line "cvmctl status --check=cvm,t")
 assert "completion: check items after --check=" \
 	"$([ "$out" = "cvm,tpm cvm,taint" ] || echo "got: $out")"
@@ -729,7 +739,7 @@ check "write error on stdout" 1 "" \
 	"cvmctl: write error: No space left on device"
 
 # ---- issue 6: set, metrics, monitor, load/unload ---------------------------
-USAGE_SET='usage: cvmctl [OPTIONS] set event-ratelimit N|observer on|off'
+USAGE_SET='usage: cvmctl [OPTIONS] set SETTING VALUE...'
 : >"$TMP/log"
 run_fake ok set event-ratelimit 250
 check "set event-ratelimit" 0 "" ""
@@ -755,6 +765,12 @@ run set event-ratelimit 0
 check "set event-ratelimit out of range" 2 "" \
 	"cvmctl: set: invalid event-ratelimit '0': $RANGE
 $USAGE_SET"
+# The other settings go to the command that owns them.
+run set ring-auditor maybe
+check "set ring-auditor: bad value (rings)" 2 "" "cvmctl: rings: auditor needs 'on' or 'off'
+$USAGE_RINGS"
+run set pool scrub maybe
+check "set pool: bad value (pool set)" 2 "" "cvmctl: scrub: expected on or off, got 'maybe'"
 
 # metrics: the fake conv kernel with cvm_core and cvm_convert loaded.
 MET=$TMP/met
