@@ -89,7 +89,7 @@ do_check() {
 		die "dkms build failed"
 	fi
 	dir=$tmp/dkms/$name/$version/$KVER/x86_64/module
-	for mod in cvm_core cvm_convert cvm_bounce; do
+	for mod in cvm_core cvm_convert cvm_bounce cvm_ring; do
 		ls "$dir/$mod.ko"* >/dev/null 2>&1 ||
 			{ cat "$tmp/log" >&2; die "dkms built no $mod.ko"; }
 	done

@@ -103,6 +103,14 @@ static void cvm_perm_ring_set(struct nl_msg_builder *m)
 	nl_put(m, CVM_A_RING_INFO_POLICY, &policy, sizeof(policy));
 }
 
+/* The auditor's current state: root's request changes nothing. */
+static void cvm_perm_ring_auditor_set(struct nl_msg_builder *m)
+{
+	uint8_t v = cvm_perm_sysfs_ul(SYSFS "/ring/auditor");
+
+	nl_put(m, CVM_A_RING_AUDITOR, &v, sizeof(v));
+}
+
 static const struct cvm_perm_request cvm_perm_requests[] = {
 	{ CVM_CMD_SET_CONFIG, "set-config", 0, cvm_perm_set_config },
 	{ CVM_CMD_CONV_SET, "conv-set", 0, cvm_perm_conv_set },
@@ -111,6 +119,8 @@ static const struct cvm_perm_request cvm_perm_requests[] = {
 	{ CVM_CMD_POOL_DETACH, "pool-detach", -ENODEV, cvm_perm_pool_attach },
 	{ CVM_CMD_SWIOTLB_SET, "swiotlb-set", 0, cvm_perm_swiotlb_set },
 	{ CVM_CMD_RING_SET, "ring-set", -ENOENT, cvm_perm_ring_set },
+	{ CVM_CMD_RING_AUDITOR_SET, "ring-auditor-set", 0,
+	  cvm_perm_ring_auditor_set },
 };
 
 static void cvm_perm_check(bool ok, const char *what, const char *who,

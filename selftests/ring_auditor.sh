@@ -20,8 +20,16 @@ rng=$(basename "$(ls -d /sys/bus/virtio/drivers/virtio_rng/virtio* 2>/dev/null |
 
 insmod "$CVM_MODULES/cvm_ring.ko" || { fail "insmod cvm_ring"; finish; }
 expect_eq "auditor at load" 0 "$(cat $dir/auditor)"
-echo 1 >$dir/auditor || fail "auditor on"
+expect_eq "cvmctl: auditor at load" "false 0" \
+	"$(cvmctl -j rings | jq -r '"\(.totals.auditor) \(.totals.auditor_missed)"')"
+out=$("$(dirname "$0")/run_as_nobody" cvmctl rings auditor on 2>&1)
+expect_eq "auditor on as nobody: exit" 1 $?
+expect_eq "auditor on as nobody" "cvmctl: permission denied: ring-auditor-set needs CAP_NET_ADMIN (run as root)" "$out"
+expect_eq "auditor after refusal" 0 "$(cat $dir/auditor)"
+out=$(cvmctl -j rings auditor on) || fail "cvmctl rings auditor on"
+expect_eq "cvmctl -j rings auditor on" null "$out"
 expect_eq "auditor" 1 "$(cat $dir/auditor)"
+expect_eq "cvmctl rings: auditor line" "auditor:          on" "$(cvmctl rings | grep '^auditor:')"
 
 # io PASS: write a 4 MiB pattern, read it back and the whole disk
 # uncached four times, read 256 KiB of entropy.
@@ -109,7 +117,14 @@ else
 	fail "insmod cvm_hostsim_vrng"
 fi
 
-echo 0 >$dir/auditor || fail "auditor off"
+cvmctl set ring-auditor off || fail "cvmctl set ring-auditor off"
+expect_eq "auditor after off" 0 "$(cat $dir/auditor)"
 expect_eq "rings after auditor off" 0 "$(cat $dir/rings)"
+expect_eq "cvmctl: auditor off" false "$(cvmctl -j rings | jq .totals.auditor)"
+# On again through sysfs, off again through netlink: one state.
+echo 1 >$dir/auditor || fail "auditor on (sysfs)"
+expect_eq "cvmctl: auditor on (sysfs)" true "$(cvmctl -j rings | jq .totals.auditor)"
+cvmctl rings auditor off || fail "cvmctl rings auditor off"
+expect_eq "auditor off (netlink)" 0 "$(cat $dir/auditor)"
 rmmod cvm_ring || fail "rmmod cvm_ring"
 finish

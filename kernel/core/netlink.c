@@ -25,6 +25,7 @@ static const u8 cvm_nl_cmd_owners[CVM_CMD_MAX + 1] = {
 	[CVM_CMD_RING_GET]	= CVM_MODULE_RING,
 	[CVM_CMD_RING_LIST_GET]	= CVM_MODULE_RING,
 	[CVM_CMD_RING_SET]	= CVM_MODULE_RING,
+	[CVM_CMD_RING_AUDITOR_SET] = CVM_MODULE_RING,
 };
 
 u8 cvm_nl_cmd_owner(u8 cmd)
@@ -54,6 +55,10 @@ static const struct nla_policy cvm_nl_conv_owner_policy[CVM_A_CONV_OWNER_MAX + 1
 };
 
 static const struct nla_policy cvm_nl_ring_get_policy[CVM_A_RING_MAX + 1] = {
+};
+
+static const struct nla_policy cvm_nl_ring_auditor_policy[CVM_A_RING_MAX + 1] = {
+	[CVM_A_RING_AUDITOR] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy cvm_nl_ring_list_policy[CVM_A_RING_INFO_MAX + 1] = {
@@ -443,6 +448,13 @@ static const struct genl_ops cvm_nl_ops[] = {
 		.dumpit		= cvm_nl_feature_dumpit,
 		.policy		= cvm_nl_swiotlb_dev_policy,
 		.maxattr	= CVM_A_SWIOTLB_DEV_MAX,
+	},
+	{
+		.cmd		= CVM_CMD_RING_AUDITOR_SET,
+		.doit		= cvm_nl_feature_doit,
+		.policy		= cvm_nl_ring_auditor_policy,
+		.maxattr	= CVM_A_RING_MAX,
+		.flags		= GENL_ADMIN_PERM,
 	},
 };
 

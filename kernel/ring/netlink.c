@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cvm_ring's commands of the "cvm" family (ring-get, ring-list-get,
- * ring-set) and its ring-ntf events. cvm_core validated the attributes and
+ * ring-set, ring-auditor-set) and its ring-ntf events. cvm_core validated the attributes and
  * checked admin permission already.
  */
 #include <linux/build_bug.h>
 #include <net/genetlink.h>
+#include "auditor.h"
 #include "ring.h"
 
 static int cvm_ring_fill_totals(struct sk_buff *skb)
@@ -18,7 +19,10 @@ static int cvm_ring_fill_totals(struct sk_buff *skb)
 			      CVM_A_RING_PAD) ||
 	    nla_put_u64_64bit(skb, CVM_A_RING_VIOLATIONS, t.violations,
 			      CVM_A_RING_PAD) ||
-	    nla_put_u32(skb, CVM_A_RING_BROKEN, t.broken))
+	    nla_put_u32(skb, CVM_A_RING_BROKEN, t.broken) ||
+	    nla_put_u8(skb, CVM_A_RING_AUDITOR, cvm_ring_auditor_enabled()) ||
+	    nla_put_u64_64bit(skb, CVM_A_RING_AUDITOR_MISSED,
+			      cvm_ring_auditor_missed(), CVM_A_RING_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -41,6 +45,23 @@ static int cvm_ring_set_doit(struct sk_buff *skb, struct genl_info *info)
 	err = cvm_ring_set_policy(nla_get_u32(id), nla_get_u32(policy));
 	if (err)
 		NL_SET_ERR_MSG_ATTR(info->extack, id, "no ring with this id");
+	return err;
+}
+
+static int cvm_ring_auditor_set_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[CVM_A_RING_AUDITOR];
+	int err;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(info->extack, "auditor (0 or 1) is required");
+		return -EINVAL;
+	}
+	err = cvm_ring_auditor_set(nla_get_u8(attr));
+	if (err)
+		NL_SET_ERR_MSG(info->extack,
+			       "cannot probe the virtqueue API (is virtio_ring loaded?)");
 	return err;
 }
 
@@ -127,6 +148,7 @@ const struct cvm_core_cmd cvm_ring_nl_cmds[] = {
 	{ .cmd = CVM_CMD_RING_GET,	.doit = cvm_ring_get_doit },
 	{ .cmd = CVM_CMD_RING_LIST_GET,	.dumpit = cvm_ring_list_dumpit },
 	{ .cmd = CVM_CMD_RING_SET,	.doit = cvm_ring_set_doit },
+	{ .cmd = CVM_CMD_RING_AUDITOR_SET, .doit = cvm_ring_auditor_set_doit },
 };
 const unsigned int cvm_ring_nl_n_cmds = ARRAY_SIZE(cvm_ring_nl_cmds);
 

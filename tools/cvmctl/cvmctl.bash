@@ -98,7 +98,9 @@ _cvmctl()
 	rings)
 		case $prev in
 		rings)
-			COMPREPLY=($(compgen -W 'policy' -- "$cur")) ;;
+			COMPREPLY=($(compgen -W 'policy auditor' -- "$cur")) ;;
+		auditor)
+			COMPREPLY=($(compgen -W 'on off' -- "$cur")) ;;
 		policy) ;;
 		*)
 			[[ ${words[cword-2]} == policy ]] &&
@@ -125,6 +127,21 @@ _cvmctl()
 			COMPREPLY=($(compgen -W 'observer' -- "$cur")) ;;
 		observer)
 			COMPREPLY=($(compgen -W 'on off' -- "$cur")) ;;
+		esac
+		;;
+	set)
+		case $prev in
+		set)
+			COMPREPLY=($(compgen -W 'event-ratelimit observer pool
+				swiotlb-observer ring-policy ring-auditor' -- "$cur")) ;;
+		observer|swiotlb-observer|ring-auditor)
+			COMPREPLY=($(compgen -W 'on off' -- "$cur")) ;;
+		pool)
+			COMPREPLY=($(compgen -W 'zero_from_device zero_slack scrub
+				misuse_warn wait_ms idle_ms' -- "$cur")) ;;
+		*)
+			[[ ${words[cword-2]} == ring-policy ]] &&
+				COMPREPLY=($(compgen -W 'monitor enforce' -- "$cur")) ;;
 		esac
 		;;
 	load|unload)

@@ -26,79 +26,29 @@
 #include "cvmctl.h"
 #include "nl.h"
 
-#define CVM_MET_STR	128
 #define CVM_MET_MAX_OWNERS	4096
 
 static const char *const cvm_met_modules[] = {
 	"cvm_core", "cvm_convert", "cvm_bounce", "cvm_ring", "cvm_hostsim",
 };
 
-/* get-status, conv-get and one owner of conv-owner-get: values by attr. */
-struct cvm_met_vals {
-	uint32_t present;
-	uint64_t num[32];
-	char str[2][CVM_MET_STR];	/* version/name, technology-name */
-};
-
 struct cvm_met_owners {
-	struct cvm_met_vals *v;
+	struct cvm_nl_vals *v;
 	size_t n;
 	bool nomem;
 };
 
-static bool cvm_met_has(const struct cvm_met_vals *v, int type)
-{
-	return v->present & (1u << type);
-}
-
-/*
- * Parse a flat reply: @str_a and @str_b are the string attributes (0 for
- * none); every other attribute of 1, 4 or 8 bytes is a number.
- */
-static void cvm_met_parse(struct nl_msg *msg, struct cvm_met_vals *v,
-			  int str_a, int str_b)
-{
-	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
-	struct nlattr *nla;
-	int rem;
-
-	nla_for_each_attr(nla, genlmsg_attrdata(gnlh, 0),
-			  genlmsg_attrlen(gnlh, 0), rem) {
-		int type = nla_type(nla);
-		uint8_t u8;
-
-		if (type <= 0 || type >= 32)
-			continue;
-		if (type == str_a || type == str_b) {
-			cvm_nla_get_str(nla, v->str[type == str_b],
-					CVM_MET_STR);
-		} else if (nla_len(nla) == 1) {
-			cvm_nla_get_u8(nla, &u8);
-			v->num[type] = u8;
-		} else if (cvm_nla_get_u64(nla, &v->num[type])) {
-			continue;
-		}
-		v->present |= 1u << type;
-	}
-}
-
 static int cvm_met_status_cb(struct nl_msg *msg, void *arg)
 {
-	cvm_met_parse(msg, arg, CVM_A_STATUS_VERSION,
-		      CVM_A_STATUS_TECHNOLOGY_NAME);
-	return NL_OK;
-}
-
-static int cvm_met_conv_cb(struct nl_msg *msg, void *arg)
-{
-	cvm_met_parse(msg, arg, 0, 0);
+	cvm_nl_vals_parse(msg, arg, CVM_A_STATUS_VERSION,
+			  CVM_A_STATUS_TECHNOLOGY_NAME);
 	return NL_OK;
 }
 
 static int cvm_met_owner_cb(struct nl_msg *msg, void *arg)
 {
 	struct cvm_met_owners *o = arg;
-	struct cvm_met_vals *nv;
+	struct cvm_nl_vals *nv;
 
 	if (o->n >= CVM_MET_MAX_OWNERS)
 		return NL_OK;
@@ -109,17 +59,9 @@ static int cvm_met_owner_cb(struct nl_msg *msg, void *arg)
 	}
 	o->v = nv;
 	memset(&o->v[o->n], 0, sizeof(*o->v));
-	cvm_met_parse(msg, &o->v[o->n], CVM_A_CONV_OWNER_NAME, 0);
+	cvm_nl_vals_parse(msg, &o->v[o->n], CVM_A_CONV_OWNER_NAME, 0);
 	o->n++;
 	return NL_OK;
-}
-
-static bool cvm_met_loaded(const char *name)
-{
-	char path[96];
-
-	snprintf(path, sizeof(path), "/sys/module/%s/initstate", name);
-	return access(path, F_OK) == 0;
 }
 
 /* A label value, escaped as the exposition format wants: \\ \" \n. */
@@ -221,12 +163,12 @@ static const struct {
 	  "Rings the enforce policy marked broken." },
 };
 
-static void cvm_met_print_ring(FILE *f, const struct cvm_met_vals *ring)
+static void cvm_met_print_ring(FILE *f, const struct cvm_nl_vals *ring)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cvm_met_ring); i++)
-		if (cvm_met_has(ring, cvm_met_ring[i].attr))
+		if (cvm_nl_vals_has(ring, cvm_met_ring[i].attr))
 			cvm_met_one(f, cvm_met_ring[i].name,
 				    cvm_met_ring[i].type, cvm_met_ring[i].help,
 				    ring->num[cvm_met_ring[i].attr]);
@@ -269,19 +211,19 @@ static const struct {
 	  "Mappings that waited for room." },
 };
 
-static void cvm_met_print_pool(FILE *f, const struct cvm_met_vals *pool)
+static void cvm_met_print_pool(FILE *f, const struct cvm_nl_vals *pool)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cvm_met_pool); i++)
-		if (cvm_met_has(pool, cvm_met_pool[i].attr))
+		if (cvm_nl_vals_has(pool, cvm_met_pool[i].attr))
 			cvm_met_one(f, cvm_met_pool[i].name,
 				    cvm_met_pool[i].type, cvm_met_pool[i].help,
 				    pool->num[cvm_met_pool[i].attr]);
 }
 
-static void cvm_met_print(FILE *f, const struct cvm_met_vals *st,
-			  const struct cvm_met_vals *conv,
+static void cvm_met_print(FILE *f, const struct cvm_nl_vals *st,
+			  const struct cvm_nl_vals *conv,
 			  const struct cvm_met_owners *ow)
 {
 	size_t i, j;
@@ -294,19 +236,19 @@ static void cvm_met_print(FILE *f, const struct cvm_met_vals *st,
 		fputs("\",technology=\"", f);
 		cvm_met_label(f, st->str[1][0] ? st->str[1] : "none");
 		fputs("\"} 1\n", f);
-		if (cvm_met_has(st, CVM_A_STATUS_MEM_ENCRYPT))
+		if (cvm_nl_vals_has(st, CVM_A_STATUS_MEM_ENCRYPT))
 			cvm_met_one(f, "cvm_mem_encrypt", "gauge",
 				    "1 if memory encryption is active.",
 				    st->num[CVM_A_STATUS_MEM_ENCRYPT] ? 1 : 0);
-		if (cvm_met_has(st, CVM_A_STATUS_EVENT_RATELIMIT))
+		if (cvm_nl_vals_has(st, CVM_A_STATUS_EVENT_RATELIMIT))
 			cvm_met_one(f, "cvm_event_ratelimit", "gauge",
 				    "Events per second cvm_core sends at most.",
 				    st->num[CVM_A_STATUS_EVENT_RATELIMIT]);
-		if (cvm_met_has(st, CVM_A_STATUS_EVENTS_SENT))
+		if (cvm_nl_vals_has(st, CVM_A_STATUS_EVENTS_SENT))
 			cvm_met_one(f, "cvm_events_sent_total", "counter",
 				    "Events sent on the events multicast group.",
 				    st->num[CVM_A_STATUS_EVENTS_SENT]);
-		if (cvm_met_has(st, CVM_A_STATUS_EVENTS_DROPPED))
+		if (cvm_nl_vals_has(st, CVM_A_STATUS_EVENTS_DROPPED))
 			cvm_met_one(f, "cvm_events_dropped_total", "counter",
 				    "Events dropped by the rate limit or for lack of memory.",
 				    st->num[CVM_A_STATUS_EVENTS_DROPPED]);
@@ -317,12 +259,12 @@ static void cvm_met_print(FILE *f, const struct cvm_met_vals *st,
 	for (i = 0; i < ARRAY_SIZE(cvm_met_modules); i++)
 		fprintf(f, "cvm_module_loaded{module=\"%s\"} %d\n",
 			cvm_met_modules[i],
-			cvm_met_loaded(cvm_met_modules[i]) ? 1 : 0);
+			cvm_module_loaded(cvm_met_modules[i]) ? 1 : 0);
 
 	if (!conv)
 		return;
 	for (i = 0; i < ARRAY_SIZE(cvm_met_conv); i++)
-		if (cvm_met_has(conv, cvm_met_conv[i].attr))
+		if (cvm_nl_vals_has(conv, cvm_met_conv[i].attr))
 			cvm_met_one(f, cvm_met_conv[i].name,
 				    cvm_met_conv[i].type, cvm_met_conv[i].help,
 				    conv->num[cvm_met_conv[i].attr]);
@@ -343,7 +285,7 @@ static void cvm_met_print(FILE *f, const struct cvm_met_vals *st,
 /* Collect everything, then print to @f. Return: 0 or -1 (printed). */
 static int cvm_met_collect(FILE *f)
 {
-	struct cvm_met_vals st = { 0 }, conv = { 0 }, ring = { 0 }, pool = { 0 };
+	struct cvm_nl_vals st = { 0 }, conv = { 0 }, ring = { 0 }, pool = { 0 };
 	struct cvm_met_owners ow = { 0 };
 	bool have_conv = false, have_ring = false, have_pool = false;
 	struct cvm_nl_err err;
@@ -351,7 +293,7 @@ static int cvm_met_collect(FILE *f)
 	struct cvm_nl nl;
 	int ret = -1;
 
-	if (!cvm_met_loaded("cvm_core")) {
+	if (!cvm_module_loaded("cvm_core")) {
 		/* Nothing to ask; the module gauges say why. */
 		cvm_met_print(f, NULL, NULL, &ow);
 		return 0;
@@ -366,15 +308,9 @@ static int cvm_met_collect(FILE *f)
 			cvm_nl_perror("get-status", &err);
 		goto out;
 	}
-	if (cvm_met_loaded("cvm_convert")) {
-		msg = cvm_nl_new_req(&nl, CVM_CMD_CONV_GET);
-		if (!msg || cvm_nl_do(&nl, msg, cvm_met_conv_cb, &conv, &err)) {
-			if (!msg)
-				cvmctl_err("conv-get: %s", strerror(ENOMEM));
-			else
-				cvm_nl_perror("conv-get", &err);
+	if (cvm_module_loaded("cvm_convert")) {
+		if (cvm_nl_get_vals(&nl, CVM_CMD_CONV_GET, "conv-get", &conv))
 			goto out;
-		}
 		msg = cvm_nl_new_dump(&nl, CVM_CMD_CONV_OWNER_GET);
 		if (!msg || cvm_nl_do(&nl, msg, cvm_met_owner_cb, &ow, &err)) {
 			if (!msg)
@@ -389,28 +325,14 @@ static int cvm_met_collect(FILE *f)
 		}
 		have_conv = true;
 	}
-	if (cvm_met_loaded("cvm_ring")) {
-		msg = cvm_nl_new_req(&nl, CVM_CMD_RING_GET);
-		if (!msg || cvm_nl_do(&nl, msg, cvm_met_conv_cb, &ring, &err)) {
-			if (!msg)
-				cvmctl_err("ring-get: %s", strerror(ENOMEM));
-			else
-				cvm_nl_perror("ring-get", &err);
-			goto out;
-		}
-		have_ring = true;
-	}
-	if (cvm_met_loaded("cvm_bounce")) {
-		msg = cvm_nl_new_req(&nl, CVM_CMD_POOL_GET);
-		if (!msg || cvm_nl_do(&nl, msg, cvm_met_conv_cb, &pool, &err)) {
-			if (!msg)
-				cvmctl_err("pool-get: %s", strerror(ENOMEM));
-			else
-				cvm_nl_perror("pool-get", &err);
-			goto out;
-		}
-		have_pool = true;
-	}
+	have_ring = cvm_module_loaded("cvm_ring");
+	if (have_ring &&
+	    cvm_nl_get_vals(&nl, CVM_CMD_RING_GET, "ring-get", &ring))
+		goto out;
+	have_pool = cvm_module_loaded("cvm_bounce");
+	if (have_pool &&
+	    cvm_nl_get_vals(&nl, CVM_CMD_POOL_GET, "pool-get", &pool))
+		goto out;
 	cvm_met_print(f, &st, have_conv ? &conv : NULL, &ow);
 	if (have_pool)
 		cvm_met_print_pool(f, &pool);

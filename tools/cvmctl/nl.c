@@ -10,6 +10,7 @@
  * the bare errno does.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -390,4 +391,64 @@ int cvm_nla_get_str(const struct nlattr *nla, char *buf, size_t size)
 		return -1;
 	cvm_copy_str(nla, buf, size);
 	return 0;
+}
+
+void cvm_nl_vals_parse(struct nl_msg *msg, struct cvm_nl_vals *v,
+		       int str_a, int str_b)
+{
+	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *nla;
+	int rem;
+
+	nla_for_each_attr(nla, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		int type = nla_type(nla);
+		uint8_t u8;
+
+		if (type <= 0 || type >= 64)
+			continue;
+		if (type == str_a || type == str_b) {
+			if (cvm_nla_get_str(nla, v->str[type == str_b],
+					    CVM_NL_VALS_STR))
+				continue;
+		} else if (nla_len(nla) == 1) {
+			if (cvm_nla_get_u8(nla, &u8))
+				continue;
+			v->num[type] = u8;
+		} else if (cvm_nla_get_u64(nla, &v->num[type])) {
+			continue;
+		}
+		v->present |= 1ULL << type;
+	}
+}
+
+int cvm_nl_vals_cb(struct nl_msg *msg, void *arg)
+{
+	cvm_nl_vals_parse(msg, arg, 0, 0);
+	return NL_OK;
+}
+
+int cvm_nl_get_vals(struct cvm_nl *nl, uint8_t cmd, const char *what,
+		    struct cvm_nl_vals *v)
+{
+	struct nl_msg *msg = cvm_nl_new_req(nl, cmd);
+	struct cvm_nl_err err;
+
+	if (!msg) {
+		cvmctl_err("%s: %s", what, strerror(ENOMEM));
+		return -1;
+	}
+	if (cvm_nl_do(nl, msg, cvm_nl_vals_cb, v, &err)) {
+		cvm_nl_perror(what, &err);
+		return -1;
+	}
+	return 0;
+}
+
+bool cvm_module_loaded(const char *name)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/initstate", name);
+	return access(path, F_OK) == 0;
 }

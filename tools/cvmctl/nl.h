@@ -5,6 +5,7 @@
 #ifndef CVMCTL_NL_H
 #define CVMCTL_NL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <netlink/genl/genl.h>
@@ -45,5 +46,35 @@ int cvm_nla_get_u8(const struct nlattr *nla, uint8_t *v);
 int cvm_nla_get_u32(const struct nlattr *nla, uint32_t *v);
 int cvm_nla_get_u64(const struct nlattr *nla, uint64_t *v);
 int cvm_nla_get_str(const struct nlattr *nla, char *buf, size_t size);
+
+/*
+ * A flat reply (no nested attributes) by attribute type: every attribute
+ * of 1, 4 or 8 bytes is a number, except up to two string attributes.
+ */
+#define CVM_NL_VALS_STR	128
+struct cvm_nl_vals {
+	uint64_t present;		/* bit N: attribute N was in the reply */
+	uint64_t num[64];
+	char str[2][CVM_NL_VALS_STR];	/* the str_a and str_b attributes */
+};
+
+static inline bool cvm_nl_vals_has(const struct cvm_nl_vals *v, int type)
+{
+	return type > 0 && type < 64 && (v->present & (1ULL << type));
+}
+
+void cvm_nl_vals_parse(struct nl_msg *msg, struct cvm_nl_vals *v,
+		       int str_a, int str_b);
+/* A cvm_nl_reply_fn filling the struct cvm_nl_vals @arg (no strings). */
+int cvm_nl_vals_cb(struct nl_msg *msg, void *arg);
+/*
+ * Send request @cmd (named @what in errors) and parse its flat reply into
+ * @v. Return: 0, or -1 with the reason printed.
+ */
+int cvm_nl_get_vals(struct cvm_nl *nl, uint8_t cmd, const char *what,
+		    struct cvm_nl_vals *v);
+
+/* Whether the module @name is loaded (/sys/module/@name/initstate). */
+bool cvm_module_loaded(const char *name);
 
 #endif /* CVMCTL_NL_H */

@@ -5,6 +5,8 @@
  *	rings				totals (ring-get) and every ring with
  *					its counters per reason (ring-list-get)
  *	rings policy ID monitor|enforce	ring-set (root)
+ *	rings auditor on|off		ring-auditor-set (root): the live
+ *					auditor of the guest's virtqueues
  *
  * Rings are printed as their messages arrive; nothing is kept.
  */
@@ -65,6 +67,9 @@ struct cvm_rings {
 	bool got_totals;
 	uint32_t rings, broken;
 	uint64_t checked, violations;
+	bool has_auditor;	/* a cvm_ring without the auditor omits it */
+	uint8_t auditor;
+	uint64_t auditor_missed;
 };
 
 static void cvm_ring_perror(const char *what, const struct cvm_nl_err *err)
@@ -130,6 +135,13 @@ static int cvm_ring_totals_parse(struct nl_msg *msg, void *arg)
 			break;
 		case CVM_A_RING_VIOLATIONS:
 			bad |= cvm_nla_get_u64(nla, &r->violations);
+			break;
+		case CVM_A_RING_AUDITOR:
+			bad |= cvm_nla_get_u8(nla, &r->auditor);
+			r->has_auditor = true;
+			break;
+		case CVM_A_RING_AUDITOR_MISSED:
+			bad |= cvm_nla_get_u64(nla, &r->auditor_missed);
 			break;
 		}
 	}
@@ -274,14 +286,27 @@ static int cvm_rings_show(const struct cvmctl_ctx *ctx)
 		jsonw_uint_field(&r.jw, "checked", r.checked);
 		jsonw_uint_field(&r.jw, "violations", r.violations);
 		jsonw_uint_field(&r.jw, "broken", r.broken);
+		if (r.has_auditor) {
+			jsonw_bool_field(&r.jw, "auditor", r.auditor);
+			jsonw_uint_field(&r.jw, "auditor_missed",
+					 r.auditor_missed);
+		} else {
+			jsonw_null_field(&r.jw, "auditor");
+			jsonw_null_field(&r.jw, "auditor_missed");
+		}
 		jsonw_end_object(&r.jw);
 		jsonw_name(&r.jw, "rings");
 		jsonw_start_array(&r.jw);
 	} else {
 		printf("%-18s%" PRIu32 "\n%-18s%" PRIu64 "\n%-18s%" PRIu64
-		       "\n%-18s%" PRIu32 "\n\n", "rings:", r.rings, "checked:",
+		       "\n%-18s%" PRIu32 "\n", "rings:", r.rings, "checked:",
 		       r.checked, "violations:", r.violations, "broken:",
 		       r.broken);
+		if (r.has_auditor)
+			printf("%-18s%s\n%-18s%" PRIu64 "\n", "auditor:",
+			       r.auditor ? "on" : "off", "auditor_missed:",
+			       r.auditor_missed);
+		putchar('\n');
 		printf(CVM_RING_HDR, "ID", "KIND", "POLICY", "BROKEN", "CHECKED",
 		       "VIOLATIONS", "OWNER");
 	}
@@ -306,12 +331,30 @@ out:
 	return ret;
 }
 
+/* Sends @msg (ring-set or ring-auditor-set); -j prints null, as bpftool. */
+static int cvm_rings_set(const struct cvmctl_ctx *ctx, struct cvm_nl *nl,
+			 struct nl_msg *msg, const char *what)
+{
+	int ret = CVMCTL_EXIT_FAIL;
+
+	if (!cvm_ring_request(nl, msg, what, NULL, NULL)) {
+		if (ctx->json) {
+			struct jsonw jw;
+
+			jsonw_init(&jw, stdout, ctx->pretty);
+			jsonw_null(&jw);
+		}
+		ret = CVMCTL_EXIT_OK;
+	}
+	cvm_nl_close(nl);
+	return ret;
+}
+
 static int cvm_rings_policy(const struct cvmctl_ctx *ctx, uint32_t id,
 			    uint32_t policy)
 {
 	struct cvm_nl nl;
 	struct nl_msg *msg;
-	int ret = CVMCTL_EXIT_FAIL;
 
 	if (cvm_nl_open(&nl))
 		return CVMCTL_EXIT_FAIL;
@@ -321,18 +364,22 @@ static int cvm_rings_policy(const struct cvmctl_ctx *ctx, uint32_t id,
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	if (!cvm_ring_request(&nl, msg, "ring-set", NULL, NULL)) {
-		/* As bpftool does: a command without output prints null. */
-		if (ctx->json) {
-			struct jsonw jw;
+	return cvm_rings_set(ctx, &nl, msg, "ring-set");
+}
 
-			jsonw_init(&jw, stdout, ctx->pretty);
-			jsonw_null(&jw);
-		}
-		ret = CVMCTL_EXIT_OK;
+static int cvm_rings_auditor(const struct cvmctl_ctx *ctx, uint8_t on)
+{
+	struct cvm_nl nl;
+	struct nl_msg *msg;
+
+	if (cvm_nl_open(&nl))
+		return CVMCTL_EXIT_FAIL;
+	msg = cvm_nl_new_req(&nl, CVM_CMD_RING_AUDITOR_SET);
+	if (msg && nla_put_u8(msg, CVM_A_RING_AUDITOR, on)) {
+		nlmsg_free(msg);
+		msg = NULL;
 	}
-	cvm_nl_close(&nl);
-	return ret;
+	return cvm_rings_set(ctx, &nl, msg, "ring-auditor-set");
 }
 
 static int cvmctl_do_rings(const struct cvmctl_ctx *ctx, int argc, char **argv)
@@ -343,6 +390,14 @@ static int cvmctl_do_rings(const struct cvmctl_ctx *ctx, int argc, char **argv)
 
 	if (argc == 0)
 		return cvm_rings_show(ctx);
+	if (!strcmp(argv[0], "auditor")) {
+		if (argc == 2 && !strcmp(argv[1], "on"))
+			return cvm_rings_auditor(ctx, 1);
+		if (argc == 2 && !strcmp(argv[1], "off"))
+			return cvm_rings_auditor(ctx, 0);
+		cvmctl_err("rings: auditor needs 'on' or 'off'");
+		goto usage;
+	}
 	if (strcmp(argv[0], "policy")) {
 		cvmctl_err("rings: unexpected argument '%s'%s", argv[0],
 			   argv[0][0] == '-' ?
@@ -371,7 +426,7 @@ usage:
 
 const struct cvmctl_cmd cvmctl_cmd_rings = {
 	.name = "rings",
-	.args = "[policy ID monitor|enforce]",
-	.help = "show ring validation counters; set a ring's policy (root)",
+	.args = "[policy ID monitor|enforce | auditor on|off]",
+	.help = "show ring validation counters; set a ring's policy or the live auditor (root)",
 	.handler = cvmctl_do_rings,
 };

@@ -2,7 +2,8 @@
 /*
  * cvmctl status: platform posture and cvm_core state (get-status over
  * netlink) plus the loaded cvmguard modules (libkmod and sysfs), the
- * posture files (posture.c) and cvm_convert's headline numbers; and
+ * posture files (posture.c) and each feature module's headline numbers
+ * (headline.c); and
  * `status --check`, which turns the posture into an exit status.
  */
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <linux/cvm.h>
 
 #include "cvmctl.h"
+#include "headline.h"
 #include "json.h"
 #include "nl.h"
 #include "posture.h"
@@ -39,7 +41,6 @@ static const struct {
 };
 
 #define CVM_NR_KNOWN	ARRAY_SIZE(cvm_known_modules)
-#define CVM_CONVERT_IDX	1	/* cvm_convert in cvm_known_modules[] */
 
 static const char *const cvm_status_attr_names[CVM_A_STATUS_MAX + 1] = {
 	[CVM_A_STATUS_VERSION]		= "version",
@@ -312,48 +313,6 @@ static const char *cvm_fmt_u64(char *buf, size_t size, bool has, uint64_t v)
 	return buf;
 }
 
-/* cvm_convert's headline numbers (conv-get), when it is loaded. */
-struct cvm_conv_head {
-	bool have;
-	uint64_t shared_pages;
-	uint64_t leaked_pages;
-};
-
-static int cvm_conv_head_parse(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *tb[CVM_A_CONV_MAX + 1];
-	struct cvm_conv_head *h = arg;
-	struct genlmsghdr *gnlh;
-
-	if (!genlmsg_valid_hdr(nlmsg_hdr(msg), 0))
-		return NL_SKIP;
-	gnlh = nlmsg_data(nlmsg_hdr(msg));
-	if (nla_parse(tb, CVM_A_CONV_MAX, genlmsg_attrdata(gnlh, 0),
-		      genlmsg_attrlen(gnlh, 0), NULL))
-		return NL_SKIP;
-	if (!tb[CVM_A_CONV_SHARED_PAGES] || !tb[CVM_A_CONV_LEAKED_PAGES] ||
-	    cvm_nla_get_u64(tb[CVM_A_CONV_SHARED_PAGES], &h->shared_pages) ||
-	    cvm_nla_get_u64(tb[CVM_A_CONV_LEAKED_PAGES], &h->leaked_pages))
-		return NL_SKIP;
-	h->have = true;
-	return NL_OK;
-}
-
-/* A failure leaves @h->have false: status shows "-", it does not fail. */
-static void cvm_conv_head_fetch(struct cvm_conv_head *h)
-{
-	struct cvm_nl_err err;
-	struct nl_msg *msg;
-	struct cvm_nl nl;
-
-	if (cvm_nl_open(&nl))
-		return;
-	msg = cvm_nl_new_req(&nl, CVM_CMD_CONV_GET);
-	if (msg && cvm_nl_do(&nl, msg, cvm_conv_head_parse, h, &err))
-		h->have = false;
-	cvm_nl_close(&nl);
-}
-
 static void cvm_param_text(const char *param, const char *value, void *arg)
 {
 	char line[128];
@@ -373,7 +332,7 @@ static void cvm_param_json(const char *param, const char *value, void *arg)
 static void cvm_status_print_text(const struct cvm_status *st,
 				  const struct cvm_module_state *mods,
 				  const struct cvm_posture *pos,
-				  const struct cvm_conv_head *conv)
+				  const struct cvm_headlines *heads)
 {
 	const char *tech = cvm_status_technology(st);
 	char num[24];
@@ -420,21 +379,14 @@ static void cvm_status_print_text(const struct cvm_status *st,
 			cvm_module_params(cvm_known_modules[i].name,
 					  cvm_param_text,
 					  (void *)cvm_known_modules[i].name);
-	if (mods[CVM_CONVERT_IDX].loaded) {
-		printf(CVM_TEXT_LINE, "shared_pages:",
-		       cvm_fmt_u64(num, sizeof(num), conv->have,
-				   conv->shared_pages));
-		printf(CVM_TEXT_LINE, "leaked_pages:",
-		       cvm_fmt_u64(num, sizeof(num), conv->have,
-				   conv->leaked_pages));
-	}
+	cvm_headlines_print_text(heads);
 }
 
 static int cvm_status_print_json(const struct cvmctl_ctx *ctx,
 				 const struct cvm_status *st,
 				 const struct cvm_module_state *mods,
 				 const struct cvm_posture *pos,
-				 const struct cvm_conv_head *conv)
+				 const struct cvm_headlines *heads)
 {
 	struct jsonw jw;
 	size_t i;
@@ -491,22 +443,7 @@ static int cvm_status_print_json(const struct cvmctl_ctx *ctx,
 	jsonw_end_array(&jw);
 
 	cvm_posture_print_json(&jw, pos);
-	jsonw_name(&jw, "conversions");
-	if (!mods[CVM_CONVERT_IDX].loaded) {
-		jsonw_null(&jw);
-	} else {
-		jsonw_start_object(&jw);
-		if (conv->have) {
-			jsonw_uint_field(&jw, "shared_pages",
-					 conv->shared_pages);
-			jsonw_uint_field(&jw, "leaked_pages",
-					 conv->leaked_pages);
-		} else {
-			jsonw_null_field(&jw, "shared_pages");
-			jsonw_null_field(&jw, "leaked_pages");
-		}
-		jsonw_end_object(&jw);
-	}
+	cvm_headlines_print_json(&jw, heads);
 	jsonw_end_object(&jw);
 
 	if (jsonw_finish(&jw) && !ferror(stdout)) {
@@ -679,7 +616,7 @@ static int cvmctl_do_status(const struct cvmctl_ctx *ctx, int argc,
 			    char **argv)
 {
 	struct cvm_module_state mods[CVM_NR_KNOWN] = { 0 };
-	struct cvm_conv_head conv = { 0 };
+	struct cvm_headlines heads;
 	struct cvm_status st = { 0 };
 	struct cvm_posture pos;
 	uint32_t check = 0, skip = 0, m;
@@ -735,14 +672,13 @@ static int cvmctl_do_status(const struct cvmctl_ctx *ctx, int argc,
 
 	if (cvm_modules_collect(mods))
 		return CVMCTL_EXIT_FAIL;
-	if (mods[CVM_CONVERT_IDX].loaded)
-		cvm_conv_head_fetch(&conv);
+	cvm_headlines_fetch(&heads);
 
 	if (!ctx->json) {
-		cvm_status_print_text(&st, mods, &pos, &conv);
+		cvm_status_print_text(&st, mods, &pos, &heads);
 		return CVMCTL_EXIT_OK;
 	}
-	return cvm_status_print_json(ctx, &st, mods, &pos, &conv) ?
+	return cvm_status_print_json(ctx, &st, mods, &pos, &heads) ?
 	       CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
 usage:
 	cvmctl_usage_hint(&cvmctl_cmd_status);

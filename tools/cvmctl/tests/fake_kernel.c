@@ -474,6 +474,21 @@ static void fake_attr_u8(struct fake_dgram *d, int type, uint8_t v)
 	fake_attr(d, type, &v, sizeof(v));
 }
 
+/* ring-get of the fake cvm_ring; "partial" leaves two totals out. */
+static void fake_ring_get(const struct nlmsghdr *req)
+{
+	struct fake_dgram *d = fake_reply(req, FAKE_FAMILY_ID, CVM_CMD_RING_GET);
+
+	fake_attr_u32(d, CVM_A_RING_RINGS, 2);
+	fake_attr_u64(d, CVM_A_RING_VIOLATIONS, 7);
+	if (!is_scenario("partial")) {
+		fake_attr_u64(d, CVM_A_RING_CHECKED, 1000);
+		fake_attr_u32(d, CVM_A_RING_BROKEN, 1);
+	}
+	fake_finish(d);
+	fake_ack(req, 0, NULL, -1);
+}
+
 static void fake_conv_get(const struct nlmsghdr *req)
 {
 	struct fake_dgram *d = fake_reply(req, FAKE_FAMILY_ID, CVM_CMD_CONV_GET);
@@ -763,6 +778,9 @@ static void fake_request(const struct nlmsghdr *req)
 	case CVM_CMD_CONV_RANGE_GET:
 	case CVM_CMD_CONV_OWNER_GET:
 		fake_conv(req, g->cmd);
+		break;
+	case CVM_CMD_RING_GET:
+		fake_ring_get(req);
 		break;
 	default:
 		fake_ack(req, -EOPNOTSUPP, "unknown command", -1);

@@ -150,10 +150,10 @@ printf '\006\000\000\000\001' \
 
 USAGE_CONFIG='usage: cvmctl [OPTIONS] config event-ratelimit N'
 USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
-USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce]'
+USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce | auditor on|off]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=123
+TESTS=129
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -249,10 +249,14 @@ events_dropped:   0
 module:           cvm_core 0.1.0 live refcnt=2
 module:           cvm_ring - live refcnt=1
 module:           cvm_hostsim 0.1.0 going refcnt=0
-$POSTURE_TEXT" ""
+$POSTURE_TEXT
+rings:            2
+ring_checked:     1000
+ring_violations:  7
+rings_broken:     1" ""
 
 run_fake ok -j status
-check "status -j" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":true,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],'"$POSTURE_JSON"',"conversions":null}' ""
+check "status -j" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":true,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],'"$POSTURE_JSON"',"conversions":null,"pool":null,"rings":{"rings":2,"checked":1000,"violations":7,"broken":1}}' ""
 
 run_fake snp -p status
 check "status -p (SEV-SNP, u64 max, registered by name and id)" 0 '{
@@ -302,7 +306,14 @@ check "status -p (SEV-SNP, u64 max, registered by name and id)" 0 '{
     "slabs": 32768,
     "used": 12
   },
-  "conversions": null
+  "conversions": null,
+  "pool": null,
+  "rings": {
+    "rings": 2,
+    "checked": 1000,
+    "violations": 7,
+    "broken": 1
+  }
 }' ""
 
 if command -v python3 >/dev/null; then
@@ -326,10 +337,14 @@ events_dropped:   -
 module:           cvm_core 0.1.0 live refcnt=2
 module:           cvm_ring - live refcnt=1
 module:           cvm_hostsim 0.1.0 going refcnt=0
-$POSTURE_TEXT" ""
+$POSTURE_TEXT
+rings:            2
+ring_checked:     -
+ring_violations:  7
+rings_broken:     -" ""
 
 run_fake partial -j status
-check "status -j with attributes missing" 0 '{"technology":null,"mem_encrypt":null,"version":"0.1.0","event_ratelimit":null,"events_sent":null,"events_dropped":null,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":false,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],'"$POSTURE_JSON"',"conversions":null}' ""
+check "status -j with attributes missing" 0 '{"technology":null,"mem_encrypt":null,"version":"0.1.0","event_ratelimit":null,"events_sent":null,"events_dropped":null,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":false,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],'"$POSTURE_JSON"',"conversions":null,"pool":null,"rings":{"rings":2,"checked":null,"violations":7,"broken":null}}' ""
 
 run_fake malformed status
 check "malformed reply" 1 "" \
@@ -546,9 +561,15 @@ check "conversions observer without cvm_convert" 1 "" "$NOCONV"
 # ---- rings (the data path is tested against the kernel: ring.sh) ----
 run help rings
 check "help rings" 0 "$USAGE_RINGS
-  show ring validation counters; set a ring's policy (root)" ""
+  show ring validation counters; set a ring's policy or the live auditor (root)" ""
 run rings bogus
 check "rings: unknown argument" 2 "" "cvmctl: rings: unexpected argument 'bogus'
+$USAGE_RINGS"
+run rings auditor maybe
+check "rings auditor: bad value" 2 "" "cvmctl: rings: auditor needs 'on' or 'off'
+$USAGE_RINGS"
+run rings auditor
+check "rings auditor: no value" 2 "" "cvmctl: rings: auditor needs 'on' or 'off'
 $USAGE_RINGS"
 run rings policy 1
 check "rings policy: missing policy" 2 "" \
@@ -633,7 +654,7 @@ param:            cvm_convert.observer=Y
 shared_pages:     1029
 leaked_pages:     2" ""
 run_fake conv -j status
-check "status -j on a hardened guest with cvm_convert" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":1,"registered":true,"parameters":{}},{"name":"cvm_convert","version":"0.1.0","state":"live","refcnt":0,"registered":false,"parameters":{"observer":"Y"}}],"secure_boot":"enabled","efi":true,"lockdown":"integrity","tpm":true,"sig_enforce":true,"taint":4096,"taint_flags":"O","swiotlb":{"force":false,"slabs":null,"used":null},"conversions":{"shared_pages":1029,"leaked_pages":2}}' ""
+check "status -j on a hardened guest with cvm_convert" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":1,"registered":true,"parameters":{}},{"name":"cvm_convert","version":"0.1.0","state":"live","refcnt":0,"registered":false,"parameters":{"observer":"Y"}}],"secure_boot":"enabled","efi":true,"lockdown":"integrity","tpm":true,"sig_enforce":true,"taint":4096,"taint_flags":"O","swiotlb":{"force":false,"slabs":null,"used":null},"conversions":{"shared_pages":1029,"leaked_pages":2},"pool":null,"rings":null}' ""
 run_fake snp status --check
 check "status --check passes on a hardened SEV-SNP guest" 0 "" ""
 run_fake ok status --check
@@ -702,6 +723,10 @@ assert "completion: commands from cvmctl help" \
 	"$(case " $out " in *" status "*" conversions "*" help "*) ;; *) echo "got: $out" ;; esac)"
 out=$(complete_line "cvmctl pool set sc")
 assert "completion: pool policies" "$([ "$out" = "scrub" ] || echo "got: $out")"
+out=$(complete_line "cvmctl set ring-")
+assert "completion: set settings" "$([ "$out" = "ring-policy ring-auditor" ] || echo "got: $out")"
+out=$(complete_line "cvmctl rings auditor o")
+assert "completion: rings auditor" "$([ "$out" = "on off" ] || echo "got: $out")"
 out=$(complete_line "cvmctl status --check=cvm,t")
 assert "completion: check items after --check=" \
 	"$([ "$out" = "cvm,tpm cvm,taint" ] || echo "got: $out")"
@@ -714,7 +739,7 @@ check "write error on stdout" 1 "" \
 	"cvmctl: write error: No space left on device"
 
 # ---- issue 6: set, metrics, monitor, load/unload ---------------------------
-USAGE_SET='usage: cvmctl [OPTIONS] set event-ratelimit N|observer on|off'
+USAGE_SET='usage: cvmctl [OPTIONS] set SETTING VALUE...'
 : >"$TMP/log"
 run_fake ok set event-ratelimit 250
 check "set event-ratelimit" 0 "" ""
@@ -740,6 +765,12 @@ run set event-ratelimit 0
 check "set event-ratelimit out of range" 2 "" \
 	"cvmctl: set: invalid event-ratelimit '0': $RANGE
 $USAGE_SET"
+# The other settings go to the command that owns them.
+run set ring-auditor maybe
+check "set ring-auditor: bad value (rings)" 2 "" "cvmctl: rings: auditor needs 'on' or 'off'
+$USAGE_RINGS"
+run set pool scrub maybe
+check "set pool: bad value (pool set)" 2 "" "cvmctl: scrub: expected on or off, got 'maybe'"
 
 # metrics: the fake conv kernel with cvm_core and cvm_convert loaded.
 MET=$TMP/met
