@@ -66,8 +66,20 @@ run() {
 insmod "$CVM_MODULES/cvm_convert.ko" || { fail "insmod cvm_convert"; finish; }
 excl=
 for t in $grow; do excl="$excl -T $t"; done
+mark="cvmguard-guest: bounce.sh default pool $$"
+echo "$mark" >/dev/kmsg
 # shellcheck disable=SC2086
 run "" $excl
+# The misuse test refused 9 calls of 5 kinds: one log line per kind for
+# the device, no WARN (misuse_warn is off; the runner fails on a WARN).
+log=$(dmesg | sed -n "\|$mark|,\$p" | grep 'cvm_hostsim: refused ')
+expect_eq "misuse log lines" 5 "$(echo "$log" | grep -c 'reported once per device and kind')"
+for k in "double unmap" "unmap with a size other than mapped" \
+	"unmap/sync of an address that is not a live mapping" \
+	"unmap/sync with a direction other than mapped" \
+	"sync of a range outside the mapping"; do
+	expect_eq "misuse log: $k" 1 "$(echo "$log" | grep -c "refused $k at")"
+done
 run "init_chunks=1 max_chunks=1" -t small_exhaustion_without_wait -t small_exhaustion_bounded_wait
 run "init_chunks=1 max_chunks=4 idle_ms=100" -t grow_shrink_ledger
 # Inconsistent parameters are refused at load.

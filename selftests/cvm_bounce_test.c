@@ -506,6 +506,44 @@ static int next_pool_event(int fd, struct bevent *ev)
 	}
 }
 
+/* A socket on the events group; receives time out after @secs. */
+static int events_open(uint32_t grp, int secs)
+{
+	struct timeval tv = { .tv_sec = secs };
+	int fd = nl_open();
+
+	if (fd < 0)
+		return fd;
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Counts the pool events that arrived, by kind, until none comes for the
+ * socket's timeout; closes @fd. Events of another device than @device
+ * (NULL: any) are not counted.
+ */
+static void count_pool_events(int fd, const char *device, int32_t error,
+			      unsigned int *counts, unsigned int *bad_error)
+{
+	struct bevent ev;
+
+	while (!next_pool_event(fd, &ev)) {
+		if (device && strcmp(device, ev.device))
+			continue;
+		if (ev.event <= CVM_BOUNCE_EVENT_TOO_BIG)
+			counts[ev.event]++;
+		if (ev.error != error)
+			(*bad_error)++;
+	}
+	close(fd);
+}
+
 TEST_F(bounce, misuse_refused_counted_and_reported)
 {
 	struct timeval tv = { .tv_sec = 2 };
@@ -651,8 +689,13 @@ TEST_F(bounce, small_exhaustion_without_wait)
 	struct pdev db, da;
 	int err;
 
+	unsigned int ev[CVM_BOUNCE_EVENT_TOO_BIG + 1] = { 0 }, bad_error = 0;
+	int ev_fd;
+
 	ASSERT_EQ(1, sysfs_u64("chunks")) TH_LOG("needs init_chunks=1 max_chunks=1");
 	ASSERT_EQ(0, sysfs_set("wait_ms", "0"));
+	ev_fd = events_open(self->events_grp, 1);
+	ASSERT_LE(0, ev_fd);
 	ASSERT_EQ(0, pool_get(self->fd, self->family, &b));
 	ASSERT_EQ(0, dev_get(self->fd, self->family, CLIENT, &db));
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "fill 20 65536 to"));
@@ -669,6 +712,11 @@ TEST_F(bounce, small_exhaustion_without_wait)
 	EXPECT_EQ(512, a.v[CVM_A_POOL_USED]);
 	EXPECT_EQ(512, a.v[CVM_A_POOL_HIGH_WATER]);
 	EXPECT_EQ(1, a.v[CVM_A_POOL_CHUNKS]);
+	/* Each failure is one exhausted event of the device; no growth. */
+	count_pool_events(ev_fd, CLIENT, -ENOSPC, ev, &bad_error);
+	EXPECT_EQ(2, ev[CVM_BOUNCE_EVENT_EXHAUSTED]);
+	EXPECT_EQ(0, ev[CVM_BOUNCE_EVENT_GROW]);
+	EXPECT_EQ(0, bad_error);
 }
 
 TEST_F(bounce, small_exhaustion_bounded_wait)
@@ -701,11 +749,15 @@ TEST_F(bounce, small_exhaustion_bounded_wait)
  */
 TEST_F_TIMEOUT(bounce, grow_shrink_ledger, 120)
 {
+	unsigned int ev[CVM_BOUNCE_EVENT_TOO_BIG + 1] = { 0 }, ev2[CVM_BOUNCE_EVENT_TOO_BIG + 1] = { 0 };
+	unsigned int bad_error = 0, bad_error2 = 0;
 	struct ledger l;
 	struct pool p;
-	int i;
+	int i, ev_fd;
 
 	ASSERT_EQ(4, sysfs_u64("max_chunks")) TH_LOG("needs max_chunks=4");
+	ev_fd = events_open(self->events_grp, 1);
+	ASSERT_LE(0, ev_fd);
 	ASSERT_EQ(0, ledger_get(self->fd, self->family, &l));
 	EXPECT_EQ(256 * sysfs_u64("chunks"), l.shared);
 	ASSERT_EQ(0, sysfs_set("wait_ms", "5000"));
@@ -736,8 +788,16 @@ TEST_F_TIMEOUT(bounce, grow_shrink_ledger, 120)
 	ASSERT_EQ(0, ledger_get(self->fd, self->family, &l));
 	EXPECT_EQ(256, l.shared);
 	EXPECT_EQ(0, l.leaked);
+	/* One event per chunk added and given back; nobody ran out. */
+	count_pool_events(ev_fd, "cvm_bounce", 0, ev, &bad_error);
+	EXPECT_EQ(3, ev[CVM_BOUNCE_EVENT_GROW]);
+	EXPECT_EQ(3, ev[CVM_BOUNCE_EVENT_SHRINK]);
+	EXPECT_EQ(0, ev[CVM_BOUNCE_EVENT_CHUNK_LEAKED]);
+	EXPECT_EQ(0, bad_error);
 
 	/* A chunk whose unshare fails is leaked, never reused. */
+	ev_fd = events_open(self->events_grp, 1);
+	ASSERT_LE(0, ev_fd);
 	ASSERT_EQ(0, sysfs_set("idle_ms", "600000"));
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "grow"));
 	EXPECT_STREQ("0", self->out);
@@ -752,6 +812,12 @@ TEST_F_TIMEOUT(bounce, grow_shrink_ledger, 120)
 	EXPECT_EQ(256, l.shared);
 	EXPECT_EQ(256, l.leaked);
 	ASSERT_EQ(0, sysfs_set("idle_ms", "100"));
+	/* The leak is an event with the unshare's error, not a shrink. */
+	count_pool_events(ev_fd, "cvm_bounce", 0, ev2, &bad_error2);
+	EXPECT_EQ(1, ev2[CVM_BOUNCE_EVENT_GROW]);
+	EXPECT_EQ(0, ev2[CVM_BOUNCE_EVENT_SHRINK]);
+	EXPECT_EQ(1, ev2[CVM_BOUNCE_EVENT_CHUNK_LEAKED]);
+	EXPECT_EQ(1, bad_error2);
 }
 
 TEST_HARNESS_MAIN

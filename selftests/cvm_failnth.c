@@ -9,7 +9,11 @@
  * leaked) must pass; UNDO puts back what a successful run created.
  *
  *   cvm_failnth [-m MAX] [-l LAST] [-c CHECK] [-u UNDO] insmod PATH
- *   cvm_failnth [-m MAX] [-l LAST] [-c CHECK] [-u UNDO] write FILE TEXT
+ *   cvm_failnth [-m MAX] [-l LAST] [-c CHECK] [-u UNDO] [-r] write FILE TEXT
+ *
+ * -r: the write always succeeds and FILE, read back, holds the result (a
+ * debugfs command file of cvm_hostsim): a result starting with "-N" is
+ * the operation failing with errno N.
  *
  * -l LAST fails only the last LAST fault points of the operation (counted
  * in one clean run first): loading a module makes some 300 allocations
@@ -74,14 +78,33 @@ static int cvm_failnth_op(int nth, char **argv, unsigned int n)
 	return err;
 }
 
+/* -r: the result line of the command file @path; 0 or -errno. */
+static int cvm_failnth_result(const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1000;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1000;
+	return buf[0] == '-' ? (int)strtol(buf, NULL, 10) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *check = NULL, *undo = NULL;
 	unsigned long max = 1000, last = 0, first = 1, n, failed = 0, absorbed = 0;
-	int opt, nth, bad = 0;
+	int opt, nth, bad = 0, readback = 0;
 
-	while ((opt = getopt(argc, argv, "m:l:c:u:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:l:c:u:r")) != -1) {
 		switch (opt) {
+		case 'r':
+			readback = 1;
+			break;
 		case 'l':
 			last = strtoul(optarg, NULL, 0);
 			break;
@@ -100,7 +123,7 @@ int main(int argc, char **argv)
 	}
 	argv += optind;
 	argc -= optind;
-	if (!((argc == 2 && !strcmp(argv[0], "insmod")) ||
+	if (!((argc == 2 && !strcmp(argv[0], "insmod") && !readback) ||
 	      (argc == 3 && !strcmp(argv[0], "write"))))
 		goto usage;
 	nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
@@ -115,6 +138,8 @@ int main(int argc, char **argv)
 		long left = cvm_failnth_left(nth);
 
 		cvm_failnth_set(nth, 0);
+		if (!err && readback)
+			err = cvm_failnth_result(argv[1]);
 		if (err || left <= 0) {
 			printf("# %s %s: the counting run failed: %s\n", argv[0],
 			       argv[1], strerror(err ? -err : EIO));
@@ -132,6 +157,8 @@ int main(int argc, char **argv)
 		long left = cvm_failnth_left(nth);
 
 		cvm_failnth_set(nth, 0);
+		if (!err && readback)
+			err = cvm_failnth_result(argv[1]);
 		if (err == -1000) {
 			printf("# cannot open %s\n", argv[1]);
 			return 1;
@@ -181,6 +208,6 @@ int main(int argc, char **argv)
 	       argv[0], argv[1], first, n - 1, failed, absorbed, bad);
 	return bad ? 1 : 0;
 usage:
-	fprintf(stderr, "usage: cvm_failnth [-m MAX] [-c CHECK] [-u UNDO] insmod PATH | write FILE TEXT\n");
+	fprintf(stderr, "usage: cvm_failnth [-m MAX] [-l LAST] [-c CHECK] [-u UNDO] insmod PATH | [-r] write FILE TEXT\n");
 	return 2;
 }

@@ -1,10 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Every allocation failure point of each module's init (the last 120 of
-# loading it), and of the ledger's operations, is hit in turn
-# (cvm_failnth): each failure gives
+# loading it), of the ledger's operations, of growing the bounce pool and
+# of mapping through it, is hit in turn (cvm_failnth): each failure gives
 # the caller a clean error, leaves no module half-registered, the ledger
-# exact and, checked by kmemleak at the end of the run, nothing leaked.
+# and the pool exact (every chunk the pool holds is in the ledger, no slot
+# left mapped), no private byte in a slot the host can read and, checked
+# by kmemleak at the end of the run, nothing leaked.
 # Needs the debug kernel's fault injection; packaged kernels skip.
 . ./lib.sh
 
@@ -48,8 +50,35 @@ empty="[ \$(cat $C/shared_pages) = 0 ] && [ \$(cat $C/ranges) = 0 ] && [ \$(cat 
 ./cvm_failnth -u "echo 'bulk-free fi' >$H" -c "$empty" write $H "bulk fi 20" ||
 	fail "ledger: bulk"
 
+
+# cvm_bounce's load takes its initial chunks from the ledger: a failed
+# load gives every one back. cvm_ring's load registers with cvm_core.
+B=/sys/kernel/cvm/bounce
+HB=$D/cvm_hostsim/bounce
+./cvm_failnth -l 120 -u "rmmod cvm_bounce" -c "[ ! -e $B ] && $empty" \
+	insmod "$CVM_MODULES/cvm_bounce.ko" || fail "loading cvm_bounce"
+./cvm_failnth -l 120 -u "rmmod cvm_ring" \
+	-c "[ ! -e /sys/kernel/cvm/ring ] && cvmctl status >/dev/null" \
+	insmod "$CVM_MODULES/cvm_ring.ko" || fail "loading cvm_ring"
+
+# The pool at rest: 4 chunks of 256 pages, all in the ledger, no slot used.
+insmod "$CVM_MODULES/cvm_bounce.ko" || fail "insmod cvm_bounce"
+pool="[ \$(cat $B/chunks) = 4 ] && [ \$(cat $C/shared_pages) = 1024 ] &&
+	[ \$(cat $C/leaked_pages) = 0 ] && [ \$(cat $B/used) = 0 ] &&
+	[ \$(cat $B/maps) = \$(cat $B/unmaps) ]"
+eval "$pool" || fail "pool at rest: $(cat $B/chunks) chunks, $(cat $C/shared_pages) shared pages"
+# Growing by a chunk (pages, the ledger's range, the area's bitmap).
+./cvm_failnth -r -u "echo shrink >$HB" -c "$pool" write $HB grow ||
+	fail "pool: grow"
+# A mapping for DMA_FROM_DEVICE of a private buffer full of a secret:
+# whether or not it succeeds, the host never sees a byte of the secret.
+./cvm_failnth -r -c "$pool" -u "r=\$(cat $HB); id=\${r%% *};
+	echo \"host-read \$id\" >$HB && [ \"\$(cat $HB)\" = 'zero 4096' ] &&
+	echo \"unmap \$id\" >$HB && [ \"\$(cat $HB)\" = ok ]" \
+	write $HB "map 4096 from 0" || fail "pool: map"
+
 echo "cvmguard-guest: fault injection ends" >/dev/kmsg
-rmmod cvm_hostsim cvm_convert
+rmmod cvm_hostsim cvm_bounce cvm_convert
 
 # Linux 6.1's SLUB leaks a cache's kobject name when sysfs_slab_add()
 # fails (no kobject_put() after kobject_init_and_add() fails), so every

@@ -223,6 +223,14 @@ static int cvm_bounce_grow_one(void)
 	return 0;
 }
 
+/* After a chunk was added: an event, and the idle timer for it. */
+static void cvm_bounce_grown(void)
+{
+	cvm_bounce_notify(CVM_BOUNCE_EVENT_GROW, CVM_BOUNCE_OWNER, 0,
+			  (u64)cvm_bounce_chunk_pages << PAGE_SHIFT, 0);
+	cvm_bounce_pool_kick_shrink();
+}
+
 static void cvm_bounce_grow_fn(struct work_struct *work)
 {
 	int err;
@@ -237,11 +245,8 @@ static void cvm_bounce_grow_fn(struct work_struct *work)
 	}
 	err = cvm_bounce_grow_one();
 	mutex_unlock(&cvm_bounce_pool_lock);
-	if (!err) {
-		cvm_bounce_notify(CVM_BOUNCE_EVENT_GROW, CVM_BOUNCE_OWNER, 0,
-				  (u64)cvm_bounce_chunk_pages << PAGE_SHIFT, 0);
-		cvm_bounce_pool_kick_shrink();
-	}
+	if (!err)
+		cvm_bounce_grown();
 	/* Waiters retry either way: a failed grow ends their wait early. */
 	cvm_bounce_pool_wake();
 }
@@ -358,7 +363,7 @@ int cvm_bounce_grow_now(void)
 	err = cvm_bounce_grow_one();
 	mutex_unlock(&cvm_bounce_pool_lock);
 	if (!err)
-		cvm_bounce_pool_kick_shrink();
+		cvm_bounce_grown();
 	return err;
 }
 EXPORT_SYMBOL_GPL(cvm_bounce_grow_now);
