@@ -35,6 +35,7 @@ struct cvm_vpacked {
 	u16 next_used;
 	bool wrap;
 	u16 outstanding;
+	u16 multi;	/* outstanding buffers of more than one descriptor */
 	u32 *cap;
 	u16 *ndesc;
 	struct cvm_ring_race race;

@@ -73,5 +73,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* Progress is bounded: two laps at most, then the flags stop it. */
 	FUZZ_CHECK(steps <= 2u * num + 8);
+	/* The fast path's count of long chains matches the private state. */
+	for (i = 0, k = 0; i < num; i++)
+		k += ndesc[i] > 1;
+	FUZZ_CHECK(r.multi == k);
 	return 0;
 }

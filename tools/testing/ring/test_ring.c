@@ -187,7 +187,7 @@ static void test_packed(void)
 		set_desc(5, 3, 0, CVM_VPACKED_F_AVAIL);
 		EXPECT(cvm_vpacked_poll(&r, pring, done, NUM) == 2);
 		EXPECT(done[0].id == 1 && done[1].id == 2 && done[1].len == 3);
-		EXPECT(r.next_used == 5 && r.outstanding == 1);
+		EXPECT(r.next_used == 5 && r.outstanding == 1 && r.multi == 0);
 		set_desc(5, 3, 11, 0);
 		EXPECT(cvm_vpacked_poll(&r, pring, done, NUM) == 0);
 		EXPECT(cvm_vpacked_next(&r, pring, &v, false));
