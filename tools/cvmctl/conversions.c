@@ -205,38 +205,6 @@ static const char *cvm_state_name(const struct cvm_vals *v)
 
 /* ---- requests ------------------------------------------------------------ */
 
-/*
- * cvm_convert not loaded: the kernel's message says it all and is printed
- * as it is (cvm_nl_perror() would add "(Operation not supported)").
- */
-static void cvm_conv_perror(const char *what, const struct cvm_nl_err *err)
-{
-	if (!err->nlerr && err->errnum == EOPNOTSUPP && err->msg[0])
-		cvmctl_err("%s", err->msg);
-	else if (!err->nlerr && err->errnum == EPERM)
-		cvmctl_err("permission denied: %s needs CAP_NET_ADMIN (run as root)",
-			   what);
-	else
-		cvm_nl_perror(what, err);
-}
-
-/* Send one request, call @fn per reply; print the failure, if any. */
-static int cvm_conv_request(struct cvm_nl *nl, struct nl_msg *msg,
-			    const char *what, cvm_nl_reply_fn fn, void *arg)
-{
-	struct cvm_nl_err err;
-
-	if (!msg) {
-		cvmctl_err("%s: %s", what, strerror(ENOMEM));
-		return -1;
-	}
-	if (cvm_nl_do(nl, msg, fn, arg, &err)) {
-		cvm_conv_perror(what, &err);
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- summary: totals and owners ----------------------------------------- */
 
 struct cvm_summary {
@@ -410,7 +378,7 @@ static int cvm_conv_summary(const struct cvmctl_ctx *ctx)
 	if (cvm_nl_open(&nl))
 		return CVMCTL_EXIT_FAIL;
 
-	if (cvm_conv_request(&nl, cvm_nl_new_req(&nl, CVM_CMD_CONV_GET),
+	if (cvm_nl_request(&nl, cvm_nl_new_req(&nl, CVM_CMD_CONV_GET),
 			     "conv-get", cvm_totals_parse, &s))
 		goto out;
 	if (!s.bad_attr && !s.got_totals) {
@@ -418,7 +386,7 @@ static int cvm_conv_summary(const struct cvmctl_ctx *ctx)
 		goto out;
 	}
 	if (!s.bad_attr &&
-	    cvm_conv_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_CONV_OWNER_GET),
+	    cvm_nl_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_CONV_OWNER_GET),
 			     "conv-owner-get", cvm_owner_parse, &s))
 		goto out;
 	if (s.bad_attr) {
@@ -542,7 +510,7 @@ static int cvm_conv_ranges(const struct cvmctl_ctx *ctx)
 		return CVMCTL_EXIT_FAIL;
 	jsonw_init(&r.jw, stdout, ctx->pretty);
 
-	if (cvm_conv_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_CONV_RANGE_GET),
+	if (cvm_nl_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_CONV_RANGE_GET),
 			     "conv-range-get", cvm_range_row, &r)) {
 		/* Rows already out: keep the JSON well-formed. */
 		if (r.started)
@@ -580,7 +548,7 @@ static int cvm_conv_observer(const struct cvmctl_ctx *ctx, uint8_t on)
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	if (cvm_conv_request(&nl, msg, "changing the observer", NULL, NULL))
+	if (cvm_nl_request(&nl, msg, "changing the observer", NULL, NULL))
 		goto out;
 	/* As bpftool does: a command without output prints null in JSON. */
 	if (ctx->json) {

@@ -428,21 +428,40 @@ int cvm_nl_vals_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int cvm_nl_get_vals(struct cvm_nl *nl, uint8_t cmd, const char *what,
-		    struct cvm_nl_vals *v)
+/* The module's "not loaded" message says it all, printed as it is. */
+static void cvm_nl_feature_perror(const char *what,
+				  const struct cvm_nl_err *err)
 {
-	struct nl_msg *msg = cvm_nl_new_req(nl, cmd);
+	if (!err->nlerr && err->errnum == EOPNOTSUPP && err->msg[0])
+		cvmctl_err("%s", err->msg);
+	else if (!err->nlerr && err->errnum == EPERM)
+		cvmctl_err("permission denied: %s needs CAP_NET_ADMIN (run as root)",
+			   what);
+	else
+		cvm_nl_perror(what, err);
+}
+
+int cvm_nl_request(struct cvm_nl *nl, struct nl_msg *msg, const char *what,
+		   cvm_nl_reply_fn fn, void *arg)
+{
 	struct cvm_nl_err err;
 
 	if (!msg) {
 		cvmctl_err("%s: %s", what, strerror(ENOMEM));
 		return -1;
 	}
-	if (cvm_nl_do(nl, msg, cvm_nl_vals_cb, v, &err)) {
-		cvm_nl_perror(what, &err);
+	if (cvm_nl_do(nl, msg, fn, arg, &err)) {
+		cvm_nl_feature_perror(what, &err);
 		return -1;
 	}
 	return 0;
+}
+
+int cvm_nl_get_vals(struct cvm_nl *nl, uint8_t cmd, const char *what,
+		    struct cvm_nl_vals *v)
+{
+	return cvm_nl_request(nl, cvm_nl_new_req(nl, cmd), what,
+			      cvm_nl_vals_cb, v);
 }
 
 bool cvm_module_loaded(const char *name)

@@ -40,6 +40,14 @@ struct nl_msg *cvm_nl_new_dump(const struct cvm_nl *nl, uint8_t cmd);
 int cvm_nl_do(struct cvm_nl *nl, struct nl_msg *msg, cvm_nl_reply_fn fn,
 	      void *arg, struct cvm_nl_err *err);
 void cvm_nl_perror(const char *what, const struct cvm_nl_err *err);
+/*
+ * Send @msg (NULL: allocation failed), call @fn per reply and print a
+ * failure the way feature commands do: the kernel's message alone when
+ * the feature module is not loaded, a permission hint for EPERM.
+ * Return: 0 or -1.
+ */
+int cvm_nl_request(struct cvm_nl *nl, struct nl_msg *msg, const char *what,
+		   cvm_nl_reply_fn fn, void *arg);
 
 /* Checked attribute getters: return 0, or -1 if the length is wrong. */
 int cvm_nla_get_u8(const struct nlattr *nla, uint8_t *v);

@@ -204,33 +204,6 @@ static int cvm_pool_dev_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static void cvm_pool_perror(const char *what, const struct cvm_nl_err *err)
-{
-	if (!err->nlerr && err->errnum == EOPNOTSUPP && err->msg[0])
-		cvmctl_err("%s", err->msg);
-	else if (!err->nlerr && err->errnum == EPERM)
-		cvmctl_err("permission denied: %s needs CAP_NET_ADMIN (run as root)",
-			   what);
-	else
-		cvm_nl_perror(what, err);
-}
-
-static int cvm_pool_do(struct cvm_nl *nl, struct nl_msg *msg, const char *what,
-		       cvm_nl_reply_fn fn, void *arg)
-{
-	struct cvm_nl_err err;
-
-	if (!msg) {
-		cvmctl_err("%s: %s", what, strerror(ENOMEM));
-		return -1;
-	}
-	if (cvm_nl_do(nl, msg, fn, arg, &err)) {
-		cvm_pool_perror(what, &err);
-		return -1;
-	}
-	return 0;
-}
-
 static void cvm_pool_print_json(const struct cvmctl_ctx *ctx,
 				const struct cvm_pool_state *s)
 {
@@ -332,9 +305,9 @@ static int cvm_pool_show(const struct cvmctl_ctx *ctx)
 		free(s.devs);
 		return CVMCTL_EXIT_FAIL;
 	}
-	if (cvm_pool_do(&nl, cvm_nl_new_req(&nl, CVM_CMD_POOL_GET), "pool-get",
+	if (cvm_nl_request(&nl, cvm_nl_new_req(&nl, CVM_CMD_POOL_GET), "pool-get",
 			cvm_pool_get_cb, &s) ||
-	    cvm_pool_do(&nl, cvm_nl_new_dump(&nl, CVM_CMD_POOL_DEV_GET),
+	    cvm_nl_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_POOL_DEV_GET),
 			"pool-dev-get", cvm_pool_dev_cb, &s))
 		goto out;
 	if (s.bad) {
@@ -367,7 +340,7 @@ static int cvm_pool_attach(const char *verb, const char *dev)
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	ret = cvm_pool_do(&nl, msg, attach ? "pool-attach" : "pool-detach",
+	ret = cvm_nl_request(&nl, msg, attach ? "pool-attach" : "pool-detach",
 			  NULL, NULL) ? CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
 	cvm_nl_close(&nl);
 	return ret;
@@ -413,7 +386,7 @@ static int cvm_pool_set(const char *key, const char *value)
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	ret = cvm_pool_do(&nl, msg, "pool-set", NULL, NULL) ?
+	ret = cvm_nl_request(&nl, msg, "pool-set", NULL, NULL) ?
 	      CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
 	cvm_nl_close(&nl);
 	return ret;
@@ -567,9 +540,9 @@ static int cvm_swt_show(const struct cvmctl_ctx *ctx)
 		free(s.devs);
 		return CVMCTL_EXIT_FAIL;
 	}
-	if (cvm_pool_do(&nl, cvm_nl_new_req(&nl, CVM_CMD_SWIOTLB_GET),
+	if (cvm_nl_request(&nl, cvm_nl_new_req(&nl, CVM_CMD_SWIOTLB_GET),
 			"swiotlb-get", cvm_swt_get_cb, &s) ||
-	    cvm_pool_do(&nl, cvm_nl_new_dump(&nl, CVM_CMD_SWIOTLB_DEV_GET),
+	    cvm_nl_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_SWIOTLB_DEV_GET),
 			"swiotlb-dev-get", cvm_swt_dev_cb, &s))
 		goto out;
 	if (s.bad) {
@@ -605,7 +578,7 @@ static int cvm_swt_handler(const struct cvmctl_ctx *ctx, int argc, char **argv)
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	ret = cvm_pool_do(&nl, msg, "swiotlb-set", NULL, NULL) ?
+	ret = cvm_nl_request(&nl, msg, "swiotlb-set", NULL, NULL) ?
 	      CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
 	cvm_nl_close(&nl);
 	return ret;

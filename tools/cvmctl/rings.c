@@ -72,33 +72,6 @@ struct cvm_rings {
 	uint64_t auditor_missed;
 };
 
-static void cvm_ring_perror(const char *what, const struct cvm_nl_err *err)
-{
-	if (!err->nlerr && err->errnum == EOPNOTSUPP && err->msg[0])
-		cvmctl_err("%s", err->msg);
-	else if (!err->nlerr && err->errnum == EPERM)
-		cvmctl_err("permission denied: %s needs CAP_NET_ADMIN (run as root)",
-			   what);
-	else
-		cvm_nl_perror(what, err);
-}
-
-static int cvm_ring_request(struct cvm_nl *nl, struct nl_msg *msg,
-			    const char *what, cvm_nl_reply_fn fn, void *arg)
-{
-	struct cvm_nl_err err;
-
-	if (!msg) {
-		cvmctl_err("%s: %s", what, strerror(ENOMEM));
-		return -1;
-	}
-	if (cvm_nl_do(nl, msg, fn, arg, &err)) {
-		cvm_ring_perror(what, &err);
-		return -1;
-	}
-	return 0;
-}
-
 static struct nlattr *cvm_ring_attrs(struct nl_msg *msg, int *len)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
@@ -270,7 +243,7 @@ static int cvm_rings_show(const struct cvmctl_ctx *ctx)
 
 	if (cvm_nl_open(&nl))
 		return CVMCTL_EXIT_FAIL;
-	if (cvm_ring_request(&nl, cvm_nl_new_req(&nl, CVM_CMD_RING_GET),
+	if (cvm_nl_request(&nl, cvm_nl_new_req(&nl, CVM_CMD_RING_GET),
 			     "ring-get", cvm_ring_totals_parse, &r))
 		goto out;
 	if (!r.got_totals || r.bad) {
@@ -310,7 +283,7 @@ static int cvm_rings_show(const struct cvmctl_ctx *ctx)
 		printf(CVM_RING_HDR, "ID", "KIND", "POLICY", "BROKEN", "CHECKED",
 		       "VIOLATIONS", "OWNER");
 	}
-	if (cvm_ring_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_RING_LIST_GET),
+	if (cvm_nl_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_RING_LIST_GET),
 			     "ring-list-get", cvm_ring_row_parse, &r))
 		goto out;
 	if (r.bad) {
@@ -337,7 +310,7 @@ static int cvm_rings_set(const struct cvmctl_ctx *ctx, struct cvm_nl *nl,
 {
 	int ret = CVMCTL_EXIT_FAIL;
 
-	if (!cvm_ring_request(nl, msg, what, NULL, NULL)) {
+	if (!cvm_nl_request(nl, msg, what, NULL, NULL)) {
 		if (ctx->json) {
 			struct jsonw jw;
 
