@@ -154,7 +154,7 @@ expect_eq "set -j observer off" null "$(cvmctl -j set observer off)"
 out=$(cvmctl set observer maybe 2>&1); rc=$?
 expect_eq "set observer maybe: exit" 2 $rc
 expect_eq "set observer maybe" "cvmctl: set: invalid observer setting 'maybe': must be 'on' or 'off'
-usage: cvmctl [OPTIONS] set event-ratelimit N|observer on|off" "$out"
+usage: cvmctl [OPTIONS] set SETTING VALUE..." "$out"
 
 # ---- metrics: promtool-clean, values equal to sysfs --------------------------------
 insmod "$CVM_MODULES/cvm_hostsim.ko" || fail "insmod cvm_hostsim"
