@@ -169,6 +169,8 @@ u32 cvm_vpacked_poll(struct cvm_vpacked *r,
 	u16 *ndesc = r->ndesc;
 	u32 *cap = r->cap;
 	bool wrap = r->wrap;
+	/* The flags of a used descriptor in this lap. */
+	u16 want = wrap ? both : 0;
 
 	if (unlikely(r->race.fn))
 		return 0;
@@ -179,7 +181,7 @@ u32 cvm_vpacked_poll(struct cvm_vpacked *r,
 		u16 id;
 		u32 len;
 
-		if ((flags & both) != (wrap ? both : 0))
+		if ((flags & both) != want)
 			break;
 		/* As in cvm_vpacked_next(): id and length after the flags. */
 		virt_rmb();
@@ -207,6 +209,7 @@ u32 cvm_vpacked_poll(struct cvm_vpacked *r,
 		if (next >= num) {
 			next -= num;
 			wrap = !wrap;
+			want ^= both;
 		}
 	}
 	r->next_used = next;
