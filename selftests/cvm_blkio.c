@@ -89,18 +89,6 @@ static const char *const dev_names[CVM_A_POOL_DEV_MAX + 1] = {
 	[CVM_A_POOL_DEV_WAITS] = "waits",
 };
 
-static uint64_t nla_uint(const struct nlattr *a)
-{
-	uint64_t v = 0;
-
-	if (nla_len(a) == 1)
-		return *(uint8_t *)nla_data(a);
-	if (nla_len(a) == 4)
-		return *(uint32_t *)nla_data(a);
-	memcpy(&v, nla_data(a), sizeof(v));
-	return v;
-}
-
 static int dev(const char *name)
 {
 	struct nl_msg_builder m;

@@ -110,16 +110,6 @@ static int hs(char *out, size_t size, const char *fmt, ...)
 	return cvm_read_file(HOSTSIM, out, size);
 }
 
-static uint64_t nla_uint(const struct nlattr *a)
-{
-	switch (nla_len(a)) {
-	case 1: return *(uint8_t *)nla_data(a);
-	case 4: return *(uint32_t *)nla_data(a);
-	case 8: { uint64_t v; memcpy(&v, nla_data(a), 8); return v; }
-	}
-	return (uint64_t)-1;
-}
-
 static int pool_get(int fd, uint16_t family, struct pool *p)
 {
 	struct nl_msg_builder m;

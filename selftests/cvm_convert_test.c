@@ -112,16 +112,6 @@ static const struct nlattr *find_attr(const struct nlattr *attrs, int len,
 	return NULL;
 }
 
-static uint64_t nla_uint(const struct nlattr *a)
-{
-	switch (nla_len(a)) {
-	case 1: return *(uint8_t *)nla_data(a);
-	case 4: return *(uint32_t *)nla_data(a);
-	case 8: { uint64_t v; memcpy(&v, nla_data(a), 8); return v; }
-	}
-	return (uint64_t)-1;
-}
-
 static int conv_get(int fd, uint16_t family, struct conv *c)
 {
 	struct nl_msg_builder m;

@@ -237,3 +237,19 @@ int nl_dump(int fd, uint16_t family, uint8_t cmd,
 	free(buf);
 	return err;
 }
+
+uint64_t nla_uint(const struct nlattr *a)
+{
+	uint64_t v;
+
+	switch (nla_len(a)) {
+	case 1:
+		return *(uint8_t *)nla_data(a);
+	case 4:
+		return *(uint32_t *)nla_data(a);
+	case 8:
+		memcpy(&v, nla_data(a), sizeof(v));
+		return v;
+	}
+	return (uint64_t)-1;
+}

@@ -31,6 +31,9 @@ struct nl_msg_builder {
 	size_t len;
 };
 
+/* An unsigned attribute of 1, 4 or 8 bytes; all ones for another length. */
+uint64_t nla_uint(const struct nlattr *a);
+
 int nl_open(void);
 int nl_family(int fd, const char *name, uint16_t *id, uint32_t *version,
 	      uint32_t *mcgrp_events);

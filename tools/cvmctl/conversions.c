@@ -45,31 +45,20 @@ static const char *const cvm_conv_state_names[] = {
 
 /* ---- attribute tables --------------------------------------------------- */
 
-/*
- * One u64/u32/u8/string attribute of a reply: its JSON/text key (the spec
- * name with '-' replaced by '_') and its type.
- */
-enum cvm_val_type { CVM_U8, CVM_U32, CVM_U64, CVM_STR };
-
-struct cvm_field {
-	const char *key;
-	enum cvm_val_type type;
-};
-
-static const struct cvm_field cvm_conv_fields[CVM_A_CONV_MAX + 1] = {
-	[CVM_A_CONV_SHARED_PAGES]	= { "shared_pages", CVM_U64 },
-	[CVM_A_CONV_PEAK_PAGES]		= { "peak_pages", CVM_U64 },
-	[CVM_A_CONV_SHARE_OPS]		= { "share_ops", CVM_U64 },
-	[CVM_A_CONV_UNSHARE_OPS]	= { "unshare_ops", CVM_U64 },
-	[CVM_A_CONV_SHARE_FAILURES]	= { "share_failures", CVM_U64 },
-	[CVM_A_CONV_UNSHARE_FAILURES]	= { "unshare_failures", CVM_U64 },
-	[CVM_A_CONV_LEAKED_PAGES]	= { "leaked_pages", CVM_U64 },
-	[CVM_A_CONV_ANOMALIES]		= { "anomalies", CVM_U64 },
-	[CVM_A_CONV_RANGES]		= { "ranges", CVM_U32 },
-	[CVM_A_CONV_OWNERS]		= { "owners", CVM_U32 },
-	[CVM_A_CONV_OBSERVER]		= { "observer", CVM_U8 },
-	[CVM_A_CONV_OBSERVER_REASON]	= { "observer_reason", CVM_STR },
-	[CVM_A_CONV_OBSERVED_OPS]	= { "observed_ops", CVM_U64 },
+static const struct cvm_nl_field cvm_conv_fields[CVM_A_CONV_MAX + 1] = {
+	[CVM_A_CONV_SHARED_PAGES]	= { "shared_pages", CVM_NL_U64 },
+	[CVM_A_CONV_PEAK_PAGES]		= { "peak_pages", CVM_NL_U64 },
+	[CVM_A_CONV_SHARE_OPS]		= { "share_ops", CVM_NL_U64 },
+	[CVM_A_CONV_UNSHARE_OPS]	= { "unshare_ops", CVM_NL_U64 },
+	[CVM_A_CONV_SHARE_FAILURES]	= { "share_failures", CVM_NL_U64 },
+	[CVM_A_CONV_UNSHARE_FAILURES]	= { "unshare_failures", CVM_NL_U64 },
+	[CVM_A_CONV_LEAKED_PAGES]	= { "leaked_pages", CVM_NL_U64 },
+	[CVM_A_CONV_ANOMALIES]		= { "anomalies", CVM_NL_U64 },
+	[CVM_A_CONV_RANGES]		= { "ranges", CVM_NL_U32 },
+	[CVM_A_CONV_OWNERS]		= { "owners", CVM_NL_U32 },
+	[CVM_A_CONV_OBSERVER]		= { "observer", CVM_NL_U8 },
+	[CVM_A_CONV_OBSERVER_REASON]	= { "observer_reason", CVM_NL_STR },
+	[CVM_A_CONV_OBSERVED_OPS]	= { "observed_ops", CVM_NL_U64 },
 };
 
 /* The order of the totals, text and JSON alike. */
@@ -83,120 +72,53 @@ static const int cvm_conv_order[] = {
 	CVM_A_CONV_OBSERVED_OPS,
 };
 
-static const struct cvm_field cvm_owner_fields[CVM_A_CONV_OWNER_MAX + 1] = {
-	[CVM_A_CONV_OWNER_NAME]		= { "name", CVM_STR },
-	[CVM_A_CONV_OWNER_SHARED_PAGES]	= { "shared_pages", CVM_U64 },
-	[CVM_A_CONV_OWNER_PEAK_PAGES]	= { "peak_pages", CVM_U64 },
-	[CVM_A_CONV_OWNER_SHARE_OPS]	= { "share_ops", CVM_U64 },
-	[CVM_A_CONV_OWNER_UNSHARE_OPS]	= { "unshare_ops", CVM_U64 },
-	[CVM_A_CONV_OWNER_FAILURES]	= { "failures", CVM_U64 },
-	[CVM_A_CONV_OWNER_LEAKED_PAGES]	= { "leaked_pages", CVM_U64 },
-	[CVM_A_CONV_OWNER_ANOMALIES]	= { "anomalies", CVM_U64 },
+static const struct cvm_nl_field cvm_owner_fields[CVM_A_CONV_OWNER_MAX + 1] = {
+	[CVM_A_CONV_OWNER_NAME]		= { "name", CVM_NL_STR },
+	[CVM_A_CONV_OWNER_SHARED_PAGES]	= { "shared_pages", CVM_NL_U64 },
+	[CVM_A_CONV_OWNER_PEAK_PAGES]	= { "peak_pages", CVM_NL_U64 },
+	[CVM_A_CONV_OWNER_SHARE_OPS]	= { "share_ops", CVM_NL_U64 },
+	[CVM_A_CONV_OWNER_UNSHARE_OPS]	= { "unshare_ops", CVM_NL_U64 },
+	[CVM_A_CONV_OWNER_FAILURES]	= { "failures", CVM_NL_U64 },
+	[CVM_A_CONV_OWNER_LEAKED_PAGES]	= { "leaked_pages", CVM_NL_U64 },
+	[CVM_A_CONV_OWNER_ANOMALIES]	= { "anomalies", CVM_NL_U64 },
 };
 
-static const struct cvm_field cvm_range_fields[CVM_A_CONV_RANGE_MAX + 1] = {
-	[CVM_A_CONV_RANGE_START_PFN]	= { "start_pfn", CVM_U64 },
-	[CVM_A_CONV_RANGE_PAGES]	= { "pages", CVM_U64 },
-	[CVM_A_CONV_RANGE_OWNER]	= { "owner", CVM_STR },
-	[CVM_A_CONV_RANGE_STATE]	= { "state", CVM_U32 },
-	[CVM_A_CONV_RANGE_AGE_MS]	= { "age_ms", CVM_U64 },
+static const struct cvm_nl_field cvm_range_fields[CVM_A_CONV_RANGE_MAX + 1] = {
+	[CVM_A_CONV_RANGE_START_PFN]	= { "start_pfn", CVM_NL_U64 },
+	[CVM_A_CONV_RANGE_PAGES]	= { "pages", CVM_NL_U64 },
+	[CVM_A_CONV_RANGE_OWNER]	= { "owner", CVM_NL_STR },
+	[CVM_A_CONV_RANGE_STATE]	= { "state", CVM_NL_U32 },
+	[CVM_A_CONV_RANGE_AGE_MS]	= { "age_ms", CVM_NL_U64 },
 };
 
-_Static_assert(CVM_A_CONV_MAX < 32, "conv attributes must fit a u32 mask");
 
-/*
- * The values of one message: numbers in num[], the one string per set in
- * str, a bit per attribute received in present.
- */
-struct cvm_vals {
-	uint32_t present;
-	uint64_t num[CVM_A_CONV_MAX + 1];
-	char str[CVM_OWNER_LEN];
-};
-
-_Static_assert((int)CVM_A_CONV_OWNER_MAX <= (int)CVM_A_CONV_MAX, "cvm_vals too small");
-_Static_assert((int)CVM_A_CONV_RANGE_MAX <= (int)CVM_A_CONV_MAX, "cvm_vals too small");
-_Static_assert(CVM_REASON_LEN <= CVM_OWNER_LEN, "cvm_vals.str too small");
-
-static bool cvm_has(const struct cvm_vals *v, int type)
-{
-	return v->present & (1u << type);
-}
-
-/*
- * Parse the attributes of one reply message against @fields.  Attributes
- * this cvmctl does not know (a newer kernel, pad) are skipped.
- * Return: NULL, or the key of the first malformed attribute.
- */
-static const char *cvm_parse_vals(struct nl_msg *msg,
-				  const struct cvm_field *fields, int max,
-				  struct cvm_vals *v)
-{
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct genlmsghdr *gnlh;
-	struct nlattr *nla;
-	int rem;
-
-	memset(v, 0, sizeof(*v));
-	if (!genlmsg_valid_hdr(nlh, 0))
-		return "genetlink header";
-	gnlh = nlmsg_data(nlh);
-
-	nla_for_each_attr(nla, genlmsg_attrdata(gnlh, 0),
-			  genlmsg_attrlen(gnlh, 0), rem) {
-		int type = nla_type(nla);
-		uint32_t u32;
-		uint8_t u8;
-		int bad = 0;
-
-		if (type > max || !fields[type].key)
-			continue;
-		switch (fields[type].type) {
-		case CVM_U8:
-			bad = cvm_nla_get_u8(nla, &u8);
-			v->num[type] = u8;
-			break;
-		case CVM_U32:
-			bad = cvm_nla_get_u32(nla, &u32);
-			v->num[type] = u32;
-			break;
-		case CVM_U64:
-			bad = cvm_nla_get_u64(nla, &v->num[type]);
-			break;
-		case CVM_STR:
-			bad = cvm_nla_get_str(nla, v->str, sizeof(v->str));
-			break;
-		}
-		if (bad)
-			return fields[type].key;
-		v->present |= 1u << type;
-	}
-	return NULL;
-}
+_Static_assert(CVM_A_CONV_MAX < 64, "conv attributes must fit the u64 mask");
+_Static_assert(CVM_OWNER_LEN <= CVM_NL_VALS_STR && CVM_REASON_LEN <= CVM_NL_VALS_STR,
+	       "cvm_nl_vals.str too small");
 
 static const char *cvm_fmt_num(char *buf, size_t size,
-			       const struct cvm_vals *v, int type)
+			       const struct cvm_nl_vals *v, int type)
 {
-	if (!cvm_has(v, type))
+	if (!cvm_nl_vals_has(v, type))
 		return "-";
 	snprintf(buf, size, "%" PRIu64, v->num[type]);
 	return buf;
 }
 
 static void cvm_json_num(struct jsonw *jw, const char *key,
-			 const struct cvm_vals *v, int type)
+			 const struct cvm_nl_vals *v, int type)
 {
-	if (cvm_has(v, type))
+	if (cvm_nl_vals_has(v, type))
 		jsonw_uint_field(jw, key, v->num[type]);
 	else
 		jsonw_null_field(jw, key);
 }
 
-static const char *cvm_state_name(const struct cvm_vals *v)
+static const char *cvm_state_name(const struct cvm_nl_vals *v)
 {
 	uint64_t s = v->num[CVM_A_CONV_RANGE_STATE];
 
-	if (!cvm_has(v, CVM_A_CONV_RANGE_STATE))
+	if (!cvm_nl_vals_has(v, CVM_A_CONV_RANGE_STATE))
 		return NULL;
 	if (s < ARRAY_SIZE(cvm_conv_state_names))
 		return cvm_conv_state_names[s];
@@ -211,8 +133,8 @@ struct cvm_summary {
 	bool got_totals;
 	const char *bad_attr;
 	const char *bad_what;
-	struct cvm_vals totals;
-	struct cvm_vals *owners;
+	struct cvm_nl_vals totals;
+	struct cvm_nl_vals *owners;
 	size_t n_owners;
 	size_t cap_owners;
 	bool nomem;
@@ -232,7 +154,7 @@ static int cvm_totals_parse(struct nl_msg *msg, void *arg)
 	struct cvm_summary *s = arg;
 	const char *bad;
 
-	bad = cvm_parse_vals(msg, cvm_conv_fields, CVM_A_CONV_MAX, &s->totals);
+	bad = cvm_nl_parse_fields(msg, cvm_conv_fields, CVM_A_CONV_MAX, &s->totals);
 	if (bad)
 		cvm_summary_bad(s, "conv-get", bad);
 	else
@@ -243,7 +165,7 @@ static int cvm_totals_parse(struct nl_msg *msg, void *arg)
 static int cvm_owner_parse(struct nl_msg *msg, void *arg)
 {
 	struct cvm_summary *s = arg;
-	struct cvm_vals *o;
+	struct cvm_nl_vals *o;
 	const char *bad;
 
 	if (s->bad_attr || s->nomem)
@@ -260,7 +182,7 @@ static int cvm_owner_parse(struct nl_msg *msg, void *arg)
 		s->cap_owners = cap;
 	}
 	o = &s->owners[s->n_owners];
-	bad = cvm_parse_vals(msg, cvm_owner_fields, CVM_A_CONV_OWNER_MAX, o);
+	bad = cvm_nl_parse_fields(msg, cvm_owner_fields, CVM_A_CONV_OWNER_MAX, o);
 	if (bad) {
 		cvm_summary_bad(s, "conv-owner-get", bad);
 		return NL_SKIP;
@@ -272,7 +194,7 @@ static int cvm_owner_parse(struct nl_msg *msg, void *arg)
 /* Most shared pages first, then by name; a missing count sorts as 0. */
 static int cvm_owner_cmp(const void *a, const void *b)
 {
-	const struct cvm_vals *x = a, *y = b;
+	const struct cvm_nl_vals *x = a, *y = b;
 	uint64_t px = x->num[CVM_A_CONV_OWNER_SHARED_PAGES];
 	uint64_t py = y->num[CVM_A_CONV_OWNER_SHARED_PAGES];
 
@@ -283,7 +205,7 @@ static int cvm_owner_cmp(const void *a, const void *b)
 
 static void cvm_summary_print_text(const struct cvm_summary *s)
 {
-	const struct cvm_vals *t = &s->totals;
+	const struct cvm_nl_vals *t = &s->totals;
 	char num[24], key[32];
 	size_t i;
 
@@ -293,10 +215,10 @@ static void cvm_summary_print_text(const struct cvm_summary *s)
 
 		snprintf(key, sizeof(key), "%s:", cvm_conv_fields[type].key);
 		if (type == CVM_A_CONV_OBSERVER)
-			val = !cvm_has(t, type) ? "-" :
+			val = !cvm_nl_vals_has(t, type) ? "-" :
 			      t->num[type] ? "on" : "off";
 		else if (type == CVM_A_CONV_OBSERVER_REASON)
-			val = cvm_has(t, type) && t->str[0] ? t->str : "-";
+			val = cvm_nl_vals_has(t, type) && t->str[0] ? t->str : "-";
 		else
 			val = cvm_fmt_num(num, sizeof(num), t, type);
 		printf(CVM_TEXT_LINE, key, val);
@@ -305,7 +227,7 @@ static void cvm_summary_print_text(const struct cvm_summary *s)
 	printf("\n" CVM_OWNER_HDR, "SHARED", "PEAK", "SHARES", "UNSHARES",
 	       "FAILURES", "LEAKED", "ANOMALIES", "OWNER");
 	for (i = 0; i < s->n_owners; i++) {
-		const struct cvm_vals *o = &s->owners[i];
+		const struct cvm_nl_vals *o = &s->owners[i];
 		char n[7][24];
 
 		printf(CVM_OWNER_ROW,
@@ -323,14 +245,14 @@ static void cvm_summary_print_text(const struct cvm_summary *s)
 				   CVM_A_CONV_OWNER_LEAKED_PAGES),
 		       cvm_fmt_num(n[6], sizeof(n[6]), o,
 				   CVM_A_CONV_OWNER_ANOMALIES),
-		       cvm_has(o, CVM_A_CONV_OWNER_NAME) ? o->str : "-");
+		       cvm_nl_vals_has(o, CVM_A_CONV_OWNER_NAME) ? o->str : "-");
 	}
 }
 
 static void cvm_summary_print_json(struct jsonw *jw,
 				   const struct cvm_summary *s)
 {
-	const struct cvm_vals *t = &s->totals;
+	const struct cvm_nl_vals *t = &s->totals;
 	size_t i;
 	int a;
 
@@ -341,10 +263,10 @@ static void cvm_summary_print_json(struct jsonw *jw,
 		int type = cvm_conv_order[i];
 		const char *key = cvm_conv_fields[type].key;
 
-		if (type == CVM_A_CONV_OBSERVER && cvm_has(t, type))
+		if (type == CVM_A_CONV_OBSERVER && cvm_nl_vals_has(t, type))
 			jsonw_bool_field(jw, key, t->num[type]);
 		else if (type == CVM_A_CONV_OBSERVER_REASON)
-			jsonw_string_field(jw, key, cvm_has(t, type) &&
+			jsonw_string_field(jw, key, cvm_nl_vals_has(t, type) &&
 					   t->str[0] ? t->str : NULL);
 		else
 			cvm_json_num(jw, key, t, type);
@@ -354,11 +276,11 @@ static void cvm_summary_print_json(struct jsonw *jw,
 	jsonw_name(jw, "owners");
 	jsonw_start_array(jw);
 	for (i = 0; i < s->n_owners; i++) {
-		const struct cvm_vals *o = &s->owners[i];
+		const struct cvm_nl_vals *o = &s->owners[i];
 
 		jsonw_start_object(jw);
 		jsonw_string_field(jw, "name",
-				   cvm_has(o, CVM_A_CONV_OWNER_NAME) ?
+				   cvm_nl_vals_has(o, CVM_A_CONV_OWNER_NAME) ?
 				   o->str : NULL);
 		for (a = CVM_A_CONV_OWNER_SHARED_PAGES;
 		     a <= CVM_A_CONV_OWNER_ANOMALIES; a++)
@@ -458,12 +380,12 @@ static int cvm_range_row(struct nl_msg *msg, void *arg)
 {
 	struct cvm_ranges *r = arg;
 	const char *bad, *state;
-	struct cvm_vals v;
+	struct cvm_nl_vals v;
 	char pfn[24], pages[24], age[24];
 
 	if (r->bad_attr)
 		return NL_SKIP;
-	bad = cvm_parse_vals(msg, cvm_range_fields, CVM_A_CONV_RANGE_MAX, &v);
+	bad = cvm_nl_parse_fields(msg, cvm_range_fields, CVM_A_CONV_RANGE_MAX, &v);
 	if (bad) {
 		r->bad_attr = bad;
 		return NL_SKIP;
@@ -479,7 +401,7 @@ static int cvm_range_row(struct nl_msg *msg, void *arg)
 		cvm_json_num(jw, "start_pfn", &v, CVM_A_CONV_RANGE_START_PFN);
 		cvm_json_num(jw, "pages", &v, CVM_A_CONV_RANGE_PAGES);
 		jsonw_string_field(jw, "owner",
-				   cvm_has(&v, CVM_A_CONV_RANGE_OWNER) ?
+				   cvm_nl_vals_has(&v, CVM_A_CONV_RANGE_OWNER) ?
 				   v.str : NULL);
 		jsonw_string_field(jw, "state", state);
 		cvm_json_num(jw, "age_ms", &v, CVM_A_CONV_RANGE_AGE_MS);
@@ -487,7 +409,7 @@ static int cvm_range_row(struct nl_msg *msg, void *arg)
 		return NL_OK;
 	}
 
-	if (cvm_has(&v, CVM_A_CONV_RANGE_START_PFN))
+	if (cvm_nl_vals_has(&v, CVM_A_CONV_RANGE_START_PFN))
 		snprintf(pfn, sizeof(pfn), "0x%010" PRIx64,
 			 v.num[CVM_A_CONV_RANGE_START_PFN]);
 	else
@@ -496,7 +418,7 @@ static int cvm_range_row(struct nl_msg *msg, void *arg)
 	       cvm_fmt_num(pages, sizeof(pages), &v, CVM_A_CONV_RANGE_PAGES),
 	       state ? state : "-",
 	       cvm_fmt_num(age, sizeof(age), &v, CVM_A_CONV_RANGE_AGE_MS),
-	       cvm_has(&v, CVM_A_CONV_RANGE_OWNER) ? v.str : "-");
+	       cvm_nl_vals_has(&v, CVM_A_CONV_RANGE_OWNER) ? v.str : "-");
 	return NL_OK;
 }
 

@@ -232,9 +232,9 @@ static void cvm_met_print(FILE *f, const struct cvm_nl_vals *st,
 		cvm_met_head(f, "cvm_info", "gauge",
 			     "cvm_core version and the confidential-computing technology.");
 		fputs("cvm_info{version=\"", f);
-		cvm_met_label(f, st->str[0]);
+		cvm_met_label(f, st->str);
 		fputs("\",technology=\"", f);
-		cvm_met_label(f, st->str[1][0] ? st->str[1] : "none");
+		cvm_met_label(f, st->str2[0] ? st->str2 : "none");
 		fputs("\"} 1\n", f);
 		if (cvm_nl_vals_has(st, CVM_A_STATUS_MEM_ENCRYPT))
 			cvm_met_one(f, "cvm_mem_encrypt", "gauge",
@@ -275,7 +275,7 @@ static void cvm_met_print(FILE *f, const struct cvm_nl_vals *st,
 			     cvm_met_owner[i].help);
 		for (j = 0; j < ow->n; j++) {
 			fprintf(f, "%s{owner=\"", cvm_met_owner[i].name);
-			cvm_met_label(f, ow->v[j].str[0]);
+			cvm_met_label(f, ow->v[j].str);
 			fprintf(f, "\"} %" PRIu64 "\n",
 				ow->v[j].num[cvm_met_owner[i].attr]);
 		}

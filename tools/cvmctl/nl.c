@@ -408,7 +408,7 @@ void cvm_nl_vals_parse(struct nl_msg *msg, struct cvm_nl_vals *v,
 		if (type <= 0 || type >= 64)
 			continue;
 		if (type == str_a || type == str_b) {
-			if (cvm_nla_get_str(nla, v->str[type == str_b],
+			if (cvm_nla_get_str(nla, type == str_b ? v->str2 : v->str,
 					    CVM_NL_VALS_STR))
 				continue;
 		} else if (nla_len(nla) == 1) {
@@ -420,6 +420,50 @@ void cvm_nl_vals_parse(struct nl_msg *msg, struct cvm_nl_vals *v,
 		}
 		v->present |= 1ULL << type;
 	}
+}
+
+const char *cvm_nl_parse_fields(struct nl_msg *msg,
+				const struct cvm_nl_field *fields, int max,
+				struct cvm_nl_vals *v)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *gnlh;
+	struct nlattr *nla;
+	int rem;
+
+	memset(v, 0, sizeof(*v));
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return "genetlink header";
+	gnlh = nlmsg_data(nlh);
+	nla_for_each_attr(nla, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		int type = nla_type(nla), bad = 0;
+		uint32_t u32 = 0;
+		uint8_t u8 = 0;
+
+		if (type <= 0 || type > max || type >= 64 || !fields[type].key)
+			continue;
+		switch (fields[type].type) {
+		case CVM_NL_U8:
+			bad = cvm_nla_get_u8(nla, &u8);
+			v->num[type] = u8;
+			break;
+		case CVM_NL_U32:
+			bad = cvm_nla_get_u32(nla, &u32);
+			v->num[type] = u32;
+			break;
+		case CVM_NL_U64:
+			bad = cvm_nla_get_u64(nla, &v->num[type]);
+			break;
+		case CVM_NL_STR:
+			bad = cvm_nla_get_str(nla, v->str, sizeof(v->str));
+			break;
+		}
+		if (bad)
+			return fields[type].key;
+		v->present |= 1ULL << type;
+	}
+	return NULL;
 }
 
 int cvm_nl_vals_cb(struct nl_msg *msg, void *arg)

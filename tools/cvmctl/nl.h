@@ -56,14 +56,24 @@ int cvm_nla_get_u64(const struct nlattr *nla, uint64_t *v);
 int cvm_nla_get_str(const struct nlattr *nla, char *buf, size_t size);
 
 /*
- * A flat reply (no nested attributes) by attribute type: every attribute
- * of 1, 4 or 8 bytes is a number, except up to two string attributes.
+ * The attributes of one reply message (no nests) by type: numbers in
+ * num[], strings in str (and str2), a bit per attribute received in
+ * present.
  */
 #define CVM_NL_VALS_STR	128
 struct cvm_nl_vals {
-	uint64_t present;		/* bit N: attribute N was in the reply */
+	uint64_t present;
 	uint64_t num[64];
-	char str[2][CVM_NL_VALS_STR];	/* the str_a and str_b attributes */
+	char str[CVM_NL_VALS_STR];
+	char str2[CVM_NL_VALS_STR];
+};
+
+/* A typed attribute: its JSON/text key and how it is read. */
+enum cvm_nl_type { CVM_NL_U8 = 1, CVM_NL_U32, CVM_NL_U64, CVM_NL_STR };
+
+struct cvm_nl_field {
+	const char *key;
+	enum cvm_nl_type type;
 };
 
 static inline bool cvm_nl_vals_has(const struct cvm_nl_vals *v, int type)
@@ -71,8 +81,20 @@ static inline bool cvm_nl_vals_has(const struct cvm_nl_vals *v, int type)
 	return type > 0 && type < 64 && (v->present & (1ULL << type));
 }
 
+/*
+ * Every attribute of 1, 4 or 8 bytes is a number, except @str_a (into
+ * str) and @str_b (into str2); 0 for none.
+ */
 void cvm_nl_vals_parse(struct nl_msg *msg, struct cvm_nl_vals *v,
 		       int str_a, int str_b);
+/*
+ * Only the attributes @fields[0..@max] names, each checked against its
+ * type; unknown ones (a newer kernel, pad) are skipped. Clears @v first.
+ * Return: NULL, or the key of the first malformed attribute.
+ */
+const char *cvm_nl_parse_fields(struct nl_msg *msg,
+				const struct cvm_nl_field *fields, int max,
+				struct cvm_nl_vals *v);
 /* A cvm_nl_reply_fn filling the struct cvm_nl_vals @arg (no strings). */
 int cvm_nl_vals_cb(struct nl_msg *msg, void *arg);
 /*

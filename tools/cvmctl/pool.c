@@ -32,160 +32,94 @@
 #define CVM_POOL_MAXDEV		64
 #define CVM_POOL_NAMELEN	64
 
-enum cvm_pool_type { P_U8, P_U32, P_U64, P_STR };
-
-struct cvm_pool_field {
-	const char *key;
-	enum cvm_pool_type type;
-};
-
 /* Keys are the spec names with '-' as '_'; the order is the output's. */
-static const struct cvm_pool_field cvm_pool_fields[CVM_A_POOL_MAX + 1] = {
-	[CVM_A_POOL_SIZE]		= { "size", P_U64 },
-	[CVM_A_POOL_SLOTS]		= { "slots", P_U64 },
-	[CVM_A_POOL_USED]		= { "used", P_U64 },
-	[CVM_A_POOL_HIGH_WATER]		= { "high_water", P_U64 },
-	[CVM_A_POOL_SLOT_SIZE]		= { "slot_size", P_U32 },
-	[CVM_A_POOL_CHUNKS]		= { "chunks", P_U32 },
-	[CVM_A_POOL_MAX_CHUNKS]		= { "max_chunks", P_U32 },
-	[CVM_A_POOL_MAX_MAPPING]	= { "max_mapping", P_U32 },
-	[CVM_A_POOL_MAPS]		= { "maps", P_U64 },
-	[CVM_A_POOL_UNMAPS]		= { "unmaps", P_U64 },
-	[CVM_A_POOL_BYTES]		= { "bytes", P_U64 },
-	[CVM_A_POOL_SYNCS]		= { "syncs", P_U64 },
-	[CVM_A_POOL_FAILURES]		= { "failures", P_U64 },
-	[CVM_A_POOL_VIOLATIONS]		= { "violations", P_U64 },
-	[CVM_A_POOL_GROWS]		= { "grows", P_U64 },
-	[CVM_A_POOL_SHRINKS]		= { "shrinks", P_U64 },
-	[CVM_A_POOL_LEAKED_CHUNKS]	= { "leaked_chunks", P_U64 },
-	[CVM_A_POOL_WAITS]		= { "waits", P_U64 },
-	[CVM_A_POOL_ZERO_FROM_DEVICE]	= { "zero_from_device", P_U8 },
-	[CVM_A_POOL_ZERO_SLACK]		= { "zero_slack", P_U8 },
-	[CVM_A_POOL_SCRUB]		= { "scrub", P_U8 },
-	[CVM_A_POOL_MISUSE_WARN]	= { "misuse_warn", P_U8 },
-	[CVM_A_POOL_WAIT_MS]		= { "wait_ms", P_U32 },
-	[CVM_A_POOL_IDLE_MS]		= { "idle_ms", P_U32 },
+static const struct cvm_nl_field cvm_pool_fields[CVM_A_POOL_MAX + 1] = {
+	[CVM_A_POOL_SIZE]		= { "size", CVM_NL_U64 },
+	[CVM_A_POOL_SLOTS]		= { "slots", CVM_NL_U64 },
+	[CVM_A_POOL_USED]		= { "used", CVM_NL_U64 },
+	[CVM_A_POOL_HIGH_WATER]		= { "high_water", CVM_NL_U64 },
+	[CVM_A_POOL_SLOT_SIZE]		= { "slot_size", CVM_NL_U32 },
+	[CVM_A_POOL_CHUNKS]		= { "chunks", CVM_NL_U32 },
+	[CVM_A_POOL_MAX_CHUNKS]		= { "max_chunks", CVM_NL_U32 },
+	[CVM_A_POOL_MAX_MAPPING]	= { "max_mapping", CVM_NL_U32 },
+	[CVM_A_POOL_MAPS]		= { "maps", CVM_NL_U64 },
+	[CVM_A_POOL_UNMAPS]		= { "unmaps", CVM_NL_U64 },
+	[CVM_A_POOL_BYTES]		= { "bytes", CVM_NL_U64 },
+	[CVM_A_POOL_SYNCS]		= { "syncs", CVM_NL_U64 },
+	[CVM_A_POOL_FAILURES]		= { "failures", CVM_NL_U64 },
+	[CVM_A_POOL_VIOLATIONS]		= { "violations", CVM_NL_U64 },
+	[CVM_A_POOL_GROWS]		= { "grows", CVM_NL_U64 },
+	[CVM_A_POOL_SHRINKS]		= { "shrinks", CVM_NL_U64 },
+	[CVM_A_POOL_LEAKED_CHUNKS]	= { "leaked_chunks", CVM_NL_U64 },
+	[CVM_A_POOL_WAITS]		= { "waits", CVM_NL_U64 },
+	[CVM_A_POOL_ZERO_FROM_DEVICE]	= { "zero_from_device", CVM_NL_U8 },
+	[CVM_A_POOL_ZERO_SLACK]		= { "zero_slack", CVM_NL_U8 },
+	[CVM_A_POOL_SCRUB]		= { "scrub", CVM_NL_U8 },
+	[CVM_A_POOL_MISUSE_WARN]	= { "misuse_warn", CVM_NL_U8 },
+	[CVM_A_POOL_WAIT_MS]		= { "wait_ms", CVM_NL_U32 },
+	[CVM_A_POOL_IDLE_MS]		= { "idle_ms", CVM_NL_U32 },
 };
 
-static const struct cvm_pool_field cvm_dev_fields[CVM_A_POOL_DEV_MAX + 1] = {
-	[CVM_A_POOL_DEV_NAME]		= { "name", P_STR },
-	[CVM_A_POOL_DEV_ATTACHED]	= { "attached", P_U8 },
-	[CVM_A_POOL_DEV_MAPS]		= { "maps", P_U64 },
-	[CVM_A_POOL_DEV_UNMAPS]		= { "unmaps", P_U64 },
-	[CVM_A_POOL_DEV_BYTES]		= { "bytes", P_U64 },
-	[CVM_A_POOL_DEV_SYNCS]		= { "syncs", P_U64 },
-	[CVM_A_POOL_DEV_INFLIGHT_SLOTS]	= { "inflight_slots", P_U64 },
-	[CVM_A_POOL_DEV_INFLIGHT_BYTES]	= { "inflight_bytes", P_U64 },
-	[CVM_A_POOL_DEV_HIGH_WATER]	= { "high_water", P_U64 },
-	[CVM_A_POOL_DEV_FAILURES]	= { "failures", P_U64 },
-	[CVM_A_POOL_DEV_VIOLATIONS]	= { "violations", P_U64 },
-	[CVM_A_POOL_DEV_STRAY]		= { "stray", P_U64 },
-	[CVM_A_POOL_DEV_DOUBLE_UNMAP]	= { "double_unmap", P_U64 },
-	[CVM_A_POOL_DEV_SIZE_MISMATCH]	= { "size_mismatch", P_U64 },
-	[CVM_A_POOL_DEV_DIR_MISMATCH]	= { "dir_mismatch", P_U64 },
-	[CVM_A_POOL_DEV_SYNC_RANGE]	= { "sync_range", P_U64 },
-	[CVM_A_POOL_DEV_WAITS]		= { "waits", P_U64 },
+static const struct cvm_nl_field cvm_dev_fields[CVM_A_POOL_DEV_MAX + 1] = {
+	[CVM_A_POOL_DEV_NAME]		= { "name", CVM_NL_STR },
+	[CVM_A_POOL_DEV_ATTACHED]	= { "attached", CVM_NL_U8 },
+	[CVM_A_POOL_DEV_MAPS]		= { "maps", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_UNMAPS]		= { "unmaps", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_BYTES]		= { "bytes", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_SYNCS]		= { "syncs", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_INFLIGHT_SLOTS]	= { "inflight_slots", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_INFLIGHT_BYTES]	= { "inflight_bytes", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_HIGH_WATER]	= { "high_water", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_FAILURES]	= { "failures", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_VIOLATIONS]	= { "violations", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_STRAY]		= { "stray", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_DOUBLE_UNMAP]	= { "double_unmap", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_SIZE_MISMATCH]	= { "size_mismatch", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_DIR_MISMATCH]	= { "dir_mismatch", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_SYNC_RANGE]	= { "sync_range", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_WAITS]		= { "waits", CVM_NL_U64 },
 };
 
-static const struct cvm_pool_field cvm_swt_fields[CVM_A_SWIOTLB_MAX + 1] = {
-	[CVM_A_SWIOTLB_OBSERVER]	= { "observer", P_U8 },
-	[CVM_A_SWIOTLB_OBSERVER_REASON]	= { "observer_reason", P_STR },
-	[CVM_A_SWIOTLB_MAPS]		= { "maps", P_U64 },
-	[CVM_A_SWIOTLB_UNMAPS]		= { "unmaps", P_U64 },
-	[CVM_A_SWIOTLB_BYTES]		= { "bytes", P_U64 },
-	[CVM_A_SWIOTLB_FAILURES]	= { "failures", P_U64 },
-	[CVM_A_SWIOTLB_INFLIGHT_SLOTS]	= { "inflight_slots", P_U64 },
-	[CVM_A_SWIOTLB_HIGH_WATER]	= { "high_water", P_U64 },
-	[CVM_A_SWIOTLB_ADVICE_SLABS]	= { "advice_slabs", P_U64 },
+static const struct cvm_nl_field cvm_swt_fields[CVM_A_SWIOTLB_MAX + 1] = {
+	[CVM_A_SWIOTLB_OBSERVER]	= { "observer", CVM_NL_U8 },
+	[CVM_A_SWIOTLB_OBSERVER_REASON]	= { "observer_reason", CVM_NL_STR },
+	[CVM_A_SWIOTLB_MAPS]		= { "maps", CVM_NL_U64 },
+	[CVM_A_SWIOTLB_UNMAPS]		= { "unmaps", CVM_NL_U64 },
+	[CVM_A_SWIOTLB_BYTES]		= { "bytes", CVM_NL_U64 },
+	[CVM_A_SWIOTLB_FAILURES]	= { "failures", CVM_NL_U64 },
+	[CVM_A_SWIOTLB_INFLIGHT_SLOTS]	= { "inflight_slots", CVM_NL_U64 },
+	[CVM_A_SWIOTLB_HIGH_WATER]	= { "high_water", CVM_NL_U64 },
+	[CVM_A_SWIOTLB_ADVICE_SLABS]	= { "advice_slabs", CVM_NL_U64 },
 };
 
-static const struct cvm_pool_field cvm_swt_dev_fields[CVM_A_SWIOTLB_DEV_MAX + 1] = {
-	[CVM_A_SWIOTLB_DEV_NAME]		= { "name", P_STR },
-	[CVM_A_SWIOTLB_DEV_MAPS]		= { "maps", P_U64 },
-	[CVM_A_SWIOTLB_DEV_UNMAPS]		= { "unmaps", P_U64 },
-	[CVM_A_SWIOTLB_DEV_BYTES]		= { "bytes", P_U64 },
-	[CVM_A_SWIOTLB_DEV_FAILURES]		= { "failures", P_U64 },
-	[CVM_A_SWIOTLB_DEV_INFLIGHT_SLOTS]	= { "inflight_slots", P_U64 },
-	[CVM_A_SWIOTLB_DEV_INFLIGHT_BYTES]	= { "inflight_bytes", P_U64 },
-	[CVM_A_SWIOTLB_DEV_HIGH_WATER]		= { "high_water", P_U64 },
+static const struct cvm_nl_field cvm_swt_dev_fields[CVM_A_SWIOTLB_DEV_MAX + 1] = {
+	[CVM_A_SWIOTLB_DEV_NAME]		= { "name", CVM_NL_STR },
+	[CVM_A_SWIOTLB_DEV_MAPS]		= { "maps", CVM_NL_U64 },
+	[CVM_A_SWIOTLB_DEV_UNMAPS]		= { "unmaps", CVM_NL_U64 },
+	[CVM_A_SWIOTLB_DEV_BYTES]		= { "bytes", CVM_NL_U64 },
+	[CVM_A_SWIOTLB_DEV_FAILURES]		= { "failures", CVM_NL_U64 },
+	[CVM_A_SWIOTLB_DEV_INFLIGHT_SLOTS]	= { "inflight_slots", CVM_NL_U64 },
+	[CVM_A_SWIOTLB_DEV_INFLIGHT_BYTES]	= { "inflight_bytes", CVM_NL_U64 },
+	[CVM_A_SWIOTLB_DEV_HIGH_WATER]		= { "high_water", CVM_NL_U64 },
 };
 
-_Static_assert((int)CVM_A_SWIOTLB_MAX <= (int)CVM_A_POOL_MAX &&
-	       (int)CVM_A_SWIOTLB_DEV_MAX <= (int)CVM_A_POOL_MAX, "vals too small");
-
-_Static_assert(CVM_A_POOL_MAX < 64 && CVM_A_POOL_DEV_MAX < 64,
-	       "attributes must fit a u64 mask");
-
-struct cvm_pool_vals {
-	uint64_t present;
-	uint64_t num[CVM_A_POOL_MAX + 1];
-	char str[CVM_POOL_NAMELEN];
-};
-
-_Static_assert((int)CVM_A_POOL_DEV_MAX <= (int)CVM_A_POOL_MAX, "vals too small");
+_Static_assert(CVM_A_POOL_MAX < 64 && CVM_A_POOL_DEV_MAX < 64 &&
+	       CVM_A_SWIOTLB_MAX < 64 && CVM_A_SWIOTLB_DEV_MAX < 64 &&
+	       CVM_POOL_NAMELEN <= CVM_NL_VALS_STR,
+	       "attributes must fit struct cvm_nl_vals");
 
 struct cvm_pool_state {
-	struct cvm_pool_vals pool;
-	struct cvm_pool_vals *devs;
+	struct cvm_nl_vals pool;
+	struct cvm_nl_vals *devs;
 	unsigned int n_devs;
 	const char *bad;
 };
-
-static bool cvm_pool_has(const struct cvm_pool_vals *v, int type)
-{
-	return v->present & (1ULL << type);
-}
-
-/* NULL, or the key of the first malformed attribute. */
-static const char *cvm_pool_parse(struct nl_msg *msg,
-				  const struct cvm_pool_field *fields, int max,
-				  struct cvm_pool_vals *v)
-{
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct genlmsghdr *gnlh;
-	struct nlattr *nla;
-	int rem;
-
-	memset(v, 0, sizeof(*v));
-	if (!genlmsg_valid_hdr(nlh, 0))
-		return "genetlink header";
-	gnlh = nlmsg_data(nlh);
-	nla_for_each_attr(nla, genlmsg_attrdata(gnlh, 0),
-			  genlmsg_attrlen(gnlh, 0), rem) {
-		int type = nla_type(nla), bad = 0;
-		uint32_t u32;
-		uint8_t u8;
-
-		if (type > max || !fields[type].key)
-			continue;
-		switch (fields[type].type) {
-		case P_U8:
-			bad = cvm_nla_get_u8(nla, &u8);
-			v->num[type] = u8;
-			break;
-		case P_U32:
-			bad = cvm_nla_get_u32(nla, &u32);
-			v->num[type] = u32;
-			break;
-		case P_U64:
-			bad = cvm_nla_get_u64(nla, &v->num[type]);
-			break;
-		case P_STR:
-			bad = cvm_nla_get_str(nla, v->str, sizeof(v->str));
-			break;
-		}
-		if (bad)
-			return fields[type].key;
-		v->present |= 1ULL << type;
-	}
-	return NULL;
-}
 
 static int cvm_pool_get_cb(struct nl_msg *msg, void *arg)
 {
 	struct cvm_pool_state *s = arg;
 
-	s->bad = cvm_pool_parse(msg, cvm_pool_fields, CVM_A_POOL_MAX, &s->pool);
+	s->bad = cvm_nl_parse_fields(msg, cvm_pool_fields, CVM_A_POOL_MAX, &s->pool);
 	return NL_OK;
 }
 
@@ -196,7 +130,7 @@ static int cvm_pool_dev_cb(struct nl_msg *msg, void *arg)
 
 	if (s->n_devs == CVM_POOL_MAXDEV)
 		return NL_OK;
-	bad = cvm_pool_parse(msg, cvm_dev_fields, CVM_A_POOL_DEV_MAX,
+	bad = cvm_nl_parse_fields(msg, cvm_dev_fields, CVM_A_POOL_DEV_MAX,
 			     &s->devs[s->n_devs]);
 	if (bad && !s->bad)
 		s->bad = bad;
@@ -218,9 +152,9 @@ static void cvm_pool_print_json(const struct cvmctl_ctx *ctx,
 	for (t = 1; t <= CVM_A_POOL_MAX; t++) {
 		if (!cvm_pool_fields[t].key)
 			continue;
-		if (!cvm_pool_has(&s->pool, t))
+		if (!cvm_nl_vals_has(&s->pool, t))
 			jsonw_null_field(&jw, cvm_pool_fields[t].key);
-		else if (cvm_pool_fields[t].type == P_U8)
+		else if (cvm_pool_fields[t].type == CVM_NL_U8)
 			jsonw_bool_field(&jw, cvm_pool_fields[t].key,
 					 s->pool.num[t]);
 		else
@@ -231,7 +165,7 @@ static void cvm_pool_print_json(const struct cvmctl_ctx *ctx,
 	jsonw_name(&jw, "devices");
 	jsonw_start_array(&jw);
 	for (i = 0; i < s->n_devs; i++) {
-		const struct cvm_pool_vals *d = &s->devs[i];
+		const struct cvm_nl_vals *d = &s->devs[i];
 
 		jsonw_start_object(&jw);
 		for (t = 1; t <= CVM_A_POOL_DEV_MAX; t++) {
@@ -239,11 +173,11 @@ static void cvm_pool_print_json(const struct cvmctl_ctx *ctx,
 
 			if (!key)
 				continue;
-			if (!cvm_pool_has(d, t))
+			if (!cvm_nl_vals_has(d, t))
 				jsonw_null_field(&jw, key);
-			else if (cvm_dev_fields[t].type == P_STR)
+			else if (cvm_dev_fields[t].type == CVM_NL_STR)
 				jsonw_string_field(&jw, key, d->str);
-			else if (cvm_dev_fields[t].type == P_U8)
+			else if (cvm_dev_fields[t].type == CVM_NL_U8)
 				jsonw_bool_field(&jw, key, d->num[t]);
 			else
 				jsonw_uint_field(&jw, key, d->num[t]);
@@ -261,15 +195,15 @@ static void cvm_pool_print_text(const struct cvm_pool_state *s)
 	int t;
 
 	for (t = 1; t <= CVM_A_POOL_MAX; t++) {
-		const struct cvm_pool_field *f = &cvm_pool_fields[t];
+		const struct cvm_nl_field *f = &cvm_pool_fields[t];
 		char key[32];
 
 		if (!f->key)
 			continue;
 		snprintf(key, sizeof(key), "%s:", f->key);
-		if (!cvm_pool_has(&s->pool, t))
+		if (!cvm_nl_vals_has(&s->pool, t))
 			printf("%-18s-\n", key);
-		else if (f->type == P_U8)
+		else if (f->type == CVM_NL_U8)
 			printf("%-18s%s\n", key, s->pool.num[t] ? "on" : "off");
 		else
 			printf("%-18s%" PRIu64 "\n", key, s->pool.num[t]);
@@ -280,7 +214,7 @@ static void cvm_pool_print_text(const struct cvm_pool_state *s)
 	       "ATTACHED", "MAPS", "UNMAPS", "BYTES", "INFLIGHT",
 	       "HIGH_WATER", "FAILURES", "VIOLATIONS");
 	for (i = 0; i < s->n_devs; i++) {
-		const struct cvm_pool_vals *d = &s->devs[i];
+		const struct cvm_nl_vals *d = &s->devs[i];
 
 		printf("%-16s %-8s %10" PRIu64 " %10" PRIu64 " %12" PRIu64
 		       " %8" PRIu64 " %10" PRIu64 " %8" PRIu64 " %10" PRIu64 "\n",
@@ -361,7 +295,7 @@ static int cvm_pool_set(const char *key, const char *value)
 		cvmctl_err("unknown policy '%s'", key);
 		return CVMCTL_EXIT_USAGE;
 	}
-	if (cvm_pool_fields[t].type == P_U8) {
+	if (cvm_pool_fields[t].type == CVM_NL_U8) {
 		if (!strcmp(value, "on") || !strcmp(value, "1"))
 			v = 1;
 		else if (!strcmp(value, "off") || !strcmp(value, "0"))
@@ -381,7 +315,7 @@ static int cvm_pool_set(const char *key, const char *value)
 	if (cvm_nl_open(&nl))
 		return CVMCTL_EXIT_FAIL;
 	msg = cvm_nl_new_req(&nl, CVM_CMD_POOL_SET);
-	if (msg && (cvm_pool_fields[t].type == P_U8 ?
+	if (msg && (cvm_pool_fields[t].type == CVM_NL_U8 ?
 		    nla_put_u8(msg, t, v) : nla_put_u32(msg, t, v))) {
 		nlmsg_free(msg);
 		msg = NULL;
@@ -427,7 +361,7 @@ static int cvm_swt_get_cb(struct nl_msg *msg, void *arg)
 {
 	struct cvm_pool_state *s = arg;
 
-	s->bad = cvm_pool_parse(msg, cvm_swt_fields, CVM_A_SWIOTLB_MAX,
+	s->bad = cvm_nl_parse_fields(msg, cvm_swt_fields, CVM_A_SWIOTLB_MAX,
 				&s->pool);
 	return NL_OK;
 }
@@ -439,7 +373,7 @@ static int cvm_swt_dev_cb(struct nl_msg *msg, void *arg)
 
 	if (s->n_devs == CVM_POOL_MAXDEV)
 		return NL_OK;
-	bad = cvm_pool_parse(msg, cvm_swt_dev_fields, CVM_A_SWIOTLB_DEV_MAX,
+	bad = cvm_nl_parse_fields(msg, cvm_swt_dev_fields, CVM_A_SWIOTLB_DEV_MAX,
 			     &s->devs[s->n_devs]);
 	if (bad && !s->bad)
 		s->bad = bad;
@@ -451,7 +385,7 @@ static void cvm_swt_print(const struct cvmctl_ctx *ctx,
 			  const struct cvm_pool_state *s, bool known,
 			  uint64_t nslabs, uint64_t used)
 {
-	const struct cvm_pool_vals *p = &s->pool;
+	const struct cvm_nl_vals *p = &s->pool;
 	uint64_t adv = p->num[CVM_A_SWIOTLB_ADVICE_SLABS];
 	unsigned int i;
 	struct jsonw jw;
@@ -482,7 +416,7 @@ static void cvm_swt_print(const struct cvmctl_ctx *ctx,
 		printf("\n%-16s %10s %10s %12s %8s %10s %8s\n", "DEVICE", "MAPS",
 		       "UNMAPS", "BYTES", "INFLIGHT", "HIGH_WATER", "FAILURES");
 		for (i = 0; i < s->n_devs; i++) {
-			const struct cvm_pool_vals *d = &s->devs[i];
+			const struct cvm_nl_vals *d = &s->devs[i];
 
 			printf("%-16s %10" PRIu64 " %10" PRIu64 " %12" PRIu64 " %8" PRIu64
 			       " %10" PRIu64 " %8" PRIu64 "\n", d->str,
