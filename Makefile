@@ -17,6 +17,8 @@ export CVM_CACHE_DIR CVM_RUN_DIR
 # configuration under $(DESTDIR)$(SYSCONFDIR).
 DESTDIR ?=
 SYSCONFDIR ?= /etc
+PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
 KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
@@ -33,6 +35,7 @@ help:
 	@echo '                     modprobe.d and modules-load.d examples; make uninstall'
 	@echo 'make dkms-install    the modules under DKMS (/usr/src/cvmguard-<version>); dkms-uninstall'
 	@echo 'make dkms-check      dkms build against the cached 6.1 headers, in a private tree'
+	@echo 'make install-check   make install + uninstall into a scratch DESTDIR, every file checked'
 	@echo 'make style           checkpatch and sparse on the kernel code'
 	@echo 'make fuzz            fuzz the bounce slot allocator for FUZZ_TIME s (default 60)'
 	@echo 'make bench           benchmarks in one VM (BENCH_KERNEL=6.1); not part of check'
@@ -58,6 +61,8 @@ install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KRELEASE)
 	$(MAKE) -C tools/cvmctl install
+	install -d $(DESTDIR)$(MANDIR)/man7
+	install -m 0644 Documentation/cvmguard.7 $(DESTDIR)$(MANDIR)/man7/cvmguard.7
 	install -d $(DESTDIR)$(SYSCONFDIR)/modprobe.d $(DESTDIR)$(SYSCONFDIR)/modules-load.d
 	@# An administrator's edited copy stays.
 	for d in modprobe.d modules-load.d; do \
@@ -75,6 +80,7 @@ uninstall:
 	done
 	[ -z "$(KRELEASE)" ] || depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KRELEASE)
 	$(MAKE) -C tools/cvmctl uninstall
+	rm -f $(DESTDIR)$(MANDIR)/man7/cvmguard.7
 	rm -f $(DESTDIR)$(SYSCONFDIR)/modprobe.d/cvmguard.conf \
 		$(DESTDIR)$(SYSCONFDIR)/modules-load.d/cvmguard.conf
 
@@ -87,6 +93,9 @@ dkms-uninstall:
 # dkms add + build against the cached 6.1 headers in a temporary DKMS tree.
 dkms-check:
 	scripts/dkms.sh check
+
+install-check:
+	scripts/install-check.sh
 
 # The UAPI header must be what the YNL spec generates.
 spec-check:
@@ -116,7 +125,7 @@ vm-%: userspace
 
 # The closing line adds up the in-VM tests of every kernel.
 check: deps
-	$(MAKE) spec-check unit fuzz-smoke style dkms-check
+	$(MAKE) spec-check unit fuzz-smoke style dkms-check install-check
 	@pass=0; fail=0; skip=0; failed=; \
 	for k in $(KERNELS); do \
 		scripts/vm-run.sh $$k || failed="$$failed $$k"; \
@@ -159,4 +168,4 @@ clean:
 
 .PHONY: all help deps userspace modules modules_install install spec-check \
 	unit fuzz fuzz-smoke style check demo bench stress clean uninstall dkms-install \
-	dkms-uninstall dkms-check
+	dkms-uninstall dkms-check install-check

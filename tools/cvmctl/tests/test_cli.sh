@@ -18,6 +18,7 @@ trap 'rm -rf "$TMP"' EXIT
 n=0
 passed=0
 failed=0
+skipped=0
 
 # Compare stdout, stderr and exit status of the last run_* with expectations.
 # check NAME EXPECTED_EXIT EXPECTED_STDOUT EXPECTED_STDERR
@@ -61,7 +62,7 @@ assert()
 skip()
 {
 	n=$((n + 1))
-	passed=$((passed + 1))
+	skipped=$((skipped + 1))
 	echo "ok $n - $1 # SKIP $2"
 }
 
@@ -153,7 +154,7 @@ USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
 USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce | auditor on|off]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=129
+TESTS=131
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -850,9 +851,23 @@ usage: cvmctl [OPTIONS] unload [MODULE]"
 run unload cvm_nonesuch
 check "unload of a module that is not loaded" 0 "" ""
 
+# ---- man pages -------------------------------------------------------------
+# `man -l` renders them (man-db, groff) with every warning turned on: a
+# broken macro or an unknown escape is a failure, not a blank line.
+for page in "$(dirname "$CVMCTL")/cvmctl.8" "$(dirname "$CVMCTL")/../../Documentation/cvmguard.7"; do
+	if command -v man >/dev/null; then
+		out=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+		lines=$(MANWIDTH=80 man -l "$page" 2>/dev/null | wc -l)
+		assert "man -l $(basename "$page") renders without warnings" \
+			"$([ -z "$out" ] && [ "$lines" -gt 40 ] || echo "warnings: $out; $lines lines")"
+	else
+		skip "man -l $(basename "$page")" "no man (man-db) on this machine"
+	fi
+done
+
 if [ "$n" != "$TESTS" ]; then
 	failed=$((failed + 1))
 	echo "not ok - plan said $TESTS tests, ran $n"
 fi
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
