@@ -8,9 +8,11 @@
 #   - a reader dumps everything (status, conversions with ranges, pool,
 #     rings, metrics) and fuzzes the family as nobody,
 #   - a toggler flips the conversion and swiotlb observers (kretprobes
-#     registered and unregistered under traffic) and the event rate
-#     limit, as root. Ring policies stay: the ring test asserts exact
-#     verdicts under the policy it sets. Its policy_set_and_events test
+#     registered and unregistered under traffic), the event rate
+#     limit and the bounce pool's idle_ms (shrinking under load), as
+#     root. Ring policies and the pool's hardening policies stay: the
+#     ring test asserts exact verdicts under the policy it sets, and
+#     the bounce loop asserts that FROM_DEVICE slots come zeroed. Its policy_set_and_events test
 #     is left out here: it asserts that exactly one event arrives, which
 #     the shared per-second event budget cannot promise while the other
 #     loops spend it (ring.sh runs it alone).
@@ -84,6 +86,11 @@ toggle_loop() {
 				{ bad "observer $v"; return; }
 		done
 		echo $((50 + $(now) % 50)) >$S/event_ratelimit
+		# The pool's idle time: at 10 ms chunks added under load go
+		# back while other chunks are still mapped from.
+		for v in 10 5000; do
+			cvmctl pool set idle_ms $v >/dev/null || { bad "idle_ms $v"; return; }
+		done
 		count toggles 1
 	done
 }
