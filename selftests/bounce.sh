@@ -10,7 +10,7 @@
 cd "$(dirname "$0")" || exit $KSFT_FAIL
 dir=/sys/kernel/cvm/bounce
 start=$(cut -d' ' -f1 /proc/uptime)
-grow="small_exhaustion_without_wait small_exhaustion_bounded_wait grow_shrink_ledger"
+grow="small_exhaustion_without_wait small_exhaustion_bounded_wait unscrubbed_slots_still_zeroed_at_map grow_shrink_ledger"
 
 [ -d /sys/kernel/debug ] || skip "no debugfs"
 
@@ -80,7 +80,8 @@ for k in "double unmap" "unmap with a size other than mapped" \
 	"sync of a range outside the mapping"; do
 	expect_eq "misuse log: $k" 1 "$(echo "$log" | grep -c "refused $k at")"
 done
-run "init_chunks=1 max_chunks=1" -t small_exhaustion_without_wait -t small_exhaustion_bounded_wait
+run "init_chunks=1 max_chunks=1" -t small_exhaustion_without_wait -t small_exhaustion_bounded_wait \
+	-t unscrubbed_slots_still_zeroed_at_map
 run "init_chunks=1 max_chunks=4 idle_ms=100" -t grow_shrink_ledger
 # Inconsistent parameters are refused at load.
 insmod "$CVM_MODULES/cvm_bounce.ko" slot_size=3000 2>/dev/null &&

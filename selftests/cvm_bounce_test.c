@@ -436,6 +436,12 @@ TEST_F(bounce, scrubbed_on_unmap)
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id));
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
 	EXPECT_STREQ("zero 6144", self->out);
+	/* Only the mapped bytes needed it; the slack was zero already. */
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 256 bidi 100"));
+	ASSERT_EQ(1, sscanf(self->out, "%d", &id));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
+	EXPECT_STREQ("zero 2048", self->out);
 
 	/* Without the policy the data stays readable by the host. */
 	ASSERT_EQ(0, sysfs_set("scrub", "0"));
@@ -730,6 +736,51 @@ TEST_F(bounce, small_exhaustion_bounded_wait)
 	EXPECT_EQ(1, PDELTA(da, db, CVM_A_POOL_DEV_WAITS));
 	EXPECT_EQ(1, PDELTA(da, db, CVM_A_POOL_DEV_FAILURES));
 	EXPECT_EQ(0, sysfs_set("wait_ms", "0"));
+}
+
+/*
+ * cvm_bounce loaded with init_chunks=1 max_chunks=1: with scrub off every
+ * slot is left holding a secret, and the next mappings must still zero
+ * what zero_slack and zero_from_device say; with scrub on again, their
+ * unmaps zero whole slots, since the slack held an older mapping's bytes.
+ */
+TEST_F(bounce, unscrubbed_slots_still_zeroed_at_map)
+{
+	int id, from, bare;
+
+	ASSERT_EQ(1, sysfs_u64("chunks")) TH_LOG("needs init_chunks=1 max_chunks=1");
+	ASSERT_EQ(0, sysfs_set("scrub", "0"));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "fill 16 65536 to"));
+	EXPECT_STREQ("16 0", self->out);
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "drain"));
+	EXPECT_STREQ("16", self->out);
+
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 256 to 100"));
+	ASSERT_EQ(1, sscanf(self->out, "%d", &id));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
+	EXPECT_STREQ("secret 256 nonzero 256", self->out);
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 4096 from 0"));
+	ASSERT_EQ(1, sscanf(self->out, "%d", &from));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", from));
+	EXPECT_STREQ("zero 4096", self->out);
+	/* Without zero_slack the older secret shows around the data. */
+	ASSERT_EQ(0, sysfs_set("zero_slack", "0"));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 256 to 100"));
+	ASSERT_EQ(1, sscanf(self->out, "%d", &bare));
+	ASSERT_EQ(0, sysfs_set("zero_slack", "1"));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", bare));
+	EXPECT_STREQ("secret 256 nonzero 2048", self->out);
+
+	ASSERT_EQ(0, sysfs_set("scrub", "1"));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", bare));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", bare));
+	EXPECT_STREQ("zero 2048", self->out);
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
+	EXPECT_STREQ("zero 2048", self->out);
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", from));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", from));
+	EXPECT_STREQ("zero 4096", self->out);
 }
 
 /*

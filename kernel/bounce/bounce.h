@@ -36,6 +36,11 @@ enum cvm_bounce_slot_state {
  * @nslots: slots spanned
  * @dir: enum dma_data_direction
  * @state: enum cvm_bounce_slot_state
+ * @stale: the slot may hold bytes the guest put there (a mapping's data,
+ *	or slack nobody zeroed) that no scrub has removed since; clear means
+ *	the guest left nothing but zeros, so zeroing it again is not needed
+ * @slack_stale: first slot: the mapping's slack may hold such bytes of an
+ *	earlier mapping, so its scrub must cover whole slots, not the data
  *
  * Lives in private memory only: the host can write the slots, never this.
  */
@@ -46,7 +51,9 @@ struct cvm_bounce_slot {
 	u32 size;
 	u16 nslots;
 	u8 dir;
-	u8 state;
+	u8 state : 4;
+	u8 stale : 1;
+	u8 slack_stale : 1;
 };
 
 /**
@@ -163,10 +170,9 @@ void cvm_bounce_pool_exit(void);
 void cvm_bounce_pool_used(long nslots);
 void cvm_bounce_pool_low(void);
 void cvm_bounce_pool_kick_shrink(void);
+struct cvm_bounce_place;
 int cvm_bounce_pool_wait(struct cvm_bounce_client *c,
-			 const struct cvm_slots_req *req, phys_addr_t orig,
-			 enum dma_data_direction dir, phys_addr_t *slot,
-			 u32 *nslots, u32 *offset, unsigned long deadline);
+			 struct cvm_bounce_place *p, unsigned long deadline);
 void cvm_bounce_pool_wake(void);
 void cvm_bounce_stats(struct cvm_bounce_stats *st);
 struct cvm_bounce_chunk *cvm_bounce_chunk_find(phys_addr_t addr);
@@ -178,11 +184,31 @@ struct cvm_bounce_pcpu {
 
 DECLARE_PER_CPU(struct cvm_bounce_pcpu, cvm_bounce_pcpu);
 
+/**
+ * struct cvm_bounce_place - a mapping being placed by cvm_bounce_alloc()
+ * @req: what it needs
+ * @orig: the private buffer
+ * @dir: enum dma_data_direction
+ * @zero_slack: the zero_slack policy, as read once by this mapping
+ * @slot: out: the address for the device
+ * @nslots: out: slots spanned
+ * @offset: out: offset of @slot in the first slot
+ * @stale: out: some slot may hold an earlier mapping's bytes (see
+ *	struct cvm_bounce_slot), so the zeroing policies have work to do
+ */
+struct cvm_bounce_place {
+	struct cvm_slots_req req;
+	phys_addr_t orig;
+	enum dma_data_direction dir;
+	bool zero_slack;
+	phys_addr_t slot;
+	u32 nslots;
+	u32 offset;
+	bool stale;
+};
+
 /* map.c */
-int cvm_bounce_alloc(struct cvm_bounce_client *c,
-		     const struct cvm_slots_req *req, phys_addr_t orig,
-		     enum dma_data_direction dir, phys_addr_t *slot,
-		     u32 *nslots_out, u32 *offset_out);
+int cvm_bounce_alloc(struct cvm_bounce_client *c, struct cvm_bounce_place *p);
 
 /* client.c */
 struct cvm_bounce_client *cvm_bounce_client_create(const char *name,

@@ -9,7 +9,9 @@
  *    shows the host the buffer's old contents;
  *  - the bytes of the slots around the data are zeroed (zero_slack) and
  *    slots are zeroed when unmapped (scrub), so no earlier mapping's data
- *    stays readable by the host;
+ *    stays readable by the host; each slot's private metadata says
+ *    whether it may hold such data, so that each byte is zeroed once,
+ *    not at unmap and again at the next map;
  *  - the metadata deciding what an unmap or sync may touch lives in
  *    private memory, and anything that is not a live mapping of the same
  *    client, size and direction is refused rather than copied: swiotlb
@@ -47,12 +49,14 @@ static void cvm_bounce_count(struct cvm_bounce_client *c, long slots)
 	}
 }
 
-/* Tries every area of every chunk, this CPU's area of a chunk first. */
-int cvm_bounce_alloc(struct cvm_bounce_client *c,
-			    const struct cvm_slots_req *req, phys_addr_t orig,
-			    enum dma_data_direction dir, phys_addr_t *slot,
-			    u32 *nslots_out, u32 *offset_out)
+/*
+ * Tries every area of every chunk, this CPU's area of a chunk first. The
+ * slots it takes are marked stale at once: from here until a scrub, they
+ * hold whatever this mapping puts there.
+ */
+int cvm_bounce_alloc(struct cvm_bounce_client *c, struct cvm_bounce_place *p)
 {
+	u32 need = DIV_ROUND_UP(p->req.size, 1U << cvm_bounce_slot_shift);
 	struct cvm_bounce_chunk *ch;
 	struct cvm_slots_res res;
 	unsigned long flags, now;
@@ -65,15 +69,15 @@ int cvm_bounce_alloc(struct cvm_bounce_client *c,
 			struct cvm_bounce_area *a =
 				&ch->areas[(cpu + i) & (ch->nareas - 1)];
 			struct cvm_bounce_slot *m;
+			bool stale = false;
 			u32 idx, j;
 
 			if (READ_ONCE(a->retired) ||
-			    a->slots.nslots - READ_ONCE(a->slots.used) <
-			    DIV_ROUND_UP(req->size, 1U << cvm_bounce_slot_shift))
+			    a->slots.nslots - READ_ONCE(a->slots.used) < need)
 				continue;
 			spin_lock_irqsave(&a->lock, flags);
 			err = a->retired ? -ENOSPC :
-			      cvm_slots_alloc(&a->slots, req, &res);
+			      cvm_slots_alloc(&a->slots, &p->req, &res);
 			if (err) {
 				spin_unlock_irqrestore(&a->lock, flags);
 				if (err == -E2BIG)
@@ -82,25 +86,30 @@ int cvm_bounce_alloc(struct cvm_bounce_client *c,
 			}
 			idx = a->first + res.index;
 			m = &ch->meta[idx];
-			m->orig = orig;
+			for (j = 0; j < res.nslots; j++) {
+				stale |= m[j].stale;
+				m[j].stale = 1;
+				m[j].state = CVM_BOUNCE_INNER;
+			}
+			m->orig = p->orig;
 			m->addr = ch->phys +
 				  ((phys_addr_t)idx << cvm_bounce_slot_shift) +
 				  res.offset;
 			m->client = c;
-			m->size = req->size;
+			m->size = p->req.size;
 			m->nslots = res.nslots;
-			m->dir = dir;
+			m->dir = p->dir;
 			m->state = CVM_BOUNCE_MAPPED;
-			for (j = 1; j < res.nslots; j++)
-				m[j].state = CVM_BOUNCE_INNER;
+			m->slack_stale = stale && !p->zero_slack;
 			spin_unlock_irqrestore(&a->lock, flags);
 			/* Written once a tick, not once a mapping. */
 			now = jiffies;
 			if (READ_ONCE(ch->last_active) != now)
 				WRITE_ONCE(ch->last_active, now);
-			*slot = m->addr;
-			*nslots_out = res.nslots;
-			*offset_out = res.offset;
+			p->slot = m->addr;
+			p->nslots = res.nslots;
+			p->offset = res.offset;
+			p->stale = stale;
 			goto out;
 		}
 	}
@@ -121,6 +130,10 @@ out:
  *
  * TO_DEVICE and BIDIRECTIONAL copy the buffer into the slot. FROM_DEVICE
  * zeroes it, or copies the buffer when the zero_from_device policy is off.
+ * Both zeroings (zero_from_device, zero_slack) are skipped for slots the
+ * scrub policy left holding nothing of the guest's but zeros: the host can
+ * write shared memory whenever it likes, so zeroing its own bytes again
+ * protects nothing, and the write is the largest cost of a small mapping.
  * Without CVM_BOUNCE_MAY_SLEEP never sleeps.
  *
  * Return: 0; -EINVAL for a zero size or bad direction; -E2BIG above the
@@ -131,12 +144,15 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 		   enum dma_data_direction dir, u64 min_align_mask,
 		   unsigned int flags, phys_addr_t *slot)
 {
-	struct cvm_slots_req req = {
-		.orig = orig, .size = size, .min_align_mask = min_align_mask,
+	struct cvm_bounce_place p = {
+		.req = { .orig = orig, .size = size,
+			 .min_align_mask = min_align_mask },
+		.orig = orig,
+		.dir = dir,
+		.zero_slack = READ_ONCE(cvm_bounce_policy.zero_slack),
 	};
 	unsigned int wait_ms = READ_ONCE(cvm_bounce_policy.wait_ms);
 	unsigned long deadline = 0;
-	u32 nslots, offset, span;
 	bool waited = false;
 	void *va;
 	int err;
@@ -144,7 +160,7 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 	if (!size || size > U32_MAX || !valid_dma_direction(dir) ||
 	    dir == DMA_NONE)
 		return -EINVAL;
-	err = cvm_bounce_alloc(c, &req, orig, dir, slot, &nslots, &offset);
+	err = cvm_bounce_alloc(c, &p);
 	while (err == -ENOSPC) {
 		cvm_bounce_pool_low();
 		if (!(flags & CVM_BOUNCE_MAY_SLEEP) || !wait_ms)
@@ -155,8 +171,7 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 			atomic64_inc(&c->waits);
 			this_cpu_inc(cvm_bounce_pcpu.waits);
 		}
-		err = cvm_bounce_pool_wait(c, &req, orig, dir, slot, &nslots,
-					   &offset, deadline);
+		err = cvm_bounce_pool_wait(c, &p, deadline);
 	}
 	/* Waited in vain: the pool was full all along, for this caller. */
 	if (err == -ETIMEDOUT || err == -EINTR)
@@ -169,23 +184,26 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 				  c->name, 0, size, err);
 		return err;
 	}
-	cvm_bounce_pool_used(nslots);
-	cvm_bounce_count(c, nslots);
-	va = cvm_bounce_va(*slot);
-	span = nslots << cvm_bounce_slot_shift;
-	if (READ_ONCE(cvm_bounce_policy.zero_slack)) {
-		memset(va - offset, 0, offset);
-		memset(va + size, 0, span - offset - size);
+	cvm_bounce_pool_used(p.nslots);
+	cvm_bounce_count(c, p.nslots);
+	va = cvm_bounce_va(p.slot);
+	if (p.stale && p.zero_slack) {
+		memset(va - p.offset, 0, p.offset);
+		memset(va + size, 0, (p.nslots << cvm_bounce_slot_shift) -
+				     p.offset - size);
 	}
 	if (dir == DMA_FROM_DEVICE &&
-	    READ_ONCE(cvm_bounce_policy.zero_from_device))
-		memset(va, 0, size);
-	else if (!(flags & CVM_BOUNCE_SKIP_SYNC))
+	    READ_ONCE(cvm_bounce_policy.zero_from_device)) {
+		if (p.stale)
+			memset(va, 0, size);
+	} else if (!(flags & CVM_BOUNCE_SKIP_SYNC)) {
 		memcpy(va, cvm_bounce_va(orig), size);
+	}
 	this_cpu_inc(c->pcpu->maps);
 	this_cpu_add(c->pcpu->bytes, size);
 	this_cpu_inc(cvm_bounce_pcpu.maps);
 	this_cpu_add(cvm_bounce_pcpu.bytes, size);
+	*slot = p.slot;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(cvm_bounce_map);
@@ -243,8 +261,10 @@ static bool cvm_bounce_live(const struct cvm_bounce_slot *m,
  * @dir: direction given to cvm_bounce_map()
  * @flags: CVM_BOUNCE_SKIP_SYNC
  *
- * FROM_DEVICE and BIDIRECTIONAL copy the slot back into the buffer. The
- * slots are zeroed when the scrub policy is on. Never sleeps.
+ * FROM_DEVICE and BIDIRECTIONAL copy the slot back into the buffer. When
+ * the scrub policy is on, whatever the guest put in the slots is zeroed:
+ * the mapped bytes, and the slack too if an earlier mapping's bytes may
+ * be there. Never sleeps.
  *
  * Return: 0; or, refused and counted as misuse with nothing copied:
  * -ENOENT when @slot is not the start of a live mapping of @c (stray),
@@ -258,6 +278,7 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 	struct cvm_bounce_where w;
 	struct cvm_bounce_slot *m, copy;
 	u32 kind = 0, j;
+	bool scrub;
 	int err = 0;
 	void *va;
 
@@ -303,16 +324,27 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 	if ((dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL) &&
 	    !(flags & CVM_BOUNCE_SKIP_SYNC))
 		memcpy(cvm_bounce_va(copy.orig), va, size);
-	/* Whole slots, from the first: slack and data alike. */
-	if (READ_ONCE(cvm_bounce_policy.scrub))
+	/*
+	 * Only the data, unless the slack still holds an earlier mapping's
+	 * bytes: then whole slots, from the first. Either way no slot keeps
+	 * anything of the guest's but zeros, and the next mapping need not
+	 * zero it again.
+	 */
+	scrub = READ_ONCE(cvm_bounce_policy.scrub);
+	if (scrub && copy.slack_stale)
 		memset(cvm_bounce_va(w.chunk->phys +
 				     ((phys_addr_t)w.index << cvm_bounce_slot_shift)),
 		       0, (size_t)copy.nslots << cvm_bounce_slot_shift);
+	else if (scrub)
+		memset(va, 0, size);
 
 	spin_lock_irqsave(&w.area->lock, w.irq);
 	m->state = CVM_BOUNCE_UNMAPPED;
-	for (j = 1; j < copy.nslots; j++)
-		m[j].state = CVM_BOUNCE_FREE;
+	for (j = 0; j < copy.nslots; j++) {
+		m[j].stale = !scrub;
+		if (j)
+			m[j].state = CVM_BOUNCE_FREE;
+	}
 	/* Cannot fail: the metadata said these slots are allocated. */
 	WARN_ON_ONCE(cvm_slots_free(&w.area->slots, w.index - w.area->first,
 				    copy.nslots));

@@ -93,12 +93,7 @@ void cvm_bounce_pool_kick_shrink(void)
 /**
  * cvm_bounce_pool_wait() - wait for room, then try again
  * @c: the client
- * @req: what it asks for
- * @orig: its buffer
- * @dir: direction
- * @slot: gets the slot address
- * @nslots: gets the slots spanned
- * @offset: gets the offset in the first slot
+ * @p: what it asks for, and where it went
  * @deadline: jiffies
  *
  * The allocation is retried after the task is on the wait queue, so an
@@ -109,9 +104,7 @@ void cvm_bounce_pool_kick_shrink(void)
  * allocation.
  */
 int cvm_bounce_pool_wait(struct cvm_bounce_client *c,
-			 const struct cvm_slots_req *req, phys_addr_t orig,
-			 enum dma_data_direction dir, phys_addr_t *slot,
-			 u32 *nslots, u32 *offset, unsigned long deadline)
+			 struct cvm_bounce_place *p, unsigned long deadline)
 {
 	long left = (long)(deadline - jiffies);
 	DEFINE_WAIT(wait);
@@ -120,7 +113,7 @@ int cvm_bounce_pool_wait(struct cvm_bounce_client *c,
 	if (left <= 0)
 		return -ETIMEDOUT;
 	prepare_to_wait(&cvm_bounce_wq, &wait, TASK_KILLABLE);
-	err = cvm_bounce_alloc(c, req, orig, dir, slot, nslots, offset);
+	err = cvm_bounce_alloc(c, p);
 	if (err == -ENOSPC)
 		schedule_timeout(left);
 	finish_wait(&cvm_bounce_wq, &wait);

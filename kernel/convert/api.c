@@ -162,6 +162,12 @@ void *cvm_convert_alloc_shared(const char *owner, size_t npages, gfp_t gfp)
 		free_pages_exact(addr, npages << PAGE_SHIFT);
 		return ERR_PTR(err);
 	}
+	/*
+	 * Zeroed again now that it is shared: with SEV the shared view of
+	 * the zeros written while private is their ciphertext, and callers
+	 * (the bounce pool) rely on reading zeros, as dma-direct does.
+	 */
+	memset(addr, 0, npages << PAGE_SHIFT);
 	return addr;
 }
 EXPORT_SYMBOL_GPL(cvm_convert_alloc_shared);
