@@ -108,7 +108,8 @@ bench_bounce() {
 		tb=$((tb + nb)) ts=$((ts + ns))
 		echo "round $r: cvm_bounce $((67108864000 / nb)) MB/s, swiotlb $((67108864000 / ns)) MB/s"
 	done
-	echo "cvm_bounce/swiotlb throughput: $((100 * ts / tb / 100)).$((100 * ts / tb % 100))x"
+	printf 'cvm_bounce/swiotlb throughput: %d.%02dx\n' $((100 * ts / tb / 100)) \
+		$((100 * ts / tb % 100))
 	echo "$pci" >$drv/unbind && echo "$pci" >/sys/kernel/cvm/bounce/detach &&
 		echo "$pci" >$drv/bind || return 1
 	rmmod cvm_bounce
