@@ -211,9 +211,32 @@ static bool cvm_hsr_step(struct cvm_hsr *h, struct cvm_ring_verdict *v,
 	}
 }
 
+/* vmbus: a packet at a time, into the one private buffer hostsim has. */
+static u32 cvm_hsr_poll_vmbus(struct cvm_hsr *h, struct cvm_hsr_run *run,
+			      struct cvm_hsr_result *res)
+{
+	const struct cvm_vmbus_desc *d = h->pkt;
+	struct cvm_hsr_result *r;
+	void *buf = h->pkt;
+
+	if (!cvm_vmbus_poll(&h->vmbus, h->shared,
+			    (u8 *)h->shared + CVM_HSR_VMBUS_DATA, &buf, 1))
+		return 0;
+	cvm_ring_account_ok(h->ring, 1);
+	r = &res[run->nresults++];
+	r->reason = CVM_RING_REASON_NONE;
+	r->id = le16_to_cpu(d->type);
+	r->len = (u32)le16_to_cpu(d->len8) * 8;
+	r->consumed = 1;
+	memcpy(r->head, h->pkt, sizeof(r->head));
+	run->accepted++;
+	return 1;
+}
+
 /*
- * The batch fast path of virtio rings (none while a race is armed: the
- * validators then go entry by entry); returns entries accepted.
+ * The batch fast path (none while a race is armed: the validators then go
+ * entry by entry); returns entries accepted. What it stops at is judged
+ * by cvm_hsr_step().
  */
 static u32 cvm_hsr_poll(struct cvm_hsr *h, struct cvm_hsr_run *run,
 			struct cvm_hsr_result *res)
@@ -227,7 +250,7 @@ static u32 cvm_hsr_poll(struct cvm_hsr *h, struct cvm_hsr_run *run,
 	else if (h->kind == CVM_RING_KIND_VIRTIO_PACKED)
 		n = cvm_vpacked_poll(&h->packed, h->shared, done, room);
 	else
-		return 0;
+		return cvm_hsr_poll_vmbus(h, run, res);
 	cvm_ring_account_ok(h->ring, n);
 	for (i = 0; i < n; i++) {
 		struct cvm_hsr_result *r = &res[run->nresults++];

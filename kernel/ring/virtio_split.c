@@ -173,28 +173,38 @@ EXPORT_SYMBOL_GPL(cvm_vsplit_next);
 u32 cvm_vsplit_poll(struct cvm_vsplit *r, const struct cvm_vsplit_used *used,
 		    struct cvm_ring_done *done, u32 max)
 {
-	u16 last = r->last_used, seen = r->seen_idx, mask = r->num - 1;
-	u32 n = 0, num = r->num;
+	u16 last = r->last_used, mask = r->num - 1;
+	u32 n, num = r->num, todo = (u16)(r->seen_idx - last);
 	u64 *slot = r->slot;
 
 	/* The test hook needs the entry-at-a-time path. */
 	if (unlikely(r->race.fn))
 		return 0;
+	todo = min(todo, max);
 	/* Locals, not r->: stores to @done cannot alias them. */
-	while (n < max && last != seen) {
-		const struct cvm_vsplit_used_elem *e = &used->ring[last & mask];
-		u32 id = le32_to_cpu(READ_ONCE(e->id));
-		u32 len = le32_to_cpu(READ_ONCE(e->len));
+	for (n = 0; n < todo; n++) {
+		const struct cvm_vsplit_used_elem *e;
+		struct cvm_vsplit_used_elem el;
+		u32 id, len;
+		u64 s;
 
-		/* Outstanding and within capacity, in one compare. */
-		if (unlikely(id >= num || slot[id] < (CVM_VSPLIT_BUSY | len)))
+		/* Id and length together, in one read of the ring. */
+		e = &used->ring[(u16)(last + n) & mask];
+		el = READ_ONCE(*e);
+		id = le32_to_cpu(el.id);
+		len = le32_to_cpu(el.len);
+		/*
+		 * In range, outstanding and within capacity: the masked load
+		 * stays inside @slot, and counts only when @id is in range.
+		 */
+		s = slot[id & mask];
+		if (unlikely((id >= num) | (s < (CVM_VSPLIT_BUSY | len))))
 			break;
 		slot[id] = 0;
 		done[n].id = id;
 		done[n].len = len;
-		n++;
-		last++;
 	}
+	last += n;
 	r->outstanding -= n;
 	r->last_used = last;
 	return n;

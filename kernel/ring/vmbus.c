@@ -240,3 +240,108 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 	return true;
 }
 EXPORT_SYMBOL_GPL(cvm_vmbus_recv);
+
+/* The 8 bytes at @off of the data area, which is 8-byte aligned. */
+static u64 cvm_vmbus_word(const u8 *data, u32 off)
+{
+	return le64_to_cpu(READ_ONCE(*(const __le64 *)(data + off)));
+}
+
+/**
+ * cvm_vmbus_poll() - copy out and check the available packets in a batch
+ * @r: the ring
+ * @hdr: the ring's header in shared memory (write and read index)
+ * @data: the ring's data area in shared memory, @r->dsize bytes
+ * @bufs: @n private buffers of @r->max_pkt + 8 bytes each, as for
+ *	cvm_vmbus_recv(); packet i is copied into @bufs[i]
+ * @n: packets to take at most
+ *
+ * The fast path of cvm_vmbus_recv(): the indices are read once, each
+ * packet is copied once into its own buffer and judged by the same checks
+ * on what was copied; the read index is published once. It stops before
+ * the first packet that fails (or at an index error), and
+ * cvm_vmbus_recv() then judges that one under the ring's policy. The
+ * buffers past the packets accepted may have been written.
+ *
+ * Return: packets accepted and consumed; each buffer starts with its
+ * packet's descriptor, which gives its type and length.
+ */
+u32 cvm_vmbus_poll(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
+		   const u8 *data, void *const *bufs, u32 n)
+{
+	u32 write, start = r->read, read = start, left, i;
+	const u32 dsize = r->dsize, max_pkt = r->max_pkt;
+
+	/* The test hook needs the packet-at-a-time path. */
+	if (unlikely(r->race.fn))
+		return 0;
+	write = le32_to_cpu(READ_ONCE(hdr->write_index));
+	if (unlikely(write >= dsize || !IS_ALIGNED(write, 8) ||
+		     le32_to_cpu(READ_ONCE(hdr->read_index)) != start))
+		return 0;
+	left = write >= start ? write - start : dsize - start + write;
+	/* Packet bytes are read only after the index that covers them. */
+	virt_rmb();
+	/*
+	 * The walk is a chain: where a packet starts depends on the length
+	 * in the one before. Keep it short: @read stays in a register, the
+	 * descriptor and the trailer are each read once from the ring into
+	 * registers, judged there and stored to the buffer, never read back
+	 * from it (a load of what a wide copy just stored waits for the
+	 * copy to reach the cache).
+	 */
+	for (i = 0; i < n; i++) {
+		u8 *buf = bufs[i];
+		u32 plen, hlen, next, slot, off;
+		__le64 raw[2];
+		u64 w0, trailer;
+		u16 type;
+
+		if (left < CVM_VMBUS_MIN_PKT + CVM_VMBUS_TRAILER)
+			break;
+		/* @read is 8-aligned: only its second word can wrap. */
+		w0 = cvm_vmbus_word(data, read);
+		raw[0] = cpu_to_le64(w0);
+		raw[1] = cpu_to_le64(cvm_vmbus_word(data,
+					cvm_vmbus_wrap(r, read + 8)));
+		memcpy(buf, raw, sizeof(raw));
+		/* struct cvm_vmbus_desc: type, offset8, len8, flags. */
+		type = (u16)w0;
+		hlen = (u32)(u16)(w0 >> 16) * 8;
+		plen = (u32)(u16)(w0 >> 32) * 8;
+		if (unlikely(plen > max_pkt ||
+			     plen + CVM_VMBUS_TRAILER > left ||
+			     hlen < CVM_VMBUS_MIN_PKT || hlen > plen ||
+			     !cvm_vmbus_type_known(type)))
+			break;
+		off = cvm_vmbus_wrap(r, read + plen);
+		next = cvm_vmbus_wrap(r, off + CVM_VMBUS_TRAILER);
+		prefetch(data + next);
+		trailer = cvm_vmbus_word(data, off);
+		if (unlikely(trailer != (u64)read << 32))
+			break;
+		if (type == CVM_VMBUS_PKT_COMP) {
+			struct cvm_ring_verdict v;
+
+			slot = cvm_vmbus_check_trans(r, le64_to_cpu(raw[1]),
+						     &v);
+			if (unlikely(slot == r->ntrans))
+				break;
+			r->trans_busy[slot] = 0;
+		}
+		/* The rest of the descriptor's extent, then its trailer. */
+		cvm_vmbus_copy(r, buf + CVM_VMBUS_MIN_PKT, data,
+			       cvm_vmbus_wrap(r, read + CVM_VMBUS_MIN_PKT),
+			       plen - CVM_VMBUS_MIN_PKT);
+		raw[0] = cpu_to_le64(trailer);
+		memcpy(buf + plen, raw, CVM_VMBUS_TRAILER);
+		left -= plen + CVM_VMBUS_TRAILER;
+		read = next;
+	}
+	if (i) {
+		r->read = read;
+		WRITE_ONCE(hdr->read_index, cpu_to_le32(read));
+	}
+	return i;
+}
+EXPORT_SYMBOL_GPL(cvm_vmbus_poll);

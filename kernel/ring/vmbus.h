@@ -62,5 +62,7 @@ int cvm_vmbus_request(struct cvm_vmbus *r, u64 trans_id);
 bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 		    const u8 *data, void *buf, struct cvm_ring_verdict *v,
 		    bool pass);
+u32 cvm_vmbus_poll(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
+		   const u8 *data, void *const *bufs, u32 n);
 
 #endif /* _CVM_RING_VMBUS_H */
