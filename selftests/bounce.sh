@@ -45,6 +45,27 @@ cvmctl_pool() {
 	expect_eq "cvmctl pool attach unknown" "cvmctl: no such PCI or platform device (No such device)" "$out"
 }
 
+# With misuse_warn on, a refused call is a WARN with a stack trace (and
+# taints the kernel W; cvmctl.sh, which checks the taint, ran before).
+# The runner tolerates a WARN only between the expected-WARN marks.
+hs=/sys/kernel/debug/cvm_hostsim/bounce
+misuse_warn() {
+	echo "cvmguard-guest: expected WARN begins" >/dev/kmsg
+	echo 1 >$dir/misuse_warn || fail "misuse_warn on"
+	echo "map 4096 to 0" >$hs && id=$(cut -d' ' -f1 $hs)
+	echo "unmap $id" >$hs && expect_eq "misuse_warn: unmap" ok "$(cat $hs)"
+	v0=$(cat $dir/violations)
+	echo "unmap $id" >$hs && expect_eq "misuse_warn: double unmap" -114 "$(cat $hs)"
+	echo 0 >$dir/misuse_warn
+	echo "cvmguard-guest: expected WARN ends" >/dev/kmsg
+	expect_eq "misuse_warn: violations" $((v0 + 1)) "$(cat $dir/violations)"
+	log=$(dmesg | sed -n '/cvmguard-guest: expected WARN begins/,/cvmguard-guest: expected WARN ends/p')
+	expect_eq "misuse_warn: WARNINGs" 1 "$(echo "$log" | grep -c 'WARNING:')"
+	expect_eq "misuse_warn: WARN text" 1 "$(echo "$log" | grep -c 'cvm_hostsim: refused double unmap at')"
+	expect_eq "misuse_warn: stack traces" 1 "$(echo "$log" | grep -c 'Call Trace')"
+	expect_eq "misuse_warn: taint W" 1 $(($(cat /proc/sys/kernel/tainted) >> 9 & 1))
+}
+
 # run PARAMS -- TESTARGS: cvm_bounce with PARAMS, hostsim, the test.
 run() {
 	params=$1
@@ -53,7 +74,7 @@ run() {
 	insmod "$CVM_MODULES/cvm_bounce.ko" $params || { fail "insmod cvm_bounce $params"; return; }
 	if insmod "$CVM_MODULES/cvm_hostsim.ko"; then
 		./cvm_bounce_test "$@" || fail "cvm_bounce_test $params"
-		[ -z "$params" ] && cvmctl_pool
+		[ -z "$params" ] && { cvmctl_pool; misuse_warn; }
 		rmmod cvm_bounce 2>/dev/null && fail "cvm_bounce unloaded while hostsim uses it"
 		rmmod cvm_hostsim || fail "rmmod cvm_hostsim"
 	else

@@ -239,6 +239,37 @@ FIXTURE(bounce) {
 	char out[128];
 };
 
+/*
+ * Hostsim commands on one mapping, as the tests use them; each fails the
+ * test on an unexpected answer. Macros, not functions: with helpers that
+ * ASSERT (longjmp) GCC keeps the harness wrapper's `child` in a register
+ * across its setjmp() and warns (-Wclobbered), rightly.
+ */
+/* Runs "map SIZE DIR OFFSET" @cmd: the mapping's @id and DMA @addr. */
+#define HS_MAP_ADDR(id, addr, cmd) do {					\
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "%s", cmd));	\
+	ASSERT_EQ(2, sscanf(self->out, "%d %lx", &(id), &(addr)))	\
+		TH_LOG("%s: %s", cmd, self->out);			\
+	ASSERT_LE(0, id) TH_LOG("%s: %s", cmd, self->out);		\
+} while (0)
+
+#define HS_MAP(id, cmd) do {						\
+	unsigned long __addr;						\
+									\
+	HS_MAP_ADDR(id, __addr, cmd);					\
+} while (0)
+
+/* What the host sees in mapping @id's slots (host-read) is @want. */
+#define EXPECT_HOST_READ(id, want) do {					\
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id)); \
+	EXPECT_STREQ(want, self->out) TH_LOG("mapping %d", id);	\
+} while (0)
+
+#define UNMAP_OK(id) do {						\
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id));	\
+	EXPECT_STREQ("ok", self->out) TH_LOG("unmap %d", id);		\
+} while (0)
+
 FIXTURE_SETUP(bounce)
 {
 	uint32_t version = 0;
@@ -337,13 +368,10 @@ TEST_F(bounce, map_unmap_counted_exactly)
 	ASSERT_EQ(0, pool_get(self->fd, self->family, &b));
 	ASSERT_EQ(0, dev_get(self->fd, self->family, CLIENT, &db));
 	ASSERT_EQ(1, db.found);
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 256 to 0"));
-	ASSERT_EQ(2, sscanf(self->out, "%d %lx", &id[0], &addr));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 4096 from 0"));
-	ASSERT_EQ(2, sscanf(self->out, "%d %lx", &id[1], &addr));
+	HS_MAP_ADDR(id[0], addr, "map 256 to 0");
+	HS_MAP_ADDR(id[1], addr, "map 4096 from 0");
 	EXPECT_EQ(0, addr & 4095);	/* a page or more: page aligned */
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 65536 bidi 0"));
-	ASSERT_EQ(2, sscanf(self->out, "%d %lx", &id[2], &addr));
+	HS_MAP_ADDR(id[2], addr, "map 65536 bidi 0");
 
 	ASSERT_EQ(0, pool_get(self->fd, self->family, &a));
 	ASSERT_EQ(0, dev_get(self->fd, self->family, CLIENT, &da));
@@ -359,8 +387,7 @@ TEST_F(bounce, map_unmap_counted_exactly)
 	expect_sysfs_equals_netlink(_metadata, self->fd, self->family);
 
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id[i]));
-		EXPECT_STREQ("ok", self->out);
+		UNMAP_OK(id[i]);
 	}
 	ASSERT_EQ(0, pool_get(self->fd, self->family, &a));
 	ASSERT_EQ(0, dev_get(self->fd, self->family, CLIENT, &da));
@@ -378,32 +405,24 @@ TEST_F(bounce, to_device_slot_holds_data_and_zero_slack)
 	int id;
 
 	/* 1536 bytes at offset 100: the rest of the 2 KiB slot is zero. */
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 1536 to 100"));
-	ASSERT_EQ(1, sscanf(self->out, "%d", &id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
-	EXPECT_STREQ("secret 1536 nonzero 1536", self->out);
+	HS_MAP(id, "map 1536 to 100");
+	EXPECT_HOST_READ(id, "secret 1536 nonzero 1536");
 }
 
 TEST_F(bounce, from_device_slot_never_holds_private_data)
 {
 	int id;
 
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 4096 from 0"));
-	ASSERT_EQ(1, sscanf(self->out, "%d", &id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
-	EXPECT_STREQ("zero 4096", self->out);
+	HS_MAP(id, "map 4096 from 0");
+	EXPECT_HOST_READ(id, "zero 4096");
 	/* A bidirectional mapping must carry the data. */
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 3000 bidi 0"));
-	ASSERT_EQ(1, sscanf(self->out, "%d", &id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
-	EXPECT_STREQ("secret 3000 nonzero 3000", self->out);
+	HS_MAP(id, "map 3000 bidi 0");
+	EXPECT_HOST_READ(id, "secret 3000 nonzero 3000");
 
 	/* The kernel's swiotlb behaviour, for contrast: the host sees it. */
 	ASSERT_EQ(0, sysfs_set("zero_from_device", "0"));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 4096 from 0"));
-	ASSERT_EQ(1, sscanf(self->out, "%d", &id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
-	EXPECT_STREQ("secret 4096 nonzero 4096", self->out);
+	HS_MAP(id, "map 4096 from 0");
+	EXPECT_HOST_READ(id, "secret 4096 nonzero 4096");
 	ASSERT_EQ(0, sysfs_set("zero_from_device", "1"));
 }
 
@@ -411,8 +430,7 @@ TEST_F(bounce, device_data_reaches_private_buffer)
 {
 	int id;
 
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 4096 from 0"));
-	ASSERT_EQ(1, sscanf(self->out, "%d", &id));
+	HS_MAP(id, "map 4096 from 0");
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-write %d 0x5a", id));
 	/* sync_for_cpu copies exactly its range, once. */
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out),
@@ -421,8 +439,7 @@ TEST_F(bounce, device_data_reaches_private_buffer)
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "private %d", id));
 	EXPECT_STREQ("90", self->out);
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-write %d 0x33", id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id));
-	EXPECT_STREQ("ok", self->out);
+	UNMAP_OK(id);
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "private %d", id));
 	EXPECT_STREQ("51", self->out);
 }
@@ -431,25 +448,19 @@ TEST_F(bounce, scrubbed_on_unmap)
 {
 	int id;
 
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 5000 to 0"));
-	ASSERT_EQ(1, sscanf(self->out, "%d", &id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
-	EXPECT_STREQ("zero 6144", self->out);
+	HS_MAP(id, "map 5000 to 0");
+	UNMAP_OK(id);
+	EXPECT_HOST_READ(id, "zero 6144");
 	/* Only the mapped bytes needed it; the slack was zero already. */
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 256 bidi 100"));
-	ASSERT_EQ(1, sscanf(self->out, "%d", &id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
-	EXPECT_STREQ("zero 2048", self->out);
+	HS_MAP(id, "map 256 bidi 100");
+	UNMAP_OK(id);
+	EXPECT_HOST_READ(id, "zero 2048");
 
 	/* Without the policy the data stays readable by the host. */
 	ASSERT_EQ(0, sysfs_set("scrub", "0"));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 5000 to 0"));
-	ASSERT_EQ(1, sscanf(self->out, "%d", &id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
-	EXPECT_STREQ("secret 5000 nonzero 5000", self->out);
+	HS_MAP(id, "map 5000 to 0");
+	UNMAP_OK(id);
+	EXPECT_HOST_READ(id, "secret 5000 nonzero 5000");
 	ASSERT_EQ(0, sysfs_set("scrub", "1"));
 }
 
@@ -569,8 +580,7 @@ TEST_F(bounce, misuse_refused_counted_and_reported)
 				sizeof(tv)));
 	ASSERT_EQ(0, pool_get(self->fd, self->family, &b));
 	ASSERT_EQ(0, dev_get(self->fd, self->family, CLIENT, &db));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 4096 to 0"));
-	ASSERT_EQ(2, sscanf(self->out, "%d %lx", &id, &addr));
+	HS_MAP_ADDR(id, addr, "map 4096 to 0");
 
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap-as %d 2048 to", id));
 	EXPECT_STREQ("-22", self->out);
@@ -589,12 +599,10 @@ TEST_F(bounce, misuse_refused_counted_and_reported)
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "sync %d dev 0 100 from", id));
 	EXPECT_STREQ("-1", self->out);
 	/* Refused calls changed nothing: the mapping is live and intact. */
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
-	EXPECT_STREQ("secret 4096 nonzero 4096", self->out);
+	EXPECT_HOST_READ(id, "secret 4096 nonzero 4096");
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "sync %d dev 100 200 to", id));
 	EXPECT_STREQ("ok", self->out);
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id));
-	EXPECT_STREQ("ok", self->out);
+	UNMAP_OK(id);
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id));
 	EXPECT_STREQ("-114", self->out);
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "sync %d cpu 0 100 to", id));
@@ -755,32 +763,23 @@ TEST_F(bounce, unscrubbed_slots_still_zeroed_at_map)
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "drain"));
 	EXPECT_STREQ("16", self->out);
 
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 256 to 100"));
-	ASSERT_EQ(1, sscanf(self->out, "%d", &id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
-	EXPECT_STREQ("secret 256 nonzero 256", self->out);
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 4096 from 0"));
-	ASSERT_EQ(1, sscanf(self->out, "%d", &from));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", from));
-	EXPECT_STREQ("zero 4096", self->out);
+	HS_MAP(id, "map 256 to 100");
+	EXPECT_HOST_READ(id, "secret 256 nonzero 256");
+	HS_MAP(from, "map 4096 from 0");
+	EXPECT_HOST_READ(from, "zero 4096");
 	/* Without zero_slack the older secret shows around the data. */
 	ASSERT_EQ(0, sysfs_set("zero_slack", "0"));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "map 256 to 100"));
-	ASSERT_EQ(1, sscanf(self->out, "%d", &bare));
+	HS_MAP(bare, "map 256 to 100");
 	ASSERT_EQ(0, sysfs_set("zero_slack", "1"));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", bare));
-	EXPECT_STREQ("secret 256 nonzero 2048", self->out);
+	EXPECT_HOST_READ(bare, "secret 256 nonzero 2048");
 
 	ASSERT_EQ(0, sysfs_set("scrub", "1"));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", bare));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", bare));
-	EXPECT_STREQ("zero 2048", self->out);
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", id));
-	EXPECT_STREQ("zero 2048", self->out);
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", from));
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-read %d", from));
-	EXPECT_STREQ("zero 4096", self->out);
+	UNMAP_OK(bare);
+	EXPECT_HOST_READ(bare, "zero 2048");
+	UNMAP_OK(id);
+	EXPECT_HOST_READ(id, "zero 2048");
+	UNMAP_OK(from);
+	EXPECT_HOST_READ(from, "zero 4096");
 }
 
 /*

@@ -310,10 +310,22 @@ static void test_vmbus(void)
  */
 static void test_vmbus_poll(void)
 {
-	static const u32 reasons[] = {
-		CVM_RING_REASON_PKT_TOO_BIG, CVM_RING_REASON_HDR_BOUNDS,
-		CVM_RING_REASON_PKT_TYPE, CVM_RING_REASON_TRAILER,
-		CVM_RING_REASON_TRANS_ID, CVM_RING_REASON_PKT_BOUNDS,
+	/* After a good packet, one per reason (put_pkt's arguments). */
+	static const struct {
+		u32 reason;
+		u16 type, off8, len8;
+		u64 trans;
+		bool stale_trailer;	/* names the good packet's offset */
+		u32 short_by;		/* bytes claimed but not published */
+	} bad_pkts[] = {
+		{ CVM_RING_REASON_PKT_TOO_BIG, CVM_VMBUS_PKT_DATA_INBAND, 2, 9, .trans = 0 },
+		{ CVM_RING_REASON_HDR_BOUNDS, CVM_VMBUS_PKT_DATA_INBAND, 3, 2, .trans = 0 },
+		{ CVM_RING_REASON_PKT_TYPE, 5, 2, 2, .trans = 0 },
+		{ CVM_RING_REASON_TRAILER, CVM_VMBUS_PKT_DATA_INBAND, 2, 2,
+		  .stale_trailer = true },
+		{ CVM_RING_REASON_TRANS_ID, CVM_VMBUS_PKT_COMP, 2, 2, .trans = 42 },
+		{ CVM_RING_REASON_PKT_BOUNDS, CVM_VMBUS_PKT_DATA_INBAND, 2, 3,
+		  .short_by = 8 },
 	};
 	static u8 b[4][64 + 8];
 	void *bufs[4] = { b[0], b[1], b[2], b[3] };
@@ -354,44 +366,21 @@ static void test_vmbus_poll(void)
 
 	/* A good packet, then one per reason: poll takes the good one only. */
 	EXPECT(cvm_vmbus_request(&r, 42) == 0);
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < ARRAY_SIZE(bad_pkts); i++) {
 		u32 at = r.read, bad;
 
 		bad = put_pkt(at, CVM_VMBUS_PKT_COMP, 2, 2, 42,
 			      (u64)at << 32);
-		w = bad;
-		switch (i) {
-		case 0:
-			w = put_pkt(bad, CVM_VMBUS_PKT_DATA_INBAND, 2, 9, 0,
-				    (u64)bad << 32);
-			break;
-		case 1:
-			w = put_pkt(bad, CVM_VMBUS_PKT_DATA_INBAND, 3, 2, 0,
-				    (u64)bad << 32);
-			break;
-		case 2:
-			w = put_pkt(bad, 5, 2, 2, 0, (u64)bad << 32);
-			break;
-		case 3:
-			w = put_pkt(bad, CVM_VMBUS_PKT_DATA_INBAND, 2, 2, 0,
-				    (u64)at << 32);
-			break;
-		case 4:
-			w = put_pkt(bad, CVM_VMBUS_PKT_COMP, 2, 2, 42,
-				    (u64)bad << 32);
-			break;
-		case 5:
-			/* Claims 8 bytes more than were published. */
-			w = put_pkt(bad, CVM_VMBUS_PKT_DATA_INBAND, 2, 3, 0,
-				    (u64)bad << 32) - 8;
-			break;
-		}
+		w = put_pkt(bad, bad_pkts[i].type, bad_pkts[i].off8,
+			    bad_pkts[i].len8, bad_pkts[i].trans,
+			    (u64)(bad_pkts[i].stale_trailer ? at : bad) << 32) -
+		    bad_pkts[i].short_by;
 		vr.h.write_index = cpu_to_le32(w % DSIZE);
 		EXPECT(cvm_vmbus_poll(&r, &vr.h, vr.data, bufs, 4) == 1);
 		EXPECT(r.read == bad && b[0][0] == CVM_VMBUS_PKT_COMP);
 		EXPECT(cvm_vmbus_poll(&r, &vr.h, vr.data, bufs, 4) == 0);
 		EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, b[0], &v, false));
-		EXPECT(v.reason == reasons[i]);
+		EXPECT(v.reason == bad_pkts[i].reason);
 		EXPECT(!v.consumed && r.read == bad);
 		/* Start the next case after it; rearm the id. */
 		r.read = w % DSIZE;
