@@ -193,6 +193,38 @@ static void test_packed(void)
 		EXPECT(cvm_vpacked_next(&r, pring, &v, false));
 		EXPECT(v.reason == CVM_RING_REASON_LEN_OVER);
 	}
+
+	/*
+	 * Batch over single-descriptor buffers only (the loop without
+	 * chain bookkeeping): across the end of the ring the wrap counter
+	 * flips, so a descriptor still flagged for the first lap stops it.
+	 */
+	{
+		struct cvm_ring_done done[NUM];
+		u16 i;
+
+		EXPECT(cvm_vpacked_init(&r, NUM, cap, ndesc, NUM - 2, true) == 0);
+		for (i = 0; i < 4; i++)
+			EXPECT(cvm_vpacked_post(&r, i, 100 + i, 1) == 0);
+		set_desc(NUM - 2, 2, 50, AU);
+		set_desc(NUM - 1, 0, 100, AU);
+		set_desc(0, 3, 103, 0);
+		set_desc(1, 1, 7, AU);
+		EXPECT(cvm_vpacked_poll(&r, pring, done, NUM) == 3);
+		EXPECT(done[0].id == 2 && done[0].len == 50 &&
+		       done[1].id == 0 && done[1].len == 100 &&
+		       done[2].id == 3 && done[2].len == 103);
+		EXPECT(r.next_used == 1 && !r.wrap && r.outstanding == 1 &&
+		       r.multi == 0);
+		/* Room for one; then an id already returned stops it. */
+		set_desc(1, 1, 7, 0);
+		set_desc(2, 1, 7, 0);
+		EXPECT(cvm_vpacked_poll(&r, pring, done, 1) == 1);
+		EXPECT(done[0].id == 1 && done[0].len == 7 && r.next_used == 2);
+		EXPECT(cvm_vpacked_poll(&r, pring, done, NUM) == 0);
+		EXPECT(cvm_vpacked_next(&r, pring, &v, false));
+		EXPECT(v.reason == CVM_RING_REASON_ID_NOT_OUTSTANDING);
+	}
 }
 
 #define DSIZE 256
