@@ -284,27 +284,24 @@ u32 cvm_vmbus_poll(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 	virt_rmb();
 	/*
 	 * The walk is a chain: where a packet starts depends on the length
-	 * in the one before. Keep it short: @read stays in a register, the
-	 * descriptor and the trailer are each read once from the ring into
-	 * registers, judged there and stored to the buffer, never read back
-	 * from it (a load of what a wide copy just stored waits for the
-	 * copy to reach the cache).
+	 * in the one before, so that link is kept to one wrap. The words
+	 * judged (the descriptor's first, a completion's transaction id,
+	 * the trailer) are read once from the ring into registers and
+	 * stored to the buffer from there; memcpy copies only the bytes
+	 * between them, which no check reads. The buffer holds what was
+	 * checked, whatever the host wrote meanwhile, and no byte is read
+	 * from the ring twice.
 	 */
 	for (i = 0; i < n; i++) {
 		u8 *buf = bufs[i];
-		u32 plen, hlen, next, slot, off;
-		__le64 raw[2];
+		u32 plen, hlen, slot, off, next, head = sizeof(u64);
+		__le64 raw;
 		u64 w0, trailer;
 		u16 type;
 
 		if (left < CVM_VMBUS_MIN_PKT + CVM_VMBUS_TRAILER)
 			break;
-		/* @read is 8-aligned: only its second word can wrap. */
 		w0 = cvm_vmbus_word(data, read);
-		raw[0] = cpu_to_le64(w0);
-		raw[1] = cpu_to_le64(cvm_vmbus_word(data,
-					cvm_vmbus_wrap(r, read + 8)));
-		memcpy(buf, raw, sizeof(raw));
 		/* struct cvm_vmbus_desc: type, offset8, len8, flags. */
 		type = (u16)w0;
 		hlen = (u32)(u16)(w0 >> 16) * 8;
@@ -314,27 +311,37 @@ u32 cvm_vmbus_poll(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 			     hlen < CVM_VMBUS_MIN_PKT || hlen > plen ||
 			     !cvm_vmbus_type_known(type)))
 			break;
+		next = read + plen + CVM_VMBUS_TRAILER;
+		if (next >= dsize)
+			next -= dsize;
 		off = cvm_vmbus_wrap(r, read + plen);
-		next = cvm_vmbus_wrap(r, off + CVM_VMBUS_TRAILER);
-		prefetch(data + next);
 		trailer = cvm_vmbus_word(data, off);
 		if (unlikely(trailer != (u64)read << 32))
 			break;
 		if (type == CVM_VMBUS_PKT_COMP) {
+			u64 w1 = cvm_vmbus_word(data,
+						cvm_vmbus_wrap(r, read + 8));
 			struct cvm_ring_verdict v;
 
-			slot = cvm_vmbus_check_trans(r, le64_to_cpu(raw[1]),
-						     &v);
+			slot = cvm_vmbus_check_trans(r, w1, &v);
 			if (unlikely(slot == r->ntrans))
 				break;
 			r->trans_busy[slot] = 0;
+			raw = cpu_to_le64(w1);
+			memcpy(buf + sizeof(u64), &raw, sizeof(raw));
+			head = CVM_VMBUS_MIN_PKT;
 		}
-		/* The rest of the descriptor's extent, then its trailer. */
-		cvm_vmbus_copy(r, buf + CVM_VMBUS_MIN_PKT, data,
-			       cvm_vmbus_wrap(r, read + CVM_VMBUS_MIN_PKT),
-			       plen - CVM_VMBUS_MIN_PKT);
-		raw[0] = cpu_to_le64(trailer);
-		memcpy(buf + plen, raw, CVM_VMBUS_TRAILER);
+		raw = cpu_to_le64(w0);
+		memcpy(buf, &raw, sizeof(raw));
+		raw = cpu_to_le64(trailer);
+		memcpy(buf + plen, &raw, sizeof(raw));
+		/* Between the words judged, what was not. */
+		if (likely(read + plen <= dsize))
+			memcpy(buf + head, data + read + head, plen - head);
+		else
+			cvm_vmbus_copy(r, buf + head, data,
+				       cvm_vmbus_wrap(r, read + head),
+				       plen - head);
 		left -= plen + CVM_VMBUS_TRAILER;
 		read = next;
 	}

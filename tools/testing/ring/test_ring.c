@@ -408,8 +408,11 @@ static void test_vmbus_poll(void)
 			    (u64)(bad_pkts[i].stale_trailer ? at : bad) << 32) -
 		    bad_pkts[i].short_by;
 		vr.h.write_index = cpu_to_le32(w % DSIZE);
+		memset(b, 0, sizeof(b));
 		EXPECT(cvm_vmbus_poll(&r, &vr.h, vr.data, bufs, 4) == 1);
-		EXPECT(r.read == bad && b[0][0] == CVM_VMBUS_PKT_COMP);
+		/* The completion's id is in its buffer, as checked. */
+		EXPECT(r.read == bad && b[0][0] == CVM_VMBUS_PKT_COMP &&
+		       b[0][8] == 42);
 		EXPECT(cvm_vmbus_poll(&r, &vr.h, vr.data, bufs, 4) == 0);
 		EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, b[0], &v, false));
 		EXPECT(v.reason == bad_pkts[i].reason);
