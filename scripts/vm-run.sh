@@ -165,6 +165,25 @@ make_initramfs() {
 judge() {
 	local console=$1 bad
 
+	# The marks below excuse what lies between them: a begin with no end
+	# (a test killed in between) would excuse the rest of the console.
+	bad=$(tr -d '\r' <"$console" | awk '
+		/cvmguard-guest: (fault injection|expected WARN) begins/ {
+			if (open) bad = bad " nested begin at line " NR
+			open = 1
+		}
+		/cvmguard-guest: (fault injection|expected WARN) ends/ {
+			if (!open) bad = bad " end without begin at line " NR
+			open = 0
+		}
+		END {
+			if (open) bad = bad " begin without end"
+			print substr(bad, 2)
+		}')
+	if [ -n "$bad" ]; then
+		log "unpaired marks in the console: $bad"
+		return 1
+	fi
 	# Between the fault-injection marks (selftests/faultinject.sh) a bare
 	# stack trace is the allocator reporting an injected failure; between
 	# the expected-WARN marks (selftests/bounce.sh, which counts them) a

@@ -52,11 +52,17 @@ hs=/sys/kernel/debug/cvm_hostsim/bounce
 misuse_warn() {
 	echo "cvmguard-guest: expected WARN begins" >/dev/kmsg
 	echo 1 >$dir/misuse_warn || fail "misuse_warn on"
-	echo "map 4096 to 0" >$hs && id=$(cut -d' ' -f1 $hs)
-	echo "unmap $id" >$hs && expect_eq "misuse_warn: unmap" ok "$(cat $hs)"
+	echo "map 4096 to 0" >$hs || fail "misuse_warn: map"
+	id=$(cut -d' ' -f1 $hs)
+	case $id in
+	'' | *[!0-9]*) fail "misuse_warn: map answered '$(cat $hs)'" ;;
+	esac
+	echo "unmap $id" >$hs || fail "misuse_warn: unmap"
+	expect_eq "misuse_warn: unmap" ok "$(cat $hs)"
 	v0=$(cat $dir/violations)
-	echo "unmap $id" >$hs && expect_eq "misuse_warn: double unmap" -114 "$(cat $hs)"
-	echo 0 >$dir/misuse_warn
+	echo "unmap $id" >$hs || fail "misuse_warn: double unmap"
+	expect_eq "misuse_warn: double unmap" -114 "$(cat $hs)"
+	echo 0 >$dir/misuse_warn || fail "misuse_warn off"
 	echo "cvmguard-guest: expected WARN ends" >/dev/kmsg
 	expect_eq "misuse_warn: violations" $((v0 + 1)) "$(cat $dir/violations)"
 	log=$(dmesg | sed -n '/cvmguard-guest: expected WARN begins/,/cvmguard-guest: expected WARN ends/p')
