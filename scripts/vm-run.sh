@@ -19,8 +19,9 @@
 # CVM_STRESS_DURATION=SECONDS makes stress.sh run that long (make stress).
 #
 # Fails when the modules build with a warning, a test fails, the guest
-# prints an oops, BUG, WARNING, KASAN, lockdep or kmemleak report, or the
-# guest does not finish within CVM_VM_TIMEOUT seconds (default 900).
+# prints an oops, BUG, WARNING, KASAN, lockdep or kmemleak report (outside
+# the marks that excuse expected ones, which must pair up), or the guest
+# does not finish within CVM_VM_TIMEOUT seconds (default 900).
 # The console goes to the terminal and to $CVM_RUN_DIR/logs/NAME.log
 # (CVM_RUN_DIR defaults to CVM_CACHE_DIR).
 #

@@ -21,7 +21,6 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/minmax.h>
-#include <linux/prefetch.h>
 #include <linux/string.h>
 #include <asm/byteorder.h>
 #include <asm/barrier.h>
@@ -64,7 +63,6 @@ typedef uint64_t __le64;
 #ifndef __always_inline
 #define __always_inline inline __attribute__((__always_inline__))
 #endif
-#define prefetch(x) __builtin_prefetch(x)
 #define __must_check __attribute__((__warn_unused_result__))
 #define fallthrough __attribute__((__fallthrough__))
 

@@ -196,7 +196,7 @@ cvm_vpacked_walk(struct cvm_vpacked *r, const struct cvm_vpacked_desc *ring,
 		}
 	}
 	r->next_used = next;
-	r->wrap = want;
+	r->wrap = want != 0;
 	r->outstanding -= out - done;
 	r->multi = chains;
 	return out - done;
