@@ -301,7 +301,7 @@ main() {
 	"") ;;
 	*) die "unknown option $mode" ;;
 	esac
-	# Hostile rings per type in ring.sh (default 100000, 25000 on debug).
+	# Hostile rings per type in ring.sh (default 100000).
 	[ -n "${CVM_RING_ITERS:-}" ] && append+=" cvm.ring_iters=$CVM_RING_ITERS"
 	start=$(date +%s.%N)
 	boot "$console" "$mem" "$append" || rc=$?
