@@ -102,6 +102,7 @@ spec-check:
 	scripts/ynl-gen.sh --check
 
 unit: userspace
+	scripts/test-judge.sh
 	$(MAKE) -C tools/cvmctl test test-cli
 	$(MAKE) -C tools/testing/bounce test
 	$(MAKE) -C tools/testing/ring test

@@ -46,6 +46,8 @@ bug=${3:-}
 
 log() { echo "vm-run[$name]: $*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/judge.sh
+. "$top/scripts/judge.sh"
 
 kdir=$("$top/scripts/kernel-prep.sh" "$name" | tail -n 1)
 # shellcheck source=/dev/null
@@ -163,50 +165,6 @@ make_initramfs() {
 }
 
 # Anything the kernel says went wrong fails the run, even if tests passed.
-judge() {
-	local console=$1 bad
-
-	# The marks below excuse what lies between them: a begin with no end
-	# (a test killed in between) would excuse the rest of the console.
-	bad=$(tr -d '\r' <"$console" | awk '
-		/cvmguard-guest: (fault injection|expected WARN) begins/ {
-			if (open) bad = bad " nested begin at line " NR
-			open = 1
-		}
-		/cvmguard-guest: (fault injection|expected WARN) ends/ {
-			if (!open) bad = bad " end without begin at line " NR
-			open = 0
-		}
-		END {
-			if (open) bad = bad " begin without end"
-			print substr(bad, 2)
-		}')
-	if [ -n "$bad" ]; then
-		log "unpaired marks in the console: $bad"
-		return 1
-	fi
-	# Between the fault-injection marks (selftests/faultinject.sh) a bare
-	# stack trace is the allocator reporting an injected failure; between
-	# the expected-WARN marks (selftests/bounce.sh, which counts them) a
-	# WARN is what the test asked for.
-	bad=$(sed -e '/cvmguard-guest: fault injection begins/,/cvmguard-guest: fault injection ends/ s/Call Trace/(trace of an injected fault)/' \
-		-e '/cvmguard-guest: expected WARN begins/,/cvmguard-guest: expected WARN ends/ { s/WARNING:/(expected warning)/; s/Call Trace/(trace of an expected warning)/; }' "$console" |
-		grep -aE 'Oops|BUG:|WARNING:|KASAN:|kmemleak: [0-9]+ new suspected|possible (circular|recursive) locking|UBSAN|Kernel panic|Call Trace' | head -n 20 || true)
-	if [ -n "$bad" ]; then
-		log "the kernel reported problems:"
-		echo "$bad" >&2
-		return 1
-	fi
-	grep -aq '^CVMGUARD-RESULT: PASS' "$console" || {
-		if grep -aq '^CVMGUARD-RESULT: FAIL' "$console"; then
-			log "guest reported failure"
-		else
-			log "guest never reported a result (hang, crash or timeout)"
-		fi
-		return 1
-	}
-}
-
 # The guest's totals ("# N passed, M failed, K skipped") for `make check`;
 # a run that failed outside the tests counts as one more failure.
 count() {
