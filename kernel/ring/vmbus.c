@@ -271,6 +271,7 @@ u32 cvm_vmbus_poll(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 {
 	u32 write, start = r->read, read = start, left, i;
 	const u32 dsize = r->dsize, max_pkt = r->max_pkt;
+	u64 w0_next;
 
 	/* The test hook needs the packet-at-a-time path. */
 	if (unlikely(r->race.fn))
@@ -282,15 +283,22 @@ u32 cvm_vmbus_poll(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 	left = write >= start ? write - start : dsize - start + write;
 	/* Packet bytes are read only after the index that covers them. */
 	virt_rmb();
+	w0_next = cvm_vmbus_word(data, read);
 	/*
 	 * The walk is a chain: where a packet starts depends on the length
-	 * in the one before, so that link is kept to one wrap. The words
-	 * judged (the descriptor's first, a completion's transaction id,
-	 * the trailer) are read once from the ring into registers and
-	 * stored to the buffer from there; memcpy copies only the bytes
-	 * between them, which no check reads. The buffer holds what was
-	 * checked, whatever the host wrote meanwhile, and no byte is read
-	 * from the ring twice.
+	 * in the one before, so that link is kept to one wrap, and the next
+	 * descriptor is loaded as soon as its place is known, before this
+	 * packet's copy, so the load is under way while memcpy runs (1 KiB
+	 * packets: 0.87x memcpy's throughput loaded after the copy,
+	 * 0.90-0.91x before). That word may lie past what the host has
+	 * published; it is then dropped, never used.
+	 *
+	 * The words judged (the descriptor's first, a completion's
+	 * transaction id, the trailer) are read once from the ring into
+	 * registers and stored to the buffer from there; memcpy copies only
+	 * the bytes between them, which no check reads. The buffer holds
+	 * what was checked, whatever the host wrote meanwhile, and no byte
+	 * used is read from the ring twice.
 	 */
 	for (i = 0; i < n; i++) {
 		u8 *buf = bufs[i];
@@ -301,7 +309,7 @@ u32 cvm_vmbus_poll(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 
 		if (left < CVM_VMBUS_MIN_PKT + CVM_VMBUS_TRAILER)
 			break;
-		w0 = cvm_vmbus_word(data, read);
+		w0 = w0_next;
 		/* struct cvm_vmbus_desc: type, offset8, len8, flags. */
 		type = (u16)w0;
 		hlen = (u32)(u16)(w0 >> 16) * 8;
@@ -314,6 +322,7 @@ u32 cvm_vmbus_poll(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 		next = read + plen + CVM_VMBUS_TRAILER;
 		if (next >= dsize)
 			next -= dsize;
+		w0_next = cvm_vmbus_word(data, next);
 		off = cvm_vmbus_wrap(r, read + plen);
 		trailer = cvm_vmbus_word(data, off);
 		if (unlikely(trailer != (u64)read << 32))
