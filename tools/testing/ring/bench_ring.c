@@ -217,11 +217,12 @@ static void *bufs[NBUF];
 /*
  * Where the buffers lie against the ring moves both sides of the ratio:
  * memcpy alone into the same 8 buffers took from 27 to 51 TSC cycles a
- * 1 KiB packet over the page offsets tried (loads wait on earlier stores
- * whose addresses match in their low 12 bits), and the poll with it, not
- * always by as much. With one fixed layout the ratio would be an accident
- * of the link, so batch b puts the buffers at the b % NPLACE-th of NPLACE
- * page offsets, the same for both sides of a pair.
+ * 1 KiB packet over the layouts tried (page offsets and strides; a load
+ * waits on an earlier store whose address matches in its low 12 bits),
+ * and the poll with it, not always by as much. With one fixed layout the
+ * ratio would be an accident of the link, so batch b puts the buffers at
+ * the (b % NPLACE)-th of NPLACE page offsets, the same for both sides of
+ * a pair.
  */
 #define NPLACE	8
 static u8 bufs_mem[NBUF * BUF_STRIDE + 4096] __attribute__((aligned(4096)));
