@@ -323,7 +323,10 @@ u32 cvm_vmbus_poll(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 		if (next >= dsize)
 			next -= dsize;
 		w0_next = cvm_vmbus_word(data, next);
-		off = cvm_vmbus_wrap(r, read + plen);
+		/* Not r->dsize, reloaded after each memcpy as it may alias *r. */
+		off = read + plen;
+		if (off >= dsize)
+			off -= dsize;
 		trailer = cvm_vmbus_word(data, off);
 		if (unlikely(trailer != (u64)read << 32))
 			break;
