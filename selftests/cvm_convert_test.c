@@ -415,8 +415,16 @@ TEST_F(conv, anomalies_counted_exactly)
 	expect_sysfs_equals_netlink(_metadata, self->fd, self->family);
 }
 
+/*
+ * A failed conversion to shared leaves the pages in an unknown state (the
+ * injected failure converts the first half, then fails, as TDX and
+ * Hyper-V can): leaked, counted, in the range dump, never freed. Through
+ * cvm_convert_share() and through cvm_convert_alloc_shared(), which pool
+ * growth and coherent allocations use.
+ */
 TEST_F(conv, injected_share_failure)
 {
+	struct range_sum s = { .owner = "t_sfail" };
 	struct conv before, after;
 	char buf[32];
 	struct owner o;
@@ -428,16 +436,24 @@ TEST_F(conv, injected_share_failure)
 	EXPECT_EQ(-EIO, hs(self->out, sizeof(self->out), "share t_sfail 2"));
 	ASSERT_EQ(0, cvm_read_file(FAILINJ "fail_next_share", buf, sizeof(buf)));
 	EXPECT_STREQ("0", buf);
+	ASSERT_EQ(0, cvm_write_file(FAILINJ "fail_next_share", "1"));
+	EXPECT_EQ(-EIO, hs(self->out, sizeof(self->out), "alloc t_sfail 4"));
 
 	ASSERT_EQ(0, conv_get(self->fd, self->family, &after));
-	EXPECT_EQ(1, DELTA(after, before, CVM_A_CONV_SHARE_FAILURES));
+	EXPECT_EQ(2, DELTA(after, before, CVM_A_CONV_SHARE_FAILURES));
 	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_SHARE_OPS));
 	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_SHARED_PAGES));
-	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_RANGES));
-	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_LEAKED_PAGES));
+	EXPECT_EQ(2, DELTA(after, before, CVM_A_CONV_RANGES));
+	EXPECT_EQ(6, DELTA(after, before, CVM_A_CONV_LEAKED_PAGES));
 	ASSERT_EQ(0, owner_get(self->fd, self->family, "t_sfail", 0, &o));
-	EXPECT_EQ(1, o.v[CVM_A_CONV_OWNER_FAILURES]);
+	EXPECT_EQ(2, o.v[CVM_A_CONV_OWNER_FAILURES]);
 	EXPECT_EQ(0, o.v[CVM_A_CONV_OWNER_SHARED_PAGES]);
+	EXPECT_EQ(6, o.v[CVM_A_CONV_OWNER_LEAKED_PAGES]);
+	ASSERT_EQ(0, range_dump(self->fd, self->family, &s));
+	EXPECT_EQ(2, s.ranges);
+	EXPECT_EQ(6, s.leaked_pages);
+	EXPECT_EQ(0, s.shared_pages);
+	expect_sysfs_equals_netlink(_metadata, self->fd, self->family);
 }
 
 TEST_F(conv, injected_unshare_failure_leaks)
@@ -622,7 +638,7 @@ static int next_conv_event(int fd, struct event *ev)
 TEST_F(conv, events_reach_multicast_listener)
 {
 	struct timeval tv = { .tv_sec = 2 };
-	unsigned long pfn_leak, pfn_sh;
+	unsigned long pfn_leak, pfn_sh, pfn_failed = 0;
 	struct {
 		uint32_t event;
 		const char *owner;
@@ -630,6 +646,7 @@ TEST_F(conv, events_reach_multicast_listener)
 		int32_t error;
 	} want[] = {
 		{ CVM_CONV_EVENT_SHARE_FAILED, "t_ev", 1, -EIO },
+		{ CVM_CONV_EVENT_LEAKED, "t_ev", 1, -EIO },
 		{ CVM_CONV_EVENT_UNSHARE_FAILED, "t_ev", 2, -EIO },
 		{ CVM_CONV_EVENT_LEAKED, "t_ev", 2, -EIO },
 		{ CVM_CONV_EVENT_ALREADY_SHARED, "t_ev", 1, -EEXIST },
@@ -671,10 +688,16 @@ TEST_F(conv, events_reach_multicast_listener)
 		EXPECT_EQ(want[i].pages, ev.pages);
 		EXPECT_EQ(1, ev.has_error);
 		EXPECT_EQ(want[i].error, ev.error);
-		if (i == 1 || i == 2) {
+		/* The failed share's leaked pages are the ones it named. */
+		if (i == 0)
+			pfn_failed = ev.pfn;
+		if (i == 1) {
+			EXPECT_EQ(pfn_failed, ev.pfn);
+		}
+		if (i == 2 || i == 3) {
 			EXPECT_EQ(pfn_leak, ev.pfn);
 		}
-		if (i == 3 || i == 4) {
+		if (i == 4 || i == 5) {
 			EXPECT_EQ(pfn_sh, ev.pfn);
 		}
 	}

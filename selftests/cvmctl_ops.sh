@@ -67,7 +67,7 @@ insmod "$CVM_MODULES/cvm_hostsim.ko" || { echo "# insmod cvm_hostsim failed"; ex
 base=$(genl_listeners)
 cvmctl -j monitor >$T/mon.json 2>$T/mon.err &
 mon=$!
-cvmctl monitor --count 6 >$T/mon.txt 2>$T/mon_txt.err &
+cvmctl monitor --count 7 >$T/mon.txt 2>$T/mon_txt.err &
 mon_txt=$!
 wait_listeners $((base + 2))
 
@@ -82,40 +82,45 @@ echo 1 >$FAIL_UNSHARE
 expect_eq "unshare with an injected failure" -5 "$(hs unshare ops-u "$uid")"
 hs unshare-unknown ops-n >/dev/null
 
-wait_lines $T/mon.json 6
+wait_lines $T/mon.json 7
 want="{\"event\":\"config\",\"event_ratelimit\":50}
 {\"event\":\"config\",\"event_ratelimit\":60}
 {\"event\":\"conv\",\"kind\":\"share-failed\",\"owner\":\"ops-sf\",\"pages\":3,\"error\":\"EIO\"}
+{\"event\":\"conv\",\"kind\":\"leaked\",\"owner\":\"ops-sf\",\"pages\":3,\"error\":\"EIO\"}
 {\"event\":\"conv\",\"kind\":\"unshare-failed\",\"owner\":\"ops-u\",\"start_pfn\":$upfn,\"pages\":2,\"error\":\"EIO\"}
 {\"event\":\"conv\",\"kind\":\"leaked\",\"owner\":\"ops-u\",\"start_pfn\":$upfn,\"pages\":2,\"error\":\"EIO\"}
 {\"event\":\"conv\",\"kind\":\"not-shared\",\"owner\":\"ops-n\",\"pages\":1,\"error\":\"ENOENT\"}"
 # start_pfn of the failed share and the unknown unshare is not known
 # here: checked for type, then left out.
-got=$(jq -c 'if (.kind == "share-failed" or .kind == "not-shared") and
+got=$(jq -c 'if (.kind == "share-failed" or .kind == "not-shared" or
+		(.kind == "leaked" and .owner == "ops-sf")) and
 		(.start_pfn | type) == "number" then del(.start_pfn) else . end' \
 	$T/mon.json)
 expect_eq "monitor -j: events" "$want" "$got"
 echo "# monitor -j: $(wc -l <$T/mon.json) events received"
 
-# --count 6: the same events as text, then it exits by itself.
+# --count 7: the same events as text, then it exits by itself.
 i=0
 while kill -0 $mon_txt 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 if kill -0 $mon_txt 2>/dev/null; then
-	fail "monitor --count 6 still running"
+	fail "monitor --count 7 still running"
 	kill $mon_txt
 fi
 wait $mon_txt
-expect_eq "monitor --count 6: exit" 0 $?
+expect_eq "monitor --count 7: exit" 0 $?
 sfpfn=$(jq -r 'select(.kind == "share-failed") | .start_pfn' $T/mon.json)
+expect_eq "monitor -j: the failed share's pages are the leaked ones" "$sfpfn" \
+	"$(jq -r 'select(.kind == "leaked" and .owner == "ops-sf") | .start_pfn' $T/mon.json)"
 nspfn=$(jq -r 'select(.kind == "not-shared") | .start_pfn' $T/mon.json)
 want="config event_ratelimit=50
 config event_ratelimit=60
 conv share-failed owner=ops-sf start_pfn=$(printf '%#x' "$sfpfn") pages=3 error=EIO
+conv leaked owner=ops-sf start_pfn=$(printf '%#x' "$sfpfn") pages=3 error=EIO
 conv unshare-failed owner=ops-u start_pfn=$(printf '%#x' "$upfn") pages=2 error=EIO
 conv leaked owner=ops-u start_pfn=$(printf '%#x' "$upfn") pages=2 error=EIO
 conv not-shared owner=ops-n start_pfn=$(printf '%#x' "$nspfn") pages=1 error=ENOENT"
-expect_eq "monitor --count 6: text" "$want" "$(cat $T/mon.txt)"
-expect_eq "monitor --count 6: stderr" "" "$(cat $T/mon_txt.err)"
+expect_eq "monitor --count 7: text" "$want" "$(cat $T/mon.txt)"
+expect_eq "monitor --count 7: stderr" "" "$(cat $T/mon_txt.err)"
 
 # ---- monitor survives rmmod/insmod of cvm_core ------------------------------------
 rmmod cvm_hostsim && rmmod cvm_convert && rmmod cvm_core || fail "rmmod of the modules"
@@ -123,7 +128,7 @@ wait_grep $T/mon.err "waiting"
 insmod "$CVM_MODULES/cvm_core.ko" || fail "insmod cvm_core"
 wait_grep $T/mon.err "is back"
 echo 70 >$S/event_ratelimit
-wait_lines $T/mon.json 7
+wait_lines $T/mon.json 8
 expect_eq "monitor after reload: last event" '{"event":"config","event_ratelimit":70}' \
 	"$(tail -n 1 $T/mon.json)"
 expect_eq "monitor after reload: stderr" "cvmctl: cvm_core unloaded; waiting for it to come back
@@ -131,7 +136,7 @@ cvmctl: cvm_core is back; monitoring" "$(cat $T/mon.err)"
 kill -TERM $mon
 wait $mon
 expect_eq "monitor: exit after SIGTERM" 0 $?
-expect_eq "monitor: events in all" 7 "$(wc -l <$T/mon.json)"
+expect_eq "monitor: events in all" 8 "$(wc -l <$T/mon.json)"
 
 # ---- set: as root and refused as nobody -------------------------------------------
 insmod "$CVM_MODULES/cvm_convert.ko" || fail "insmod cvm_convert"

@@ -80,8 +80,12 @@ static int cvm_bench_tracked(void *addr, size_t npages, unsigned int ops,
 
 	for (i = 0; i < ops; i++) {
 		err = cvm_convert_share(CVM_BENCH_OWNER, addr, npages);
-		if (err)
+		if (err) {
+			/* Leaked by the ledger, unless refused before. */
+			b->leaked = cvm_convert_state(addr, npages) ==
+				    CVM_CONV_STATE_LEAKED;
 			return err;
+		}
 		err = cvm_convert_unshare(CVM_BENCH_OWNER, addr, npages);
 		if (err) {
 			b->leaked = true;

@@ -8,8 +8,10 @@
  *
  * Fault injection for tests: writing N to
  * /sys/kernel/debug/cvm_convert/fail_next_share (or fail_next_unshare)
- * makes the next N conversions in that direction fail with -EIO without
- * calling set_memory_*(), so the failure paths run on any kernel.
+ * makes the next N conversions in that direction fail with -EIO the way
+ * TDX and Hyper-V fail them: the first half of the range (rounded down)
+ * really is converted, then the error comes, so the failure paths run on
+ * any kernel with the pages in the mixed state a host can leave them in.
  */
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
@@ -23,9 +25,22 @@ static atomic_t cvm_convert_fail_share = ATOMIC_INIT(0);
 static atomic_t cvm_convert_fail_unshare = ATOMIC_INIT(0);
 static struct dentry *cvm_convert_debugfs;
 
-static bool cvm_convert_inject(atomic_t *fail_next)
+/*
+ * set_memory_decrypted() or set_memory_encrypted(), or an injected failure
+ * after the first half of the range changed state.
+ */
+static int cvm_convert_set(void *addr, size_t npages, bool share)
 {
-	return atomic_dec_if_positive(fail_next) >= 0;
+	int (*set)(unsigned long addr, int numpages) =
+		share ? set_memory_decrypted : set_memory_encrypted;
+	atomic_t *fail_next = share ? &cvm_convert_fail_share :
+				      &cvm_convert_fail_unshare;
+
+	if (atomic_dec_if_positive(fail_next) < 0)
+		return set((unsigned long)addr, npages);
+	if (npages / 2)
+		set((unsigned long)addr, npages / 2);
+	return -EIO;
 }
 
 /* set_memory_*() take an int page count and linear-map addresses. */
@@ -49,8 +64,11 @@ static int cvm_convert_check(const void *addr, size_t npages)
  *
  * Return: 0 on success; -EINVAL for a bad range; -EEXIST if a page of the
  * range is already in the ledger; -ENOMEM; or the error of
- * set_memory_decrypted() (-EIO when injected), after which the pages are
- * still private and the ledger does not hold them.
+ * set_memory_decrypted() (-EIO when injected). After that last kind of
+ * failure part of the range may be shared and part private (the host can
+ * fail a conversion half way): the ledger keeps the pages as leaked and
+ * the caller must never free or reuse them, as after a failed unshare.
+ * cvm_convert_state() tells the two kinds of failure apart.
  */
 int cvm_convert_share(const char *owner, void *addr, size_t npages)
 {
@@ -69,14 +87,15 @@ int cvm_convert_share(const char *owner, void *addr, size_t npages)
 					   pfn, npages, err);
 		return err;
 	}
-	if (cvm_convert_inject(&cvm_convert_fail_share))
-		err = -EIO;
-	else
-		err = set_memory_decrypted((unsigned long)addr, npages);
+	err = cvm_convert_set(addr, npages, true);
 	if (err) {
-		cvm_ledger_abort_share(r);
+		cvm_ledger_fail_share(r);
+		pr_warn_ratelimited("%s: %zu pages at pfn %#lx could not be made shared (%d), leaked\n",
+				    owner, npages, pfn, err);
 		cvm_convert_notify(CVM_CONV_EVENT_SHARE_FAILED, owner, pfn,
 				   npages, err);
+		cvm_convert_notify(CVM_CONV_EVENT_LEAKED, owner, pfn, npages,
+				   err);
 		return err;
 	}
 	cvm_ledger_commit_share(r);
@@ -118,10 +137,7 @@ int cvm_convert_unshare(const char *owner, void *addr, size_t npages)
 				   owner, pfn, npages, err);
 	if (err)
 		return err;
-	if (cvm_convert_inject(&cvm_convert_fail_unshare))
-		err = -EIO;
-	else
-		err = set_memory_encrypted((unsigned long)addr, npages);
+	err = cvm_convert_set(addr, npages, false);
 	cvm_ledger_end_unshare(r, err);
 	if (err) {
 		pr_warn_ratelimited("%s: %zu pages at pfn %#lx could not be made private (%d), leaked\n",
@@ -145,7 +161,8 @@ EXPORT_SYMBOL_GPL(cvm_convert_unshare);
  * Sleeps. Free with cvm_convert_free_shared().
  *
  * Return: the linear-map address of the first page, or an ERR_PTR():
- * -EINVAL, -ENOMEM, or the error of the conversion (the pages are freed).
+ * -EINVAL, -ENOMEM, or the error of the conversion. After a failed
+ * conversion the pages are leaked (see cvm_convert_share()), not freed.
  */
 void *cvm_convert_alloc_shared(const char *owner, size_t npages, gfp_t gfp)
 {
@@ -159,7 +176,9 @@ void *cvm_convert_alloc_shared(const char *owner, size_t npages, gfp_t gfp)
 		return ERR_PTR(-ENOMEM);
 	err = cvm_convert_share(owner, addr, npages);
 	if (err) {
-		free_pages_exact(addr, npages << PAGE_SHIFT);
+		/* A failed conversion leaves them in the ledger, leaked. */
+		if (cvm_convert_state(addr, npages) != CVM_CONV_STATE_LEAKED)
+			free_pages_exact(addr, npages << PAGE_SHIFT);
 		return ERR_PTR(err);
 	}
 	/*

@@ -20,7 +20,7 @@
  * @share_ops: successful conversions to shared
  * @unshare_ops: successful conversions back to private
  * @failures: failed conversions, both directions
- * @leaked_pages: pages withheld because unsharing them failed
+ * @leaked_pages: pages withheld because converting them failed
  * @anomalies: already-shared, not-shared and wrong-owner calls
  *
  * Owners are never freed while the module is loaded: their counters are
@@ -72,7 +72,7 @@ void cvm_ledger_exit(void);
 int cvm_ledger_reserve(const char *owner, unsigned long pfn,
 		       unsigned long npages, struct cvm_convert_range **rp);
 void cvm_ledger_commit_share(struct cvm_convert_range *r);
-void cvm_ledger_abort_share(struct cvm_convert_range *r);
+void cvm_ledger_fail_share(struct cvm_convert_range *r);
 int cvm_ledger_begin_unshare(const char *owner, unsigned long pfn,
 			     unsigned long npages,
 			     struct cvm_convert_range **rp);

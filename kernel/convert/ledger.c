@@ -180,7 +180,7 @@ static void cvm_ledger_anomaly(struct cvm_convert_owner *o)
  * @pfn: first page
  * @npages: number of pages
  * @rp: set to the reservation, for cvm_ledger_commit_share() or
- *	cvm_ledger_abort_share()
+ *	cvm_ledger_fail_share()
  *
  * Return: 0; -EEXIST (counted as an anomaly) if a page of the range is
  * already shared, leaked or being converted; -ENOMEM.
@@ -236,19 +236,27 @@ void cvm_ledger_commit_share(struct cvm_convert_range *r)
 }
 
 /**
- * cvm_ledger_abort_share() - converting the reserved range failed
- * @r: from cvm_ledger_reserve(); freed here
+ * cvm_ledger_fail_share() - converting the reserved range failed
+ * @r: from cvm_ledger_reserve()
+ *
+ * set_memory_decrypted() may fail after part of the range changed state
+ * (TDX and Hyper-V report the host's refusal half way), so the pages are
+ * in an unknown state: the range stays in the ledger as leaked, for good,
+ * as after a failed unshare, and its pages must never be freed.
  */
-void cvm_ledger_abort_share(struct cvm_convert_range *r)
+void cvm_ledger_fail_share(struct cvm_convert_range *r)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&cvm_ledger_lock, flags);
+	r->state = CVM_RANGE_LEAKED;
+	r->since = jiffies;
 	r->owner->failures++;
+	r->owner->leaked_pages += r->npages;
 	cvm_ledger_sum.share_failures++;
-	rb_erase(&r->node, &cvm_ledger_ranges);
+	cvm_ledger_sum.leaked_pages += r->npages;
+	cvm_ledger_sum.ranges++;
 	spin_unlock_irqrestore(&cvm_ledger_lock, flags);
-	kmem_cache_free(cvm_range_cache, r);
 }
 
 /**

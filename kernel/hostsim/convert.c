@@ -73,6 +73,7 @@ struct cvm_hostsim_block {
 	struct page *page;
 	unsigned int order;
 	unsigned long shared;	/* pages 0, 2, 4, ... of the block */
+	bool leaked;		/* the share after those failed: page leaked */
 };
 
 static struct cvm_hostsim_block *cvm_hostsim_bulk;
@@ -201,7 +202,9 @@ static int cvm_hostsim_cmd_share(char **argv)
 		return -ENOMEM;
 	err = cvm_convert_share(argv[1], addr, pages);
 	if (err) {
-		free_pages_exact(addr, pages << PAGE_SHIFT);
+		/* A failed conversion leaks the pages: never freed. */
+		if (!cvm_hostsim_leaked(addr, pages))
+			free_pages_exact(addr, pages << PAGE_SHIFT);
 		return err;
 	}
 	if (!cvm_hostsim_add(argv[1], addr, pages, false)) {
@@ -239,6 +242,8 @@ static int cvm_hostsim_cmd_reshare(char **argv)
 	if (!err) {
 		r->state = CVM_HOSTSIM_SHARED;
 		strscpy(r->owner, argv[1], sizeof(r->owner));
+	} else if (cvm_hostsim_leaked(r->addr, r->pages)) {
+		r->state = CVM_HOSTSIM_LEAKED;
 	}
 	cvm_hostsim_set_errno(err);
 	return 0;
@@ -270,7 +275,7 @@ static unsigned long cvm_hostsim_bulk_release(const char *owner)
 	for (b = 0; b < cvm_hostsim_bulk_blocks; b++) {
 		struct cvm_hostsim_block *blk = &cvm_hostsim_bulk[b];
 		unsigned long n = 1UL << blk->order;
-		bool leaked = false;
+		bool leaked = blk->leaked;
 
 		for (i = 0; i < blk->shared; i++) {
 			void *addr = page_address(blk->page + 2 * i);
@@ -348,8 +353,10 @@ static int cvm_hostsim_cmd_bulk(char **argv)
 		for (i = 0; i < (1UL << order) / 2 && done < n; i++) {
 			err = cvm_convert_share(argv[1],
 						page_address(page + 2 * i), 1);
-			if (err)
+			if (err) {
+				blk->leaked = cvm_hostsim_leaked(page_address(page + 2 * i), 1);
 				break;
+			}
 			blk->shared++;
 			done++;
 		}
@@ -475,6 +482,8 @@ static int cvm_hostsim_worker_fn(void *data)
 	for (i = 0; page && i < w->iters; i++) {
 		if (cvm_convert_share(w->owner, page_address(page), 1)) {
 			atomic_inc(w->failures);
+			if (cvm_hostsim_leaked(page_address(page), 1))
+				page = NULL;
 			break;
 		}
 		if (cvm_convert_unshare(w->owner, page_address(page), 1)) {

@@ -44,8 +44,9 @@ enum cvm_module {
 /**
  * enum cvm_conv_state - State of a range in the shared-page ledger.
  * @CVM_CONV_STATE_SHARED: Converted to shared and owned by a live owner.
- * @CVM_CONV_STATE_LEAKED: Conversion back to private failed; the pages are
- *   withheld from the page allocator for good.
+ * @CVM_CONV_STATE_LEAKED: A conversion failed, in either direction, so the
+ *   pages are in an unknown state; they are withheld from the page allocator
+ *   for good.
  */
 enum cvm_conv_state {
 	CVM_CONV_STATE_SHARED,
@@ -54,10 +55,12 @@ enum cvm_conv_state {
 
 /**
  * enum cvm_conv_event - What a conv-ntf reports.
- * @CVM_CONV_EVENT_SHARE_FAILED: Conversion to shared failed; the pages stay
- *   private.
+ * @CVM_CONV_EVENT_SHARE_FAILED: Conversion to shared failed; the pages may be
+ *   partly shared and are leaked (a leaked event follows when the ledger
+ *   tracked the conversion).
  * @CVM_CONV_EVENT_UNSHARE_FAILED: Conversion back to private failed.
- * @CVM_CONV_EVENT_LEAKED: Pages leaked on purpose after unshare-failed.
+ * @CVM_CONV_EVENT_LEAKED: Pages leaked on purpose after share-failed or
+ *   unshare-failed.
  * @CVM_CONV_EVENT_ALREADY_SHARED: A share of a range that overlaps a range
  *   already shared.
  * @CVM_CONV_EVENT_NOT_SHARED: An unshare of a range the ledger never saw
