@@ -493,12 +493,16 @@ EXPORT_SYMBOL_GPL(cvm_bounce_sync_for_device);
  * cvm_bounce_max_mapping_size() - largest mapping for a device
  * @min_align_mask: the device's min_align_mask
  *
+ * As swiotlb_max_mapping_size(): every mapping of this size or less can
+ * be placed whatever the low bits of its buffer (see
+ * cvm_slots_max_mapping()).
+ *
  * Return: bytes.
  */
 size_t cvm_bounce_max_mapping_size(u64 min_align_mask)
 {
-	return ((size_t)cvm_bounce_max_slots << cvm_bounce_slot_shift) -
-	       (min_align_mask & ((1U << cvm_bounce_slot_shift) - 1));
+	return cvm_slots_max_mapping(cvm_bounce_slot_shift,
+				     cvm_bounce_max_slots, min_align_mask);
 }
 EXPORT_SYMBOL_GPL(cvm_bounce_max_mapping_size);
 

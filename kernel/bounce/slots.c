@@ -28,6 +28,7 @@ static int cvm_slots_plan(const struct cvm_slots *s,
 			  struct cvm_slots_plan *p)
 {
 	u64 slot_mask = (1ULL << s->slot_shift) - 1;
+	u64 seg_size = (u64)s->max_slots << s->slot_shift;
 	u64 align = req->alloc_align_mask, match, offset, n;
 
 	if (!req->size)
@@ -49,7 +50,13 @@ static int cvm_slots_plan(const struct cvm_slots *s,
 	if (req->size > ((u64)s->max_slots << s->slot_shift))
 		return -E2BIG;
 	n = (req->size + offset + slot_mask) >> s->slot_shift;
-	if (n > s->max_slots)
+	/*
+	 * The bits of the target inside a segment fix the first slot's
+	 * place in it: a run that cannot fit between there and the end of
+	 * the segment fits nowhere, so say so rather than -ENOSPC, which
+	 * callers take as "wait or grow".
+	 */
+	if (n + ((p->target & (seg_size - 1)) >> s->slot_shift) > s->max_slots)
 		return -E2BIG;
 	p->nslots = n;
 	p->offset = offset;
@@ -281,19 +288,43 @@ bool cvm_slots_test(const struct cvm_slots *s, u32 index)
 }
 
 /**
- * cvm_slots_max_size() - largest mapping a device can get
- * @s: an area
+ * cvm_slots_max_mapping() - largest mapping placeable whatever its address
+ * @slot_shift: log2 of the slot size
+ * @max_slots: most slots a mapping spans
  * @min_align_mask: the device's min_align_mask
  *
- * What dma_map_ops.max_mapping_size reports: the offset kept for
- * min_align_mask comes out of the slots a mapping may span.
+ * What dma_map_ops.max_mapping_size reports, as swiotlb_max_mapping_size()
+ * computes it: min_align_mask rounded up to whole slots comes out of a
+ * segment, because keeping its bits above the slot size can push the
+ * first slot that far into a segment, and the bits below it become an
+ * offset into the first slot. Bits of the mask at or above the segment
+ * size only choose the segment, so they do not count (swiotlb would go
+ * negative there). Any request of this size or less, of any address, fits
+ * in an empty area that holds a whole aligned segment.
  *
  * Return: bytes.
  */
+u64 cvm_slots_max_mapping(unsigned int slot_shift, u32 max_slots,
+			  u64 min_align_mask)
+{
+	u64 seg_size = (u64)max_slots << slot_shift;
+	u64 slot_mask = (1ULL << slot_shift) - 1;
+	u64 mask = min_align_mask & (seg_size - 1);
+
+	if (!mask)
+		return seg_size;
+	return seg_size - (((mask - 1) | slot_mask) + 1);
+}
+
+/**
+ * cvm_slots_max_size() - largest mapping a device can get from an area
+ * @s: an area
+ * @min_align_mask: the device's min_align_mask
+ *
+ * Return: cvm_slots_max_mapping() for the area's geometry.
+ */
 u64 cvm_slots_max_size(const struct cvm_slots *s, u64 min_align_mask)
 {
-	u64 slot_mask = (1ULL << s->slot_shift) - 1;
-
-	return ((u64)s->max_slots << s->slot_shift) -
-	       (min_align_mask & slot_mask);
+	return cvm_slots_max_mapping(s->slot_shift, s->max_slots,
+				     min_align_mask);
 }

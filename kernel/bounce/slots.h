@@ -86,6 +86,8 @@ int cvm_slots_alloc(struct cvm_slots *s, const struct cvm_slots_req *req,
 		    struct cvm_slots_res *res);
 int cvm_slots_free(struct cvm_slots *s, u32 index, u32 nslots);
 bool cvm_slots_test(const struct cvm_slots *s, u32 index);
+u64 cvm_slots_max_mapping(unsigned int slot_shift, u32 max_slots,
+			  u64 min_align_mask);
 u64 cvm_slots_max_size(const struct cvm_slots *s, u64 min_align_mask);
 
 #endif /* _CVM_BOUNCE_SLOTS_H */

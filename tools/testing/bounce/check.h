@@ -74,6 +74,16 @@ static inline bool shadow_fits(const struct shadow *sh,
 	return false;
 }
 
+/* Whether the area holds a whole segment aligned to the segment size. */
+static inline bool shadow_has_segment(const struct shadow *sh)
+{
+	const struct cvm_slots *s = &sh->s;
+	u64 seg = (u64)s->max_slots << s->slot_shift;
+	u64 first = (s->base + seg - 1) / seg * seg;
+
+	return first + seg <= s->base + ((u64)s->nslots << s->slot_shift);
+}
+
 /* Allocate through the allocator and check the result; returns errno. */
 static inline int shadow_alloc(struct shadow *sh,
 			       const struct cvm_slots_req *req, u32 id,
@@ -90,11 +100,27 @@ static inline int shadow_alloc(struct shadow *sh,
 		CHECK(err != -E2BIG, "size %llu <= max %llu refused",
 		      (unsigned long long)req->size,
 		      (unsigned long long)cvm_slots_max_size(s, req->min_align_mask));
+	/*
+	 * The oracle of max_mapping_size: up to the maximum, any address
+	 * is placeable on an empty area, or blk-mq requeues forever. Mask
+	 * bits at or above the segment size choose a segment the area may
+	 * not have (no device has such a mask; swiotlb cannot serve it).
+	 */
+	if (req->size && !req->alloc_align_mask && !sh->used &&
+	    shadow_has_segment(sh) && !(req->min_align_mask & ~(seg - 1)) &&
+	    req->size <= cvm_slots_max_size(s, req->min_align_mask))
+		CHECK(err == 0 && fits,
+		      "empty area: size %llu <= max %llu orig %#llx mam %#llx not placed (%d)",
+		      (unsigned long long)req->size,
+		      (unsigned long long)cvm_slots_max_size(s, req->min_align_mask),
+		      (unsigned long long)req->orig,
+		      (unsigned long long)req->min_align_mask, err);
 	if (err) {
 		CHECK(err == -ENOSPC || err == -E2BIG || err == -EINVAL,
 		      "err %d", err);
-		CHECK(!(err == -ENOSPC && fits),
-		      "ENOSPC but a placement exists (size %llu orig %#llx mam %#llx aam %#llx)",
+		CHECK(!((err == -ENOSPC || err == -E2BIG) && fits),
+		      "%d but a placement exists (size %llu orig %#llx mam %#llx aam %#llx)",
+		      err,
 		      (unsigned long long)req->size,
 		      (unsigned long long)req->orig,
 		      (unsigned long long)req->min_align_mask,

@@ -92,7 +92,10 @@ T(test_max_size)
 
 	shadow_init(&sh, 0, 11, 512, 128);
 	CHECK(cvm_slots_max_size(&sh.s, 0) == 256 * 1024, "max");
-	CHECK(cvm_slots_max_size(&sh.s, 0xfff) == 256 * 1024 - 2047, "max nvme");
+	/* swiotlb_max_mapping_size(): roundup(0xfff, 2048) comes off. */
+	CHECK(cvm_slots_max_size(&sh.s, 0xfff) == 256 * 1024 - 4096, "max nvme");
+	CHECK(cvm_slots_max_size(&sh.s, 0x7ff) == 256 * 1024 - 2048, "max 2k");
+	CHECK(cvm_slots_max_size(&sh.s, 0x1ff) == 256 * 1024 - 2048, "max 512");
 	CHECK(shadow_alloc(&sh, &req(0, 256 * 1024, 0, 0), 1, &r) == 0, "max fits");
 	CHECK(r.nslots == 128 && r.index % 128 == 0, "one segment");
 	CHECK(shadow_alloc(&sh, &req(0, 256 * 1024 + 1, 0, 0), 2, &r) == -E2BIG, "over");
@@ -102,6 +105,69 @@ T(test_max_size)
 	      "one over with offset");
 	CHECK(shadow_alloc(&sh, &req(0, 0, 0, 0), 5, &r) == -EINVAL, "zero");
 	shadow_fini(&sh);
+
+	/*
+	 * The old maximum (256 KiB - 2047) with bit 11 set needs an odd
+	 * first slot and 128 slots: it fits nowhere. -E2BIG, not -ENOSPC,
+	 * which callers take as "wait or grow" (blk-mq requeued forever).
+	 */
+	shadow_init(&sh, 0, 11, 512, 128);
+	CHECK(shadow_alloc(&sh, &req(0xfff, 256 * 1024 - 2047, 0xfff, 0), 1, &r) == -E2BIG,
+	      "old max, bit 11 set");
+	CHECK(shadow_alloc(&sh, &req(0xfff, 256 * 1024 - 4096, 0xfff, 0), 2, &r) == 0,
+	      "new max, bit 11 set");
+	CHECK(r.index % 128 == 1 && r.nslots == 127 && r.offset == 0x7ff,
+	      "index %u nslots %u offset %#x", r.index, r.nslots, r.offset);
+	shadow_fini(&sh);
+}
+
+/*
+ * Every slot size, max_slots, low min_align_mask and alignment class of
+ * the buffer: a request of the maximum size is placed on an empty area.
+ */
+T(test_max_size_every_class)
+{
+	static const u32 maxes[] = { 1, 2, 8, 64, 128 };
+	unsigned long map[CVM_SLOTS_MAP_LONGS(2 * 128)];
+	unsigned long placed = 0;
+	struct cvm_slots_res r;
+	struct cvm_slots s;
+
+	for (unsigned int shift = 9; shift <= 12; shift++) {
+		for (unsigned int mi = 0; mi < sizeof(maxes) / sizeof(*maxes); mi++) {
+			u32 max_slots = maxes[mi];
+			u64 seg = (u64)max_slots << shift;
+
+			for (unsigned int bits = 0; bits <= 17; bits++) {
+				u64 mask = (1ULL << bits) - 1;
+				u64 max = cvm_slots_max_mapping(shift, max_slots, mask);
+				u64 span = mask + 1 > 1024 ? mask + 1 : 1024;
+
+				if (!max)
+					continue;
+				CHECK(max <= seg, "max %llu", (unsigned long long)max);
+				/* Every 256-byte class, plus its last byte. */
+				for (u64 o = 0; o < span; o += 256) {
+					for (u64 lo = 0; lo < 256; lo += 255) {
+						struct cvm_slots_req q =
+							req(0x40000000 + o + lo, max, mask, 0);
+
+						CHECK(cvm_slots_init(&s, 0x80000000ULL, shift, 12,
+								     2 * max_slots, max_slots,
+								     map) == 0, "init");
+						CHECK(cvm_slots_alloc(&s, &q, &r) == 0,
+						      "slot %u max_slots %u mask %#llx orig %#llx size %llu",
+						      1u << shift, max_slots,
+						      (unsigned long long)mask,
+						      (unsigned long long)q.orig,
+						      (unsigned long long)max);
+						placed++;
+					}
+				}
+			}
+		}
+	}
+	printf("# %lu maximum-size mappings placed\n", placed);
 }
 
 T(test_segments_and_exhaustion)
@@ -191,6 +257,7 @@ int main(void)
 	RUN(test_min_align_mask);
 	RUN(test_alloc_align_mask);
 	RUN(test_max_size);
+	RUN(test_max_size_every_class);
 	RUN(test_segments_and_exhaustion);
 	RUN(test_free_refuses);
 	RUN(test_mask_with_holes);
