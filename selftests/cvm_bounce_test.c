@@ -555,22 +555,23 @@ TEST_F(bounce, misuse_refused_counted_and_reported)
 {
 	struct timeval tv = { .tv_sec = 2 };
 	static const struct { uint32_t event; int32_t error; } want[] = {
+		{ CVM_BOUNCE_EVENT_STRAY, -ENOENT },
+		{ CVM_BOUNCE_EVENT_STRAY, -ENOENT },
+		{ CVM_BOUNCE_EVENT_SYNC_RANGE, -ERANGE },
+		{ CVM_BOUNCE_EVENT_SYNC_RANGE, -ERANGE },
+		{ CVM_BOUNCE_EVENT_DIR_MISMATCH, -EPERM },
 		{ CVM_BOUNCE_EVENT_SIZE_MISMATCH, -EINVAL },
-		{ CVM_BOUNCE_EVENT_DIR_MISMATCH, -EPERM },
-		{ CVM_BOUNCE_EVENT_STRAY, -ENOENT },
-		{ CVM_BOUNCE_EVENT_STRAY, -ENOENT },
-		{ CVM_BOUNCE_EVENT_SYNC_RANGE, -ERANGE },
-		{ CVM_BOUNCE_EVENT_SYNC_RANGE, -ERANGE },
-		{ CVM_BOUNCE_EVENT_DIR_MISMATCH, -EPERM },
 		{ CVM_BOUNCE_EVENT_DOUBLE_UNMAP, -EALREADY },
 		{ CVM_BOUNCE_EVENT_STRAY, -ENOENT },
+		{ CVM_BOUNCE_EVENT_SIZE_MISMATCH, -EINVAL },
+		{ CVM_BOUNCE_EVENT_DIR_MISMATCH, -EPERM },
 	};
 	struct pool b, a;
 	struct pdev db, da;
 	struct bevent ev;
 	unsigned long addr;
 	unsigned int i;
-	int id, ev_fd;
+	int id, id2, id3, ev_fd;
 
 	ev_fd = nl_open();
 	ASSERT_LE(0, ev_fd);
@@ -582,10 +583,6 @@ TEST_F(bounce, misuse_refused_counted_and_reported)
 	ASSERT_EQ(0, dev_get(self->fd, self->family, CLIENT, &db));
 	HS_MAP_ADDR(id, addr, "map 4096 to 0");
 
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap-as %d 2048 to", id));
-	EXPECT_STREQ("-22", self->out);
-	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap-as %d 4096 from", id));
-	EXPECT_STREQ("-1", self->out);
 	/* Inside the mapping but not its start, and outside the pool. */
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap-addr %#lx 4096 to",
 			addr + 2048));
@@ -596,29 +593,52 @@ TEST_F(bounce, misuse_refused_counted_and_reported)
 	EXPECT_STREQ("-34", self->out);
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "sync %d dev 0 4097 to", id));
 	EXPECT_STREQ("-34", self->out);
+	/* Strict direction: a TO_DEVICE mapping is synced as one. */
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "sync %d dev 0 100 from", id));
 	EXPECT_STREQ("-1", self->out);
 	/* Refused calls changed nothing: the mapping is live and intact. */
 	EXPECT_HOST_READ(id, "secret 4096 nonzero 4096");
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "sync %d dev 100 200 to", id));
 	EXPECT_STREQ("ok", self->out);
-	UNMAP_OK(id);
+	/*
+	 * A wrong size is reported but ends the mapping, as swiotlb's
+	 * unmap does: the slots go back by the size recorded at map time.
+	 */
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap-as %d 2048 to", id));
+	EXPECT_STREQ("-22", self->out);
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap %d", id));
 	EXPECT_STREQ("-114", self->out);
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "sync %d cpu 0 100 to", id));
 	EXPECT_STREQ("-2", self->out);
 
+	/* Too large: what the device wrote comes back, no more than mapped. */
+	HS_MAP(id2, "map 4096 from 0");
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-write %d 0x5a", id2));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap-as %d 8192 from", id2));
+	EXPECT_STREQ("-22", self->out);
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "private %d", id2));
+	EXPECT_STREQ("90", self->out);
+	/* A TO_DEVICE mapping unmapped as FROM_DEVICE: host bytes stay out. */
+	HS_MAP(id3, "map 4096 to 0");
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-write %d 0x33", id3));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap-as %d 4096 from", id3));
+	EXPECT_STREQ("-1", self->out);
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "private %d", id3));
+	EXPECT_STREQ("mixed", self->out);
+
 	ASSERT_EQ(0, pool_get(self->fd, self->family, &a));
 	ASSERT_EQ(0, dev_get(self->fd, self->family, CLIENT, &da));
-	EXPECT_EQ(9, PDELTA(a, b, CVM_A_POOL_VIOLATIONS));
-	EXPECT_EQ(9, PDELTA(da, db, CVM_A_POOL_DEV_VIOLATIONS));
+	EXPECT_EQ(10, PDELTA(a, b, CVM_A_POOL_VIOLATIONS));
+	EXPECT_EQ(10, PDELTA(da, db, CVM_A_POOL_DEV_VIOLATIONS));
 	EXPECT_EQ(3, PDELTA(da, db, CVM_A_POOL_DEV_STRAY));
-	EXPECT_EQ(1, PDELTA(da, db, CVM_A_POOL_DEV_SIZE_MISMATCH));
+	EXPECT_EQ(2, PDELTA(da, db, CVM_A_POOL_DEV_SIZE_MISMATCH));
 	EXPECT_EQ(2, PDELTA(da, db, CVM_A_POOL_DEV_DIR_MISMATCH));
 	EXPECT_EQ(2, PDELTA(da, db, CVM_A_POOL_DEV_SYNC_RANGE));
 	EXPECT_EQ(1, PDELTA(da, db, CVM_A_POOL_DEV_DOUBLE_UNMAP));
 	EXPECT_EQ(1, PDELTA(da, db, CVM_A_POOL_DEV_SYNCS));
-	EXPECT_EQ(1, PDELTA(da, db, CVM_A_POOL_DEV_UNMAPS));
+	EXPECT_EQ(3, PDELTA(da, db, CVM_A_POOL_DEV_MAPS));
+	EXPECT_EQ(3, PDELTA(da, db, CVM_A_POOL_DEV_UNMAPS));
+	/* Nothing stays mapped: a buggy unmap cannot exhaust the pool. */
 	EXPECT_EQ(0, da.v[CVM_A_POOL_DEV_INFLIGHT_SLOTS]);
 	EXPECT_EQ(0, PDELTA(a, b, CVM_A_POOL_USED));
 
@@ -630,6 +650,76 @@ TEST_F(bounce, misuse_refused_counted_and_reported)
 	}
 	EXPECT_EQ(-EAGAIN, next_pool_event(ev_fd, &ev));
 	close(ev_fd);
+}
+
+/*
+ * A DMA_BIDIRECTIONAL mapping may be synced with either narrower
+ * direction (dma-debug's check_sync allows it; page_pool and virtio-gpu
+ * do it), and the copy follows the sync's direction, as in swiotlb.
+ */
+TEST_F(bounce, bidirectional_synced_either_way)
+{
+	int id;
+
+	HS_MAP(id, "map 4096 bidi 0");
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-write %d 0x33", id));
+	/* for the device, TO_DEVICE: the buffer goes to the slot. */
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "sync %d dev 0 4096 to", id));
+	EXPECT_STREQ("ok", self->out);
+	EXPECT_HOST_READ(id, "secret 4096 nonzero 4096");
+	/* for the device, FROM_DEVICE: legal, nothing to copy. */
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-write %d 0x44", id));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "sync %d dev 0 4096 from", id));
+	EXPECT_STREQ("ok", self->out);
+	EXPECT_HOST_READ(id, "secret 0 nonzero 4096");
+	/* for the CPU, TO_DEVICE: legal, nothing to copy. */
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "sync %d cpu 0 4096 to", id));
+	EXPECT_STREQ("ok", self->out);
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "private %d", id));
+	EXPECT_STREQ("mixed", self->out);
+	/* for the CPU, FROM_DEVICE: the device's bytes come back. */
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "sync %d cpu 0 4096 from", id));
+	EXPECT_STREQ("ok", self->out);
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "private %d", id));
+	EXPECT_STREQ("68", self->out);
+	UNMAP_OK(id);
+}
+
+/*
+ * DMA_ATTR_SKIP_CPU_SYNC does not skip the copy at map time: swiotlb
+ * copies the buffer in for every direction, so that a short device write
+ * followed by a full unmap never hands back an earlier mapping's bytes
+ * (CVE-2022-0854). The scrub is off so the slots do hold such bytes.
+ */
+TEST_F(bounce, skip_cpu_sync_map_still_copies)
+{
+	int id, i;
+
+	ASSERT_EQ(0, sysfs_set("scrub", "0"));
+	/* Leave host bytes in many slots: whichever the next ones reuse. */
+	for (i = 0; i < 8; i++) {
+		HS_MAP(id, "map 16384 bidi 0");
+		ASSERT_EQ(0, hs(self->out, sizeof(self->out), "host-write %d 0x5a", id));
+		ASSERT_EQ(0, hs(self->out, sizeof(self->out), "unmap-skip %d", id));
+		EXPECT_STREQ("ok", self->out);
+	}
+	for (i = 0; i < 8; i++) {
+		HS_MAP(id, "map-skip 16384 to 0");
+		EXPECT_HOST_READ(id, "secret 16384 nonzero 16384");
+		HS_MAP(id, "map-skip 16384 bidi 0");
+		EXPECT_HOST_READ(id, "secret 16384 nonzero 16384");
+		/* The zero_from_device policy: the host sees zeros. */
+		HS_MAP(id, "map-skip 16384 from 0");
+		EXPECT_HOST_READ(id, "zero 16384");
+		ASSERT_EQ(0, hs(self->out, sizeof(self->out), "drain"));
+	}
+	/* Without that policy, the buffer, as swiotlb shows it. */
+	ASSERT_EQ(0, sysfs_set("zero_from_device", "0"));
+	HS_MAP(id, "map-skip 16384 from 0");
+	EXPECT_HOST_READ(id, "secret 16384 nonzero 16384");
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "drain"));
+	ASSERT_EQ(0, sysfs_set("zero_from_device", "1"));
+	ASSERT_EQ(0, sysfs_set("scrub", "1"));
 }
 
 TEST_F(bounce, too_big_refused)

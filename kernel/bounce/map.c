@@ -13,9 +13,17 @@
  *    whether it may hold such data, so that each byte is zeroed once,
  *    not at unmap and again at the next map;
  *  - the metadata deciding what an unmap or sync may touch lives in
- *    private memory, and anything that is not a live mapping of the same
- *    client, size and direction is refused rather than copied: swiotlb
- *    catches such misuse only under CONFIG_DMA_API_DEBUG.
+ *    private memory: a stray or double unmap or sync is refused, and
+ *    host bytes never reach a buffer mapped DMA_TO_DEVICE (strict
+ *    direction); swiotlb catches such misuse only under
+ *    CONFIG_DMA_API_DEBUG.
+ * Everything else is swiotlb's contract (kernel/dma/swiotlb.c, and what
+ * kernel/dma/debug.c accepts): the buffer is copied in at map time
+ * whatever DMA_ATTR_SKIP_CPU_SYNC says, a DMA_BIDIRECTIONAL mapping may
+ * be synced in either direction, and an unmap with the wrong size or
+ * direction still ends the mapping (counted and reported), releasing the
+ * slots by the size recorded at map time, as swiotlb_release_slots()
+ * does, so a buggy driver cannot exhaust the pool.
  * Data written by the host is copied into the private buffer once, by
  * memcpy from the slot; nothing read from a slot is ever interpreted.
  */
@@ -125,11 +133,12 @@ out:
  * @size: bytes
  * @dir: direction of the DMA
  * @min_align_mask: the device's min_align_mask (bits of @orig kept)
- * @flags: CVM_BOUNCE_MAY_SLEEP, CVM_BOUNCE_SKIP_SYNC
+ * @flags: CVM_BOUNCE_MAY_SLEEP (CVM_BOUNCE_SKIP_SYNC changes nothing here)
  * @slot: gets the address to give the device
  *
- * TO_DEVICE and BIDIRECTIONAL copy the buffer into the slot. FROM_DEVICE
- * zeroes it, or copies the buffer when the zero_from_device policy is off.
+ * TO_DEVICE and BIDIRECTIONAL copy the buffer into the slot, as swiotlb
+ * does, with or without CVM_BOUNCE_SKIP_SYNC. FROM_DEVICE zeroes it, or
+ * copies the buffer when the zero_from_device policy is off.
  * Both zeroings (zero_from_device, zero_slack) are skipped for slots the
  * scrub policy left holding nothing of the guest's but zeros: the host can
  * write shared memory whenever it likes, so zeroing its own bytes again
@@ -192,11 +201,16 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 		memset(va + size, 0, (p.nslots << cvm_bounce_slot_shift) -
 				     p.offset - size);
 	}
+	/*
+	 * swiotlb copies the buffer in whatever DMA_ATTR_SKIP_CPU_SYNC
+	 * says: a device that writes less than the whole mapping must find
+	 * the buffer's bytes, never an earlier mapping's (CVE-2022-0854).
+	 */
 	if (dir == DMA_FROM_DEVICE &&
 	    READ_ONCE(cvm_bounce_policy.zero_from_device)) {
 		if (p.stale)
 			memset(va, 0, size);
-	} else if (!(flags & CVM_BOUNCE_SKIP_SYNC)) {
+	} else {
 		memcpy(va, cvm_bounce_va(orig), size);
 	}
 	this_cpu_inc(c->pcpu->maps);
@@ -262,23 +276,21 @@ static bool cvm_bounce_live(const struct cvm_bounce_slot *m,
 #define CVM_BOUNCE_UNMAP_LOCKED	PAGE_SIZE
 
 /*
- * Copies the device's bytes back into the private buffer, once, and
- * scrubs: only the data, unless the slack still holds an earlier
+ * Copies @copy bytes the device wrote back into the private buffer, once,
+ * and scrubs: only the data, unless the slack still holds an earlier
  * mapping's bytes, then whole slots from the first. Either way no slot
  * keeps anything of the guest's but zeros, and its next mapping need not
  * zero it again. The mapping is the caller's: UNMAPPING, or area locked.
  * Returns whether it scrubbed.
  */
 static bool cvm_bounce_drain(const struct cvm_bounce_where *w,
-			     const struct cvm_bounce_slot *m,
-			     unsigned int flags)
+			     const struct cvm_bounce_slot *m, size_t copy)
 {
 	bool scrub = READ_ONCE(cvm_bounce_policy.scrub);
 	void *va = cvm_bounce_va(m->addr);
 
-	if ((m->dir == DMA_FROM_DEVICE || m->dir == DMA_BIDIRECTIONAL) &&
-	    !(flags & CVM_BOUNCE_SKIP_SYNC))
-		memcpy(cvm_bounce_va(m->orig), va, m->size);
+	if (copy)
+		memcpy(cvm_bounce_va(m->orig), va, copy);
 	if (scrub && m->slack_stale)
 		memset(w->chunk->vaddr +
 		       ((size_t)w->index << cvm_bounce_slot_shift), 0,
@@ -307,6 +319,11 @@ static void cvm_bounce_release(struct cvm_bounce_where *w,
 				    nslots));
 }
 
+static bool cvm_bounce_dir_from(enum dma_data_direction dir)
+{
+	return dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL;
+}
+
 /**
  * cvm_bounce_unmap() - end a mapping
  * @c: the client that mapped it
@@ -320,10 +337,16 @@ static void cvm_bounce_release(struct cvm_bounce_where *w,
  * the mapped bytes, and the slack too if an earlier mapping's bytes may
  * be there. Never sleeps.
  *
- * Return: 0; or, refused and counted as misuse with nothing copied:
- * -ENOENT when @slot is not the start of a live mapping of @c (stray),
- * -EALREADY when it was and is unmapped already (double unmap), -EINVAL
- * when @size differs, -EPERM when @dir differs.
+ * An unmap of a live mapping with the wrong size or direction still ends
+ * it, as swiotlb_tbl_unmap_single() does: the slots are released by the
+ * size recorded at map time, and at most that many bytes are copied back,
+ * only when both @dir and the mapping's direction let the device write.
+ *
+ * Return: 0; -EINVAL when @size differs, -EPERM when @dir differs (the
+ * mapping is ended all the same, counted as misuse); or, refused and
+ * counted as misuse with nothing copied or released: -ENOENT when @slot
+ * is not the start of a live mapping of @c (stray), -EALREADY when it
+ * was and is unmapped already (double unmap).
  */
 int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 		     size_t size, enum dma_data_direction dir,
@@ -333,6 +356,7 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 	struct cvm_bounce_slot *m, copy;
 	bool later = false;
 	u32 kind = 0, nslots = 0;
+	size_t back = 0;
 	int err = 0;
 
 	rcu_read_lock();
@@ -351,15 +375,18 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 		} else if (m->dir != dir) {
 			kind = CVM_BOUNCE_EVENT_DIR_MISMATCH;
 			err = -EPERM;
-		} else if (size <= CVM_BOUNCE_UNMAP_LOCKED) {
-			nslots = m->nslots;
+		}
+		if (!(flags & CVM_BOUNCE_SKIP_SYNC) &&
+		    cvm_bounce_dir_from(dir) && cvm_bounce_dir_from(m->dir))
+			back = min_t(size_t, size, m->size);
+		nslots = m->nslots;
+		if (m->size <= CVM_BOUNCE_UNMAP_LOCKED) {
 			cvm_bounce_release(&w, m, nslots,
-					   cvm_bounce_drain(&w, m, flags));
+					   cvm_bounce_drain(&w, m, back));
 		} else {
 			/* Ours until freed below: a second unmap is double. */
 			m->state = CVM_BOUNCE_UNMAPPING;
 			copy = *m;
-			nslots = copy.nslots;
 			later = true;
 		}
 	} else if ((m->state == CVM_BOUNCE_UNMAPPED ||
@@ -372,13 +399,13 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 		err = -ENOENT;
 	}
 	spin_unlock_irqrestore(&w.area->lock, w.irq);
-	if (err) {
+	if (!nslots) {
 		rcu_read_unlock();
 		cvm_bounce_misuse(c, kind, slot, size, err);
 		return err;
 	}
 	if (later) {
-		bool scrubbed = cvm_bounce_drain(&w, &copy, flags);
+		bool scrubbed = cvm_bounce_drain(&w, &copy, back);
 
 		spin_lock_irqsave(&w.area->lock, w.irq);
 		cvm_bounce_release(&w, m, nslots, scrubbed);
@@ -392,7 +419,9 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 	this_cpu_add(c->pcpu->unmapped_bytes, size);
 	this_cpu_inc(cvm_bounce_pcpu.unmaps);
 	cvm_bounce_pool_wake();
-	return 0;
+	if (err)
+		cvm_bounce_misuse(c, kind, slot, size, err);
+	return err;
 }
 EXPORT_SYMBOL_GPL(cvm_bounce_unmap);
 
@@ -426,7 +455,9 @@ static int cvm_bounce_sync(struct cvm_bounce_client *c, phys_addr_t slot,
 		   slot - m->addr > m->size - size) {
 		kind = CVM_BOUNCE_EVENT_SYNC_RANGE;
 		err = -ERANGE;
-	} else if (dir != m->dir) {
+	} else if (!valid_dma_direction(dir) || dir == DMA_NONE ||
+		   (dir != m->dir && m->dir != DMA_BIDIRECTIONAL)) {
+		/* dma-debug's check_sync lets BIDIRECTIONAL take any. */
 		kind = CVM_BOUNCE_EVENT_DIR_MISMATCH;
 		err = -EPERM;
 	} else if (for_cpu) {
@@ -456,12 +487,14 @@ static int cvm_bounce_sync(struct cvm_bounce_client *c, phys_addr_t slot,
  * @size: bytes from @slot, all inside the mapping
  * @dir: direction of the mapping
  *
- * Copies exactly [@slot, @slot + @size) back into the private buffer for
- * FROM_DEVICE and BIDIRECTIONAL mappings. Never sleeps.
+ * Copies exactly [@slot, @slot + @size) back into the private buffer
+ * when @dir is FROM_DEVICE or BIDIRECTIONAL, as swiotlb does. @dir must be
+ * the mapping's, except that a BIDIRECTIONAL mapping may be synced with
+ * any direction (dma-debug allows it). Never sleeps.
  *
  * Return: 0; or, refused and counted as misuse with nothing copied:
  * -ENOENT when @slot is in no live mapping of @c, -ERANGE when the range
- * leaves the mapping, -EPERM when @dir differs.
+ * leaves the mapping, -EPERM when @dir is not allowed.
  */
 int cvm_bounce_sync_for_cpu(struct cvm_bounce_client *c, phys_addr_t slot,
 			    size_t size, enum dma_data_direction dir)
@@ -477,8 +510,9 @@ EXPORT_SYMBOL_GPL(cvm_bounce_sync_for_cpu);
  * @size: bytes from @slot, all inside the mapping
  * @dir: direction of the mapping
  *
- * Copies exactly that range of the private buffer into the slot for
- * TO_DEVICE and BIDIRECTIONAL mappings. Never sleeps.
+ * Copies exactly that range of the private buffer into the slot when
+ * @dir is TO_DEVICE or BIDIRECTIONAL, as swiotlb does; @dir as for
+ * cvm_bounce_sync_for_cpu(). Never sleeps.
  *
  * Return: as cvm_bounce_sync_for_cpu().
  */

@@ -9,7 +9,9 @@
  *
  *   map SIZE DIR OFF          private buffer at offset OFF of a page, filled
  *                             with a secret pattern, mapped  -> ID ADDR
+ *   map-skip SIZE DIR OFF     the same with DMA_ATTR_SKIP_CPU_SYNC
  *   unmap ID                  with the mapped size and dir   -> ok | -ERRNO
+ *   unmap-skip ID             the same with DMA_ATTR_SKIP_CPU_SYNC
  *   unmap-as ID SIZE DIR      with these instead (misuse)    -> ok | -ERRNO
  *   unmap-addr ADDR SIZE DIR  of a raw address (stray)       -> ok | -ERRNO
  *   sync ID cpu|dev OFF SIZE DIR                             -> ok | -ERRNO
@@ -156,7 +158,7 @@ static int cvm_hostsim_do_map(size_t size, enum dma_data_direction dir,
 	return 0;
 }
 
-static int cvm_hostsim_cmd_map(char **argv)
+static int cvm_hostsim_map_flags(char **argv, unsigned int flags)
 {
 	enum dma_data_direction dir;
 	unsigned int off, id;
@@ -167,13 +169,23 @@ static int cvm_hostsim_cmd_map(char **argv)
 	    kstrtouint(argv[3], 0, &off) || off >= PAGE_SIZE ||
 	    size > (1 << 20))
 		return -EINVAL;
-	err = cvm_hostsim_do_map(size, dir, off, 0, &id);
+	err = cvm_hostsim_do_map(size, dir, off, flags, &id);
 	if (err)
 		cvm_hostsim_bset("%d\n", err);
 	else
 		cvm_hostsim_bset("%u %pa\n", id,
 				 &cvm_hostsim_maps[id - 1].addr);
 	return 0;
+}
+
+static int cvm_hostsim_cmd_map(char **argv)
+{
+	return cvm_hostsim_map_flags(argv, 0);
+}
+
+static int cvm_hostsim_cmd_map_skip(char **argv)
+{
+	return cvm_hostsim_map_flags(argv, CVM_BOUNCE_SKIP_SYNC);
 }
 
 static void cvm_hostsim_release(struct cvm_hostsim_map *m)
@@ -183,7 +195,7 @@ static void cvm_hostsim_release(struct cvm_hostsim_map *m)
 	m->buf = NULL;
 }
 
-static int cvm_hostsim_cmd_unmap(char **argv)
+static int cvm_hostsim_unmap_flags(char **argv, unsigned int flags)
 {
 	struct cvm_hostsim_map *m = cvm_hostsim_bfind(argv[1]);
 	int err;
@@ -191,11 +203,21 @@ static int cvm_hostsim_cmd_unmap(char **argv)
 	if (!m)
 		return -ENOENT;
 	/* A second unmap of the same mapping is a test, not a mistake. */
-	err = hsb.unmap(cvm_hostsim_client, m->addr, m->size, m->dir, 0);
+	err = hsb.unmap(cvm_hostsim_client, m->addr, m->size, m->dir, flags);
 	if (!err)
 		m->live = false;
 	cvm_hostsim_bset(err ? "%d\n" : "ok\n", err);
 	return 0;
+}
+
+static int cvm_hostsim_cmd_unmap(char **argv)
+{
+	return cvm_hostsim_unmap_flags(argv, 0);
+}
+
+static int cvm_hostsim_cmd_unmap_skip(char **argv)
+{
+	return cvm_hostsim_unmap_flags(argv, CVM_BOUNCE_SKIP_SYNC);
 }
 
 static int cvm_hostsim_cmd_unmap_as(char **argv)
@@ -208,7 +230,8 @@ static int cvm_hostsim_cmd_unmap_as(char **argv)
 	if (!m || kstrtoul(argv[2], 0, &size) || cvm_hostsim_dir(argv[3], &dir))
 		return -EINVAL;
 	err = hsb.unmap(cvm_hostsim_client, m->addr, size, dir, 0);
-	if (!err)
+	/* A wrong size or direction still ends the mapping. */
+	if (!err || err == -EINVAL || err == -EPERM)
 		m->live = false;
 	cvm_hostsim_bset(err ? "%d\n" : "ok\n", err);
 	return 0;
@@ -522,7 +545,9 @@ static const struct {
 	int (*fn)(char **argv);
 } cvm_hostsim_bcmds[] = {
 	{ "map",		4, cvm_hostsim_cmd_map },
+	{ "map-skip",		4, cvm_hostsim_cmd_map_skip },
 	{ "unmap",		2, cvm_hostsim_cmd_unmap },
+	{ "unmap-skip",		2, cvm_hostsim_cmd_unmap_skip },
 	{ "unmap-as",		4, cvm_hostsim_cmd_unmap_as },
 	{ "unmap-addr",		4, cvm_hostsim_cmd_unmap_addr },
 	{ "sync",		6, cvm_hostsim_cmd_sync },

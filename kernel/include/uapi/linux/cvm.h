@@ -164,9 +164,10 @@ enum cvm_ring_reason {
  * @CVM_BOUNCE_EVENT_DOUBLE_UNMAP: Unmap of a mapping that was already
  *   unmapped.
  * @CVM_BOUNCE_EVENT_SIZE_MISMATCH: Unmap with a size other than the mapped
- *   one.
+ *   one; the mapping ends all the same (slots released by the mapped size).
  * @CVM_BOUNCE_EVENT_DIR_MISMATCH: Unmap or sync with a direction other than
- *   the mapped one.
+ *   the mapped one (a bidirectional mapping may be synced either way). A sync
+ *   is refused; an unmap ends the mapping all the same.
  * @CVM_BOUNCE_EVENT_SYNC_RANGE: Sync of a range that is not inside the
  *   mapping.
  * @CVM_BOUNCE_EVENT_EXHAUSTED: A mapping failed because the pool had no room
