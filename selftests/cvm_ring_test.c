@@ -370,7 +370,7 @@ TEST_F_TIMEOUT(ring, packed_hostile, 1200)
 
 	hostile(_metadata, self, CVM_RING_KIND_VIRTIO_PACKED, cfg, 4,
 		packed_host, packed_model, CVM_RING_REASON_ID_RANGE,
-		CVM_RING_REASON_FLAGS);
+		CVM_RING_REASON_LEN_OVER);
 }
 
 TEST_F_TIMEOUT(ring, vmbus_hostile, 1200)

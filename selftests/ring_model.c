@@ -260,16 +260,13 @@ void packed_model(const struct sim *sim, const uint8_t *shared,
 		uint64_t value = 0, limit = 0;
 		struct cvm_hsr_result *r;
 
-		if (used != wrap)
+		/* Used: AVAIL == USED == wrap, as Linux reads it. */
+		if (used != wrap || avail != used)
 			return;
 		race_apply(mem, rc, ++point);
 		id = d[next].id;
 		len = d[next].len;
-		if (avail != wrap) {
-			reason = CVM_RING_REASON_FLAGS;
-			value = flags;
-			limit = wrap;
-		} else if (id >= num) {
+		if (id >= num) {
 			reason = CVM_RING_REASON_ID_RANGE;
 			value = id;
 			limit = num;
@@ -471,7 +468,8 @@ void vmbus_model(const struct sim *sim, const uint8_t *shared,
 			reason = CVM_RING_REASON_PKT_TYPE;
 			value = dc.type;
 			limit = 0;
-		} else if (trailer != (uint64_t)read << 32) {
+		} else if ((uint32_t)(trailer >> 32) != read) {
+			/* Only the high half is defined: the packet's offset. */
 			reason = CVM_RING_REASON_TRAILER;
 			value = trailer;
 			limit = (uint64_t)read << 32;

@@ -21,6 +21,7 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/minmax.h>
+#include <linux/nospec.h>
 #include <linux/string.h>
 #include <asm/byteorder.h>
 #include <asm/barrier.h>
@@ -93,6 +94,9 @@ typedef uint64_t __le64;
 
 /* Orders reads of a ring's index before reads of the entries it covers. */
 #define virt_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+
+/* Speculation is the kernel's concern: a bounds-checked index is final. */
+#define array_index_nospec(index, size) (index)
 
 #endif /* __KERNEL__ */
 

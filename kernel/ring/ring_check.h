@@ -48,10 +48,13 @@ struct cvm_ring_done {
  * struct cvm_ring_race - test hook: a host writing between two reads
  * @fn: called by a validator right after it copied a header or flags
  *	word and before it reads the rest; NULL outside tests
- * @arg: passed to @fn
+ * @copied: called by cvm_vmbus_recv() right after it copied a whole
+ *	packet, before it judges the copy; NULL outside tests
+ * @arg: passed to @fn and @copied
  */
 struct cvm_ring_race {
 	void (*fn)(void *arg);
+	void (*copied)(void *arg);
 	void *arg;
 };
 

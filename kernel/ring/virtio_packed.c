@@ -37,6 +37,7 @@ int cvm_vpacked_init(struct cvm_vpacked *r, u16 num, u32 *cap, u16 *ndesc,
 	r->cap = cap;
 	r->ndesc = ndesc;
 	r->race.fn = NULL;
+	r->race.copied = NULL;
 	memset(cap, 0, num * sizeof(*cap));
 	memset(ndesc, 0, num * sizeof(*ndesc));
 	return 0;
@@ -90,8 +91,8 @@ static void cvm_vpacked_advance(struct cvm_vpacked *r, u16 n)
  * When a descriptor is rejected and @pass is false nothing changes: the
  * caller marks the ring broken.
  *
- * Return: true if a used descriptor (or bad flags) was read into @v, false
- * if the device has not used the next descriptor yet.
+ * Return: true if a used descriptor was read into @v, false if the device
+ * has not used the next descriptor yet.
  */
 bool cvm_vpacked_next(struct cvm_vpacked *r,
 		      const struct cvm_vpacked_desc *ring,
@@ -104,7 +105,13 @@ bool cvm_vpacked_next(struct cvm_vpacked *r,
 
 	v->reason = CVM_RING_REASON_NONE;
 	v->consumed = false;
-	if (used != r->wrap)
+	/*
+	 * Used means AVAIL == USED == the wrap counter, as Linux and DPDK
+	 * read it. A device writes one used descriptor per chain and skips
+	 * the rest, so after a wrap those still hold the driver's flags of
+	 * the lap before (AVAIL != USED): not used yet, not a violation.
+	 */
+	if (used != r->wrap || avail != used)
 		return false;
 	/* The id and length are read only after the flags said "used". */
 	virt_rmb();
@@ -112,16 +119,18 @@ bool cvm_vpacked_next(struct cvm_vpacked *r,
 	v->id = le16_to_cpu(READ_ONCE(d->id));
 	v->len = le32_to_cpu(READ_ONCE(d->len));
 
-	if (unlikely(avail != r->wrap))
-		cvm_ring_reject(v, CVM_RING_REASON_FLAGS, flags, r->wrap);
-	else if (unlikely(v->id >= r->num))
+	if (unlikely(v->id >= r->num)) {
 		cvm_ring_reject(v, CVM_RING_REASON_ID_RANGE, v->id, r->num);
-	else if (unlikely(!r->ndesc[v->id]))
-		cvm_ring_reject(v, CVM_RING_REASON_ID_NOT_OUTSTANDING, v->id,
-				r->num);
-	else if (unlikely(v->len > r->cap[v->id]))
-		cvm_ring_reject(v, CVM_RING_REASON_LEN_OVER, v->len,
-				r->cap[v->id]);
+	} else {
+		/* The host's id indexes private arrays: no speculation past. */
+		v->id = array_index_nospec(v->id, r->num);
+		if (unlikely(!r->ndesc[v->id]))
+			cvm_ring_reject(v, CVM_RING_REASON_ID_NOT_OUTSTANDING,
+					v->id, r->num);
+		else if (unlikely(v->len > r->cap[v->id]))
+			cvm_ring_reject(v, CVM_RING_REASON_LEN_OVER, v->len,
+					r->cap[v->id]);
+	}
 
 	switch (v->reason) {
 	case CVM_RING_REASON_NONE:
@@ -177,7 +186,11 @@ cvm_vpacked_walk(struct cvm_vpacked *r, const struct cvm_vpacked_desc *ring,
 		virt_rmb();
 		id = le16_to_cpu(READ_ONCE(d->id));
 		len = le32_to_cpu(READ_ONCE(d->len));
-		if (unlikely(id >= num || !ndesc[id] || len > cap[id]))
+		if (unlikely(id >= num))
+			break;
+		/* ndesc[id] picks the next ring load: clamp it first. */
+		id = array_index_nospec(id, num);
+		if (unlikely(!ndesc[id] || len > cap[id]))
 			break;
 		out->id = id;
 		out->len = len;

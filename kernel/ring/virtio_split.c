@@ -35,6 +35,7 @@ int cvm_vsplit_init(struct cvm_vsplit *r, u16 num, u64 *slot, u16 last_used)
 	r->outstanding = 0;
 	r->slot = slot;
 	r->race.fn = NULL;
+	r->race.copied = NULL;
 	memset(slot, 0, num * sizeof(*slot));
 	return 0;
 }
@@ -126,14 +127,18 @@ bool cvm_vsplit_next(struct cvm_vsplit *r, const struct cvm_vsplit_used *used,
 	v->consumed = false;
 	cvm_ring_race_point(&r->race);
 
-	if (unlikely(v->id >= r->num))
+	if (unlikely(v->id >= r->num)) {
 		cvm_ring_reject(v, CVM_RING_REASON_ID_RANGE, v->id, r->num);
-	else if (unlikely(!(r->slot[v->id] & CVM_VSPLIT_BUSY)))
-		cvm_ring_reject(v, CVM_RING_REASON_ID_NOT_OUTSTANDING, v->id,
-				r->num);
-	else if (unlikely(v->len > (u32)r->slot[v->id]))
-		cvm_ring_reject(v, CVM_RING_REASON_LEN_OVER, v->len,
-				(u32)r->slot[v->id]);
+	} else {
+		/* The host's id indexes private memory: no speculation past. */
+		v->id = array_index_nospec(v->id, r->num);
+		if (unlikely(!(r->slot[v->id] & CVM_VSPLIT_BUSY)))
+			cvm_ring_reject(v, CVM_RING_REASON_ID_NOT_OUTSTANDING,
+					v->id, r->num);
+		else if (unlikely(v->len > (u32)r->slot[v->id]))
+			cvm_ring_reject(v, CVM_RING_REASON_LEN_OVER, v->len,
+					(u32)r->slot[v->id]);
+	}
 
 	switch (v->reason) {
 	case CVM_RING_REASON_NONE:

@@ -47,6 +47,7 @@ int cvm_vmbus_init(struct cvm_vmbus *r, u32 dsize, u32 read, u32 max_pkt,
 	r->trans_busy = trans_busy;
 	r->ntrans = ntrans;
 	r->race.fn = NULL;
+	r->race.copied = NULL;
 	memset(trans_busy, 0, ntrans);
 	return 0;
 }
@@ -112,6 +113,17 @@ static u32 cvm_vmbus_check_trans(struct cvm_vmbus *r, u64 trans_id,
 	return r->ntrans;
 }
 
+/*
+ * The trailer is the writer's start offset of the packet in its high 32
+ * bits (Linux's hv_ringbuffer_write(): write_index << 32); the low 32 are
+ * reserved, and Linux, FreeBSD and OpenVMM readers never look at any of
+ * it. Only what the format defines is checked.
+ */
+static bool cvm_vmbus_trailer_ok(u64 trailer, u32 start)
+{
+	return (u32)(trailer >> 32) == start;
+}
+
 /**
  * cvm_vmbus_recv() - copy out, check and consume the next packet
  * @r: the ring
@@ -138,7 +150,7 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 		    bool pass)
 {
 	struct cvm_vmbus_desc d, *desc = buf;
-	u32 write, read, avail, plen, hlen, off, slot = r->ntrans;
+	u32 write, read, avail, plen, hlen, slot = r->ntrans;
 	__le64 raw_trailer;
 	u64 trailer;
 
@@ -214,17 +226,15 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 		cvm_vmbus_copy(r, buf, data, r->read,
 			       plen + CVM_VMBUS_TRAILER);
 	*desc = d;
-	/*
-	 * The trailer is checked and never used: one read of it from the
-	 * ring is enough, and avoids reloading what the copy just stored.
-	 */
-	off = cvm_vmbus_wrap(r, r->read + plen);
-	raw_trailer = READ_ONCE(*(const __le64 *)(data + off));
+	if (unlikely(r->race.copied))
+		r->race.copied(r->race.arg);
+	/* The trailer judged is the caller's copy: the ring is never re-read. */
+	memcpy(&raw_trailer, (u8 *)buf + plen, sizeof(raw_trailer));
 	trailer = le64_to_cpu(raw_trailer);
 
 	if (unlikely(!cvm_vmbus_type_known(v->id)))
 		cvm_ring_reject(v, CVM_RING_REASON_PKT_TYPE, v->id, 0);
-	else if (unlikely(trailer != (u64)r->read << 32))
+	else if (unlikely(!cvm_vmbus_trailer_ok(trailer, r->read)))
 		cvm_ring_reject(v, CVM_RING_REASON_TRAILER, trailer,
 				(u64)r->read << 32);
 	else if (v->id == CVM_VMBUS_PKT_COMP)
@@ -235,6 +245,8 @@ bool cvm_vmbus_recv(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 	if (slot < r->ntrans)
 		r->trans_busy[slot] = 0;
 	r->read = cvm_vmbus_wrap(r, r->read + plen + CVM_VMBUS_TRAILER);
+	/* The host may reuse the bytes once it sees the index: read first. */
+	virt_rmb();
 	WRITE_ONCE(hdr->read_index, cpu_to_le32(r->read));
 	v->consumed = true;
 	return true;
@@ -328,7 +340,7 @@ u32 cvm_vmbus_poll(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 		if (off >= dsize)
 			off -= dsize;
 		trailer = cvm_vmbus_word(data, off);
-		if (unlikely(trailer != (u64)read << 32))
+		if (unlikely(!cvm_vmbus_trailer_ok(trailer, read)))
 			break;
 		if (type == CVM_VMBUS_PKT_COMP) {
 			u64 w1 = cvm_vmbus_word(data,
@@ -359,6 +371,8 @@ u32 cvm_vmbus_poll(struct cvm_vmbus *r, struct cvm_vmbus_ring_hdr *hdr,
 	}
 	if (i) {
 		r->read = read;
+		/* As in cvm_vmbus_recv(): every read before the index. */
+		virt_rmb();
 		WRITE_ONCE(hdr->read_index, cpu_to_le32(read));
 	}
 	return i;

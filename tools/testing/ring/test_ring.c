@@ -132,6 +132,14 @@ static void set_desc(u16 slot, u16 id, u32 len, u16 flags)
 
 #define AU (CVM_VPACKED_F_AVAIL | CVM_VPACKED_F_USED)
 
+static void set_desc_in(struct cvm_vpacked_desc *d, u16 slot, u16 id, u32 len,
+			u16 flags)
+{
+	d[slot].id = cpu_to_le16(id);
+	d[slot].len = cpu_to_le32(len);
+	d[slot].flags = cpu_to_le16(flags);
+}
+
 static void test_packed(void)
 {
 	struct cvm_vpacked r;
@@ -148,10 +156,13 @@ static void test_packed(void)
 	/* Driver-available (avail=1, used=0) is not used yet. */
 	set_desc(6, 4, 0, CVM_VPACKED_F_AVAIL);
 	EXPECT(!cvm_vpacked_next(&r, pring, &v, false));
-	/* used=1 with avail=0: no device writes that. */
+	/*
+	 * used=1 with avail=0: the driver's flags of the lap before (a
+	 * descriptor inside a chain the device skipped): not used yet.
+	 */
 	set_desc(6, 4, 0, CVM_VPACKED_F_USED);
-	EXPECT(cvm_vpacked_next(&r, pring, &v, false));
-	EXPECT(v.reason == CVM_RING_REASON_FLAGS && !v.consumed);
+	EXPECT(!cvm_vpacked_next(&r, pring, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_NONE && !v.consumed);
 	/* A three-descriptor buffer used: next_used wraps, counter flips. */
 	set_desc(6, 4, 64, AU);
 	EXPECT(cvm_vpacked_next(&r, pring, &v, false));
@@ -227,6 +238,118 @@ static void test_packed(void)
 	}
 }
 
+/*
+ * A correct device over many laps, chains of one to four descriptors: it
+ * writes one used descriptor per chain, at the chain's head, and leaves
+ * the other descriptors with the driver's flags of their lap, so after a
+ * wrap they read AVAIL != USED. Every completion is accepted, in order,
+ * by the entry path (@batch false) or the batch path.
+ */
+#define LAPS_NUM 16
+static struct cvm_vpacked_desc lring[LAPS_NUM];
+static u32 lcap[LAPS_NUM];
+static u16 lndesc[LAPS_NUM];
+
+static void test_packed_laps(bool batch)
+{
+	struct { u16 id, nd; } q[LAPS_NUM];
+	u32 head = 0, tail = 0, posted = 0, completed = 0, bad = 0;
+	u16 avail_pos = 0, used_pos = 0, free_descs = LAPS_NUM;
+	bool drv_w = true, dev_w = true, id_busy[LAPS_NUM] = { 0 };
+	struct cvm_vpacked r;
+	unsigned int seed = batch ? 7 : 3, round;
+
+	memset(lring, 0, sizeof(lring));
+	EXPECT(cvm_vpacked_init(&r, LAPS_NUM, lcap, lndesc, 0, true) == 0);
+	for (round = 0; round < 4000; round++) {
+		/*
+		 * The driver posts up to three chains while it has room, so
+		 * that the device often catches up with it: then the next
+		 * descriptor the validator looks at is one of the lap before.
+		 */
+		for (u32 m = (seed = seed * 1103515245 + 12345) % 4; m; m--) {
+			u16 nd = 1 + (seed = seed * 1103515245 + 12345) % 4, id, k;
+
+			if (nd > free_descs)
+				break;
+			for (id = 0; id < LAPS_NUM && id_busy[id]; id++)
+				;
+			if (id == LAPS_NUM)
+				break;
+			id_busy[id] = true;
+			EXPECT(cvm_vpacked_post(&r, id, 100 + id, nd) == 0);
+			q[tail % LAPS_NUM].id = id;
+			q[tail % LAPS_NUM].nd = nd;
+			tail++;
+			free_descs -= nd;
+			for (k = 0; k < nd; k++) {
+				set_desc_in(lring, avail_pos, id, 0,
+					    drv_w ? CVM_VPACKED_F_AVAIL :
+						    CVM_VPACKED_F_USED);
+				if (++avail_pos == LAPS_NUM) {
+					avail_pos = 0;
+					drv_w = !drv_w;
+				}
+			}
+			posted++;
+		}
+		/* The device uses some of them, in order, one entry each. */
+		for (u32 n = (seed = seed * 1103515245 + 12345) % 3;
+		     n && head < tail; n--) {
+			u16 id = q[head % LAPS_NUM].id, nd = q[head % LAPS_NUM].nd;
+
+			set_desc_in(lring, used_pos, id, id, dev_w ? AU : 0);
+			used_pos += nd;
+			if (used_pos >= LAPS_NUM) {
+				used_pos -= LAPS_NUM;
+				dev_w = !dev_w;
+			}
+			head++;
+		}
+		/* The validator takes what was used. */
+		for (;;) {
+			struct cvm_ring_done done[LAPS_NUM];
+			struct cvm_ring_verdict v;
+			u32 got, i;
+
+			/*
+			 * As the callers do: the batch first, then the entry
+			 * path judges whatever the batch stopped at.
+			 */
+			got = batch ? cvm_vpacked_poll(&r, lring, done,
+						       LAPS_NUM - 1) : 0;
+			if (cvm_vpacked_next(&r, lring, &v, false)) {
+				if (v.reason != CVM_RING_REASON_NONE) {
+					bad++;
+					break;
+				}
+				done[got].id = v.id;
+				done[got++].len = v.len;
+			}
+			if (!got)
+				break;
+			for (i = 0; i < got; i++) {
+				u16 id = done[i].id;
+
+				/* In order, each once, with the device's length. */
+				if (!id_busy[id] || done[i].len != id ||
+				    q[completed % LAPS_NUM].id != id) {
+					bad++;
+					continue;
+				}
+				id_busy[id] = false;
+				free_descs += q[completed % LAPS_NUM].nd;
+				completed++;
+			}
+		}
+		if (bad)
+			break;
+	}
+	EXPECT(!bad);
+	EXPECT(completed == head && posted == tail && completed > 1000);
+	EXPECT(r.outstanding == tail - head);
+}
+
 #define DSIZE 256
 static struct {
 	struct cvm_vmbus_ring_hdr h;
@@ -253,6 +376,18 @@ static u32 put_pkt(u32 off, u16 type, u16 off8, u16 len8, u64 tid,
 	for (i = 0; i < n; i++)
 		vr.data[(off + i) % DSIZE] = pkt[i];
 	return (off + n) % DSIZE;
+}
+
+static u32 trailer_at;
+static u64 good_trailer;
+
+/* The race hook of the trailer test: the host writes a good trailer. */
+static void fix_trailer(void *arg)
+{
+	u64 t = cpu_to_le64(good_trailer);
+
+	(void)arg;
+	memcpy(&vr.data[trailer_at], &t, 8);
 }
 
 static void test_vmbus(void)
@@ -319,6 +454,47 @@ static void test_vmbus(void)
 	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, true));
 	EXPECT(v.reason == CVM_RING_REASON_TRAILER && v.consumed &&
 	       r.read == w);
+
+	/* The trailer's low 32 bits are reserved: not checked, by either path. */
+	w = put_pkt(r.read, CVM_VMBUS_PKT_DATA_INBAND, 2, 2, 0,
+		    ((u64)r.read << 32) | 0xdeadbeef);
+	vr.h.write_index = cpu_to_le32(w);
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_NONE && r.read == w);
+	w = put_pkt(r.read, CVM_VMBUS_PKT_DATA_INBAND, 2, 2, 0,
+		    ((u64)r.read << 32) | 1);
+	vr.h.write_index = cpu_to_le32(w);
+	{
+		void *one[1] = { buf };
+
+		EXPECT(cvm_vmbus_poll(&r, &vr.h, vr.data, one, 1) == 1);
+		EXPECT(r.read == w);
+	}
+
+	/*
+	 * The trailer judged is the one copied: a host that rewrites the
+	 * ring's trailer after the copy (to a good one) changes nothing,
+	 * and the caller's buffer holds the value that was rejected.
+	 */
+	trailer_at = put_pkt(r.read, CVM_VMBUS_PKT_DATA_INBAND, 2, 2, 0,
+			     (u64)(r.read + 8) << 32);
+	good_trailer = (u64)r.read << 32;
+	trailer_at = (r.read + 16) % DSIZE;
+	vr.h.write_index = cpu_to_le32((r.read + 24) % DSIZE);
+	r.race.copied = fix_trailer;
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	r.race.copied = NULL;
+	EXPECT(v.reason == CVM_RING_REASON_TRAILER && !v.consumed &&
+	       v.value == (u64)(r.read + 8) << 32);
+	{
+		u64 copied;
+
+		memcpy(&copied, buf + 16, 8);
+		EXPECT(le64_to_cpu(copied) == (u64)(r.read + 8) << 32);
+	}
+	/* The host's rewrite stands for the next read: then it is good. */
+	EXPECT(cvm_vmbus_recv(&r, &vr.h, vr.data, buf, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_NONE && v.consumed);
 
 	/* Completions: only for requests outstanding, once. */
 	EXPECT(cvm_vmbus_request(&r, 42) == 0);
@@ -445,6 +621,8 @@ int main(void)
 {
 	test_split();
 	test_packed();
+	test_packed_laps(false);
+	test_packed_laps(true);
 	test_vmbus();
 	test_vmbus_poll();
 	test_names();

@@ -112,8 +112,10 @@ enum cvm_ring_policy {
  * @CVM_RING_REASON_ID_NOT_OUTSTANDING: A used id the guest has no chain or
  *   request outstanding for.
  * @CVM_RING_REASON_LEN_OVER: A used length above the writable capacity posted.
- * @CVM_RING_REASON_FLAGS: Packed-ring avail/used flags inconsistent with the
- *   wrap counter.
+ * @CVM_RING_REASON_FLAGS: Never reported since packed descriptors whose AVAIL
+ *   and USED differ are read as "not used yet", as Linux and DPDK read them (a
+ *   device skips the non-head descriptors of a chain, which keep the driver's
+ *   flags of the lap before); kept so that the values after it do not move.
  * @CVM_RING_REASON_IDX_RANGE: A vmbus ring index not below the ring's data
  *   size.
  * @CVM_RING_REASON_IDX_ALIGN: A vmbus ring index not 8-byte aligned.
@@ -127,8 +129,9 @@ enum cvm_ring_policy {
  *   the ring.
  * @CVM_RING_REASON_PKT_TOO_BIG: A vmbus packet above the channel's maximum
  *   size.
- * @CVM_RING_REASON_TRAILER: A vmbus packet's trailing index not the packet's
- *   offset.
+ * @CVM_RING_REASON_TRAILER: A vmbus packet's trailing index does not name the
+ *   packet's offset in its high 32 bits (the low 32 are reserved and not
+ *   checked).
  * @CVM_RING_REASON_TRANS_ID: A vmbus completion for no outstanding transaction
  *   id.
  * @CVM_RING_REASON_TOKEN: A live virtqueue returned a token the auditor never
