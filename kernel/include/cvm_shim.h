@@ -96,7 +96,7 @@ typedef uint64_t __le64;
 #define virt_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 
 /* Speculation is the kernel's concern: a bounds-checked index is final. */
-#define array_index_nospec(index, size) (index)
+#define array_index_nospec(index, size) ((void)(size), (index))
 
 #endif /* __KERNEL__ */
 
