@@ -10,7 +10,10 @@
  * until one is added to cvm_perm_requests[].
  *
  * Expected: admin commands succeed as root (with a request that changes
- * nothing) and get EPERM without CAP_NET_ADMIN, whatever the uid; sysfs
+ * nothing) and get EPERM without CAP_NET_ADMIN, whatever the uid; so do
+ * the admin dumps (the ledger's ranges: pfns are for admins) and joining
+ * the events group (events carry pfns and DMA addresses), while every
+ * other dump and get is open to all; sysfs
  * files are written by mode bits alone: writable files (0644, root's)
  * take root's write with or without CAP_NET_ADMIN and refuse nobody with
  * EACCES; read-only files refuse everybody with EACCES. Refused requests
@@ -27,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -50,6 +54,7 @@ struct cvm_perm_request {
 	const char *name;
 	int root_error;		/* what root gets: 0 or a -errno */
 	void (*build)(struct nl_msg_builder *m);
+	bool dump;		/* sent as a dump; @build unused */
 };
 
 static unsigned long cvm_perm_sysfs_ul(const char *file)
@@ -112,15 +117,28 @@ static void cvm_perm_ring_auditor_set(struct nl_msg_builder *m)
 }
 
 static const struct cvm_perm_request cvm_perm_requests[] = {
-	{ CVM_CMD_SET_CONFIG, "set-config", 0, cvm_perm_set_config },
-	{ CVM_CMD_CONV_SET, "conv-set", 0, cvm_perm_conv_set },
-	{ CVM_CMD_POOL_SET, "pool-set", 0, cvm_perm_pool_set },
-	{ CVM_CMD_POOL_ATTACH, "pool-attach", -ENODEV, cvm_perm_pool_attach },
-	{ CVM_CMD_POOL_DETACH, "pool-detach", -ENODEV, cvm_perm_pool_attach },
-	{ CVM_CMD_SWIOTLB_SET, "swiotlb-set", 0, cvm_perm_swiotlb_set },
-	{ CVM_CMD_RING_SET, "ring-set", -ENOENT, cvm_perm_ring_set },
+	{ CVM_CMD_SET_CONFIG, "set-config", 0, cvm_perm_set_config, false },
+	{ CVM_CMD_CONV_SET, "conv-set", 0, cvm_perm_conv_set, false },
+	{ CVM_CMD_POOL_SET, "pool-set", 0, cvm_perm_pool_set, false },
+	{ CVM_CMD_POOL_ATTACH, "pool-attach", -ENODEV, cvm_perm_pool_attach, false },
+	{ CVM_CMD_POOL_DETACH, "pool-detach", -ENODEV, cvm_perm_pool_attach, false },
+	{ CVM_CMD_SWIOTLB_SET, "swiotlb-set", 0, cvm_perm_swiotlb_set, false },
+	{ CVM_CMD_RING_SET, "ring-set", -ENOENT, cvm_perm_ring_set, false },
 	{ CVM_CMD_RING_AUDITOR_SET, "ring-auditor-set", 0,
-	  cvm_perm_ring_auditor_set },
+	  cvm_perm_ring_auditor_set, false },
+	{ CVM_CMD_CONV_RANGE_GET, "conv-range-get", 0, NULL, true },
+};
+
+static const struct cvm_perm_request cvm_perm_range_dump = {
+	CVM_CMD_CONV_RANGE_GET, "conv-range-get", 0, NULL, true
+};
+
+/* Reads anybody may make: they carry no physical address. */
+static const struct cvm_perm_request cvm_perm_open[] = {
+	{ CVM_CMD_CONV_OWNER_GET, "conv-owner-get", 0, NULL, true },
+	{ CVM_CMD_POOL_DEV_GET, "pool-dev-get", 0, NULL, true },
+	{ CVM_CMD_RING_LIST_GET, "ring-list-get", 0, NULL, true },
+	{ CVM_CMD_SWIOTLB_DEV_GET, "swiotlb-dev-get", 0, NULL, true },
 };
 
 static void cvm_perm_check(bool ok, const char *what, const char *who,
@@ -179,6 +197,25 @@ static int cvm_perm_as(enum cvm_perm_who who, int (*fn)(const void *),
 }
 
 static uint16_t cvm_perm_family;
+static uint32_t cvm_perm_events_grp;
+
+static void cvm_perm_ignore(const struct nlattr *attrs, int len, void *ctx)
+{
+}
+
+/* Joins the events group: 0 or the -errno of setsockopt(). */
+static int cvm_perm_join(const void *arg)
+{
+	int fd = nl_open(), err = 0;
+
+	if (fd < 0)
+		return -ENOMEM;
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+		       &cvm_perm_events_grp, sizeof(cvm_perm_events_grp)))
+		err = -errno;
+	close(fd);
+	return err;
+}
 
 static int cvm_perm_send(const void *arg)
 {
@@ -189,6 +226,13 @@ static int cvm_perm_send(const void *arg)
 
 	if (fd < 0 || !r)
 		return -ENOMEM;
+	if (req->dump) {
+		err = nl_dump(fd, cvm_perm_family, req->cmd, cvm_perm_ignore,
+			      NULL);
+		close(fd);
+		free(r);
+		return err;
+	}
 	nl_start(&m, cvm_perm_family, req->cmd);
 	req->build(&m);
 	err = nl_do(fd, &m, r);
@@ -293,6 +337,41 @@ static void cvm_perm_commands(void)
 	}
 }
 
+/* The events group is admin-only; the plain reads are open to all. */
+static void cvm_perm_reads(void)
+{
+	int fd = nl_open(), w, got;
+	uint32_t version = 0;
+	uint16_t id = 0;
+	char detail[128];
+	size_t j;
+
+	cvm_perm_check(fd >= 0 && !nl_family(fd, CVM_FAMILY_NAME, &id, &version,
+					     &cvm_perm_events_grp) &&
+		       cvm_perm_events_grp, "the events group exists", "root", "");
+	if (fd >= 0)
+		close(fd);
+	for (w = 0; w < PERM_N; w++) {
+		int want = w == PERM_ROOT ? 0 : -EPERM;
+
+		got = cvm_perm_as(w, cvm_perm_join, NULL);
+		snprintf(detail, sizeof(detail), "expected %d, got %d", want, got);
+		cvm_perm_check(got == want, "join the events group",
+			       cvm_perm_names[w], got == want ? "" : detail);
+		/* Whatever the op's flags say: pfns are for admins. */
+		got = cvm_perm_as(w, cvm_perm_send, &cvm_perm_range_dump);
+		snprintf(detail, sizeof(detail), "expected %d, got %d", want, got);
+		cvm_perm_check(got == want, "the range dump",
+			       cvm_perm_names[w], got == want ? "" : detail);
+		for (j = 0; j < sizeof(cvm_perm_open) / sizeof(*cvm_perm_open); j++) {
+			got = cvm_perm_as(w, cvm_perm_send, &cvm_perm_open[j]);
+			snprintf(detail, sizeof(detail), "expected 0, got %d", got);
+			cvm_perm_check(!got, cvm_perm_open[j].name,
+				       cvm_perm_names[w], got ? detail : "");
+		}
+	}
+}
+
 static void cvm_perm_files(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -352,6 +431,7 @@ int main(void)
 		return 4;
 	}
 	cvm_perm_commands();
+	cvm_perm_reads();
 	cvm_perm_files(SYSFS);
 	printf("# %d failed\n", failures);
 	return failures ? 1 : 0;

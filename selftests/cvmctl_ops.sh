@@ -153,6 +153,17 @@ out=$("$NOBODY" cvmctl set observer on 2>&1); rc=$?
 expect_eq "set observer as nobody: exit" 1 $rc
 expect_eq "set observer as nobody" \
 	"cvmctl: permission denied: changing the observer needs CAP_NET_ADMIN (run as root)" "$out"
+# Physical addresses are for admins: the range dump and the events group.
+out=$("$NOBODY" cvmctl conversions --ranges 2>&1); rc=$?
+expect_eq "conversions --ranges as nobody: exit" 1 $rc
+expect_eq "conversions --ranges as nobody" \
+	"cvmctl: permission denied: the range dump needs CAP_NET_ADMIN (run as root)" "$out"
+out=$("$NOBODY" cvmctl monitor --count 1 2>&1); rc=$?
+expect_eq "monitor as nobody: exit" 1 $rc
+expect_eq "monitor as nobody" \
+	"cvmctl: monitor: permission denied: the events group needs CAP_NET_ADMIN (run as root)" "$out"
+expect_eq "conversions as nobody: totals still open" 0 \
+	"$("$NOBODY" cvmctl conversions >/dev/null 2>&1; echo $?)"
 expect_eq "set observer off" "" "$(cvmctl set observer off)"
 expect_eq "observer off" 0 "$(cat $C/observer)"
 expect_eq "set -j observer off" null "$(cvmctl -j set observer off)"

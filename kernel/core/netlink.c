@@ -367,10 +367,12 @@ static const struct genl_ops cvm_nl_ops[] = {
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
+		/* Page frame numbers are for admins, as in /proc/iomem. */
 		.cmd		= CVM_CMD_CONV_RANGE_GET,
 		.dumpit		= cvm_nl_feature_dumpit,
 		.policy		= cvm_nl_conv_range_policy,
 		.maxattr	= CVM_A_CONV_RANGE_MAX,
+		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= CVM_CMD_CONV_OWNER_GET,
@@ -458,8 +460,9 @@ static const struct genl_ops cvm_nl_ops[] = {
 	},
 };
 
+/* Events carry pfns and DMA addresses: joining needs CAP_NET_ADMIN. */
 static const struct genl_multicast_group cvm_nl_mcgrps[] = {
-	{ .name = CVM_MCGRP_EVENTS },
+	{ .name = CVM_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 struct genl_family cvm_nl_family __ro_after_init = {

@@ -433,7 +433,7 @@ static int cvm_conv_ranges(const struct cvmctl_ctx *ctx)
 	jsonw_init(&r.jw, stdout, ctx->pretty);
 
 	if (cvm_nl_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_CONV_RANGE_GET),
-			     "conv-range-get", cvm_range_row, &r)) {
+			     "the range dump", cvm_range_row, &r)) {
 		/* Rows already out: keep the JSON well-formed. */
 		if (r.started)
 			cvm_ranges_end(&r);

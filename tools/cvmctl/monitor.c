@@ -65,7 +65,9 @@ static void cvm_mon_signal(int sig)
 /*
  * Resolve the cvm family and its events group on a socket of its own, so
  * that no multicast message is eaten by the resolver's receive loop, and
- * join the group.  Return: 0, or -1 if cvm_core is not there.
+ * join the group.  Return: 0; -1 if cvm_core is not there; -2 when the
+ * group refuses us: events carry pfns and DMA addresses, so joining needs
+ * CAP_NET_ADMIN.
  */
 static int cvm_mon_join(struct cvm_mon *m)
 {
@@ -86,6 +88,10 @@ static int cvm_mon_join(struct cvm_mon *m)
 	if (fam < 0 || grp < 0)
 		return -1;
 	ret = nl_socket_add_membership(m->sk, grp);
+	if (ret == -NLE_PERM) {
+		cvmctl_err("monitor: permission denied: the events group needs CAP_NET_ADMIN (run as root)");
+		return -2;
+	}
 	if (ret < 0) {
 		cvmctl_err("monitor: cannot join the events group: %s",
 			   nl_geterror(ret));
@@ -311,7 +317,10 @@ static int cvmctl_do_monitor(const struct cvmctl_ctx *ctx, int argc,
 			   nl_geterror(grp < 0 ? grp : -NLE_FAILURE));
 		goto out;
 	}
-	if (cvm_mon_join(&m))
+	err = cvm_mon_join(&m);
+	if (err == -2)
+		goto out;
+	if (err)
 		cvmctl_err("cvm_core is not loaded; waiting for it");
 	nl_socket_set_nonblocking(m.sk);
 
