@@ -12,7 +12,7 @@ export CVM_MODULES
 
 all="core_load.sh sysfs.sh cvm_netlink cvmctl.sh convert.sh cvmctl_conv.sh
 cvmctl_ops.sh ynl_cli.sh detect_virt.sh nlfuzz.sh perm.sh faultinject.sh
-ring.sh ring_auditor.sh bounce.sh bounce_dev.sh loadcycle.sh stress.sh"
+ring.sh ring_auditor.sh bounce.sh dma_contract.sh bounce_dev.sh loadcycle.sh stress.sh"
 tests=${*:-$all}
 n=0
 for t in $tests; do n=$((n + 1)); done
