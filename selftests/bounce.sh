@@ -114,6 +114,15 @@ run "init_chunks=1 max_chunks=4 idle_ms=100" -t grow_shrink_ledger
 # Inconsistent parameters are refused at load.
 insmod "$CVM_MODULES/cvm_bounce.ko" slot_size=3000 2>/dev/null &&
 	{ fail "slot_size=3000 accepted"; rmmod cvm_bounce; }
+# A chunk larger than the page allocator gives is refused with its reason
+# (busybox insmod tries finit_module, then init_module: the line may be twice).
+mark="bounce.sh: chunk_kib $$"
+echo "$mark" >/dev/kmsg
+insmod "$CVM_MODULES/cvm_bounce.ko" chunk_kib=8192 2>/dev/null &&
+	{ fail "chunk_kib=8192 accepted"; rmmod cvm_bounce; }
+expect_eq "chunk_kib=8192 refused, and why" \
+	"cvm_bounce: chunk_kib=8192 is above the largest contiguous allocation, 4096 KiB" \
+	"$(dmesg | sed -n "\|$mark|,\$p" | grep -o 'cvm_bounce: chunk_kib.*' | sort -u)"
 # The pool's memory went back; only the chunk leaked on purpose stays.
 expect_eq "shared pages after unload" 0 "$(cat /sys/kernel/cvm/convert/shared_pages)"
 expect_eq "leaked pages after unload" 256 "$(cat /sys/kernel/cvm/convert/leaked_pages)"

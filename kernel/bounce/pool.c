@@ -428,6 +428,12 @@ int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,
 	unsigned int i;
 	int err;
 
+	/* A chunk is one alloc_pages_exact(): no larger than the buddy's. */
+	if (chunk_kib > (PAGE_SIZE << CVM_MAX_PAGE_ORDER) / 1024) {
+		pr_err("chunk_kib=%u is above the largest contiguous allocation, %lu KiB\n",
+		       chunk_kib, (PAGE_SIZE << CVM_MAX_PAGE_ORDER) / 1024);
+		return -EINVAL;
+	}
 	if (!is_power_of_2(slot_size) || slot_size < 512 ||
 	    slot_size > PAGE_SIZE || !is_power_of_2(chunk_kib) ||
 	    chunk_kib < max_mapping_kib || chunk_kib > 16384 ||

@@ -25,7 +25,6 @@
  * The device is "cvm-dmacontract" on the platform bus, with no driver,
  * so that the pool can be attached to it by name.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
 #include <linux/dma-direct.h>

@@ -77,4 +77,17 @@ static int fn##_compat(struct virtio_device *vdev, unsigned int nvqs,	\
 #define CVM_VIRTIO_FIND_VQS_OP(fn) fn
 #endif
 
+/*
+ * The largest order the page allocator hands out: MAX_ORDER counted one
+ * past it until 6.4, was the order itself from 6.4, and became
+ * MAX_PAGE_ORDER in 6.8.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define CVM_MAX_PAGE_ORDER MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define CVM_MAX_PAGE_ORDER MAX_ORDER
+#else
+#define CVM_MAX_PAGE_ORDER (MAX_ORDER - 1)
+#endif
+
 #endif /* _CVM_COMPAT_H */
