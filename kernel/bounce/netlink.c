@@ -271,7 +271,8 @@ const unsigned int cvm_bounce_nl_n_cmds = ARRAY_SIZE(cvm_bounce_nl_cmds);
  * @size: size concerned
  * @error: negative errno returned to the caller, 0 if none
  *
- * Atomic context is fine; cvm_core applies its rate limit.
+ * Atomic context is fine; cvm_core applies its rate limit, except to a
+ * leaked chunk, which a host must not crowd out.
  */
 void cvm_bounce_notify(u32 event, const char *name, u64 addr, u64 size,
 		       int error)
@@ -279,7 +280,9 @@ void cvm_bounce_notify(u32 event, const char *name, u64 addr, u64 size,
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = cvm_core_event_new(CVM_CMD_POOL_NTF, &hdr);
+	skb = event == CVM_BOUNCE_EVENT_CHUNK_LEAKED ?
+	      cvm_core_event_new_lost(CVM_CMD_POOL_NTF, &hdr) :
+	      cvm_core_event_new(CVM_CMD_POOL_NTF, &hdr);
 	if (!skb)
 		return;
 	if (nla_put_u32(skb, CVM_A_POOL_NTF_EVENT, event) ||

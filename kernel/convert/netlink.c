@@ -181,15 +181,20 @@ const unsigned int cvm_convert_nl_n_cmds = ARRAY_SIZE(cvm_convert_nl_cmds);
  * @npages: pages in the range
  * @error: negative errno of a failed conversion, 0 if none
  *
- * Atomic context is fine; cvm_core applies its rate limit.
+ * Atomic context is fine; cvm_core applies its rate limit, except to
+ * failed conversions and leaks, which a host must not crowd out.
  */
 void cvm_convert_notify(u32 event, const char *owner, unsigned long pfn,
 			unsigned long npages, int error)
 {
+	bool lost = event == CVM_CONV_EVENT_SHARE_FAILED ||
+		    event == CVM_CONV_EVENT_UNSHARE_FAILED ||
+		    event == CVM_CONV_EVENT_LEAKED;
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = cvm_core_event_new(CVM_CMD_CONV_NTF, &hdr);
+	skb = lost ? cvm_core_event_new_lost(CVM_CMD_CONV_NTF, &hdr) :
+		     cvm_core_event_new(CVM_CMD_CONV_NTF, &hdr);
 	if (!skb)
 		return;
 	if (nla_put_u32(skb, CVM_A_CONV_NTF_EVENT, event) ||

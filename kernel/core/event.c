@@ -3,7 +3,11 @@
  * Events on the "events" multicast group. Anomalies are driven by the
  * untrusted host, so a hostile host must not be able to turn them into a
  * netlink flood: every event passes one global per-second budget, and what
- * exceeds it is counted, not sent.
+ * exceeds it is counted, not sent. Events that say memory was lost (a
+ * failed conversion, leaked pages) skip the budget: the host could
+ * otherwise hide them behind cheap ring violations, and each one stands
+ * for guest memory withheld for good, so there cannot be a flood of them
+ * without the guest running out of memory first.
  */
 #include <linux/jiffies.h>
 #include <linux/spinlock.h>
@@ -57,27 +61,13 @@ static bool cvm_event_allow(void)
 	return ok;
 }
 
-/**
- * cvm_core_event_new() - start an event message for the events group
- * @cmd: CVM_CMD_* notification the message carries
- * @hdr: set to the generic netlink header, to pass to cvm_core_event_send()
- *
- * Safe in atomic context. The caller adds attributes with the nla_put_*()
- * helpers and hands the message to cvm_core_event_send(), which consumes it
- * on every path. Nothing is allocated when nobody listens or the rate limit
- * is exhausted, so callers can report every anomaly unconditionally.
- *
- * Return: the message, or NULL when the event is not to be sent: nobody
- * listens (not counted), or the rate limit or memory ran out (counted in
- * events-dropped).
- */
-struct sk_buff *cvm_core_event_new(u8 cmd, void **hdr)
+static struct sk_buff *cvm_event_start(u8 cmd, void **hdr, bool budget)
 {
 	struct sk_buff *skb;
 
 	if (!genl_has_listeners(&cvm_nl_family, &init_net, 0))
 		return NULL;
-	if (!cvm_event_allow()) {
+	if (budget && !cvm_event_allow()) {
 		atomic64_inc(&cvm_event_dropped);
 		return NULL;
 	}
@@ -94,7 +84,44 @@ drop:
 	atomic64_inc(&cvm_event_dropped);
 	return NULL;
 }
+
+/**
+ * cvm_core_event_new() - start an event message for the events group
+ * @cmd: CVM_CMD_* notification the message carries
+ * @hdr: set to the generic netlink header, to pass to cvm_core_event_send()
+ *
+ * Safe in atomic context. The caller adds attributes with the nla_put_*()
+ * helpers and hands the message to cvm_core_event_send(), which consumes it
+ * on every path. Nothing is allocated when nobody listens or the rate limit
+ * is exhausted, so callers can report every anomaly unconditionally.
+ *
+ * Return: the message, or NULL when the event is not to be sent: nobody
+ * listens (not counted), or the rate limit or memory ran out (counted in
+ * events-dropped).
+ */
+struct sk_buff *cvm_core_event_new(u8 cmd, void **hdr)
+{
+	return cvm_event_start(cmd, hdr, true);
+}
 EXPORT_SYMBOL_GPL(cvm_core_event_new);
+
+/**
+ * cvm_core_event_new_lost() - start an event that memory was lost
+ * @cmd: CVM_CMD_* notification the message carries
+ * @hdr: as for cvm_core_event_new()
+ *
+ * As cvm_core_event_new(), but outside the rate limit: for failed
+ * conversions and leaked pages only, which the host must not be able to
+ * crowd out.
+ *
+ * Return: the message, or NULL when nobody listens or memory ran out
+ * (counted in events-dropped).
+ */
+struct sk_buff *cvm_core_event_new_lost(u8 cmd, void **hdr)
+{
+	return cvm_event_start(cmd, hdr, false);
+}
+EXPORT_SYMBOL_GPL(cvm_core_event_new_lost);
 
 /**
  * cvm_core_event_send() - send an event started by cvm_core_event_new()

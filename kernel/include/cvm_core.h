@@ -64,6 +64,7 @@ void *cvm_core_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
 			u8 cmd);
 
 struct sk_buff *cvm_core_event_new(u8 cmd, void **hdr);
+struct sk_buff *cvm_core_event_new_lost(u8 cmd, void **hdr);
 int cvm_core_event_send(struct sk_buff *skb, void *hdr);
 
 #endif /* _CVM_CORE_H */
