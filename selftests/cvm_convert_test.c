@@ -450,7 +450,14 @@ TEST_F(conv, injected_share_failure)
 	EXPECT_EQ(0, o.v[CVM_A_CONV_OWNER_SHARED_PAGES]);
 	EXPECT_EQ(6, o.v[CVM_A_CONV_OWNER_LEAKED_PAGES]);
 	ASSERT_EQ(0, range_dump(self->fd, self->family, &s));
-	EXPECT_EQ(2, s.ranges);
+	/*
+	 * The ledger holds two ranges (CVM_A_CONV_RANGES above), but the
+	 * dump reports adjacent ranges of one owner and state as one run,
+	 * and the page allocator may well hand out the two blocks back to
+	 * back (it did on the debug kernel).
+	 */
+	EXPECT_GE(s.ranges, 1);
+	EXPECT_LE(s.ranges, 2);
 	EXPECT_EQ(6, s.leaked_pages);
 	EXPECT_EQ(0, s.shared_pages);
 	expect_sysfs_equals_netlink(_metadata, self->fd, self->family);

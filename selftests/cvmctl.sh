@@ -79,7 +79,7 @@ else
 fi
 
 # With cvm_bounce and cvm_ring too: the pool's and the rings' headline
-# numbers. The pool starts with 4 chunks of 1 MiB (2048 slots of 2 KiB)
+# numbers. The pool starts with 16 chunks of 1 MiB (8192 slots of 2 KiB)
 # shared through the ledger; a stray unmap (cvm_hostsim playing a buggy
 # driver) is one violation.
 headlines() {
@@ -90,10 +90,10 @@ if insmod "$CVM_MODULES/cvm_bounce.ko" && insmod "$CVM_MODULES/cvm_ring.ko" &&
 	HB=/sys/kernel/debug/cvm_hostsim/bounce
 	echo "unmap-addr 0x1000 4096 to" >$HB
 	expect_eq "stray unmap refused" "-2" "$(cat $HB)"
-	expect_eq "status with the pool and rings" "shared_pages:     1024
+	expect_eq "status with the pool and rings" "shared_pages:     4096
 leaked_pages:     0
-pool_size:        4194304
-pool_slots:       2048
+pool_size:        16777216
+pool_slots:       8192
 pool_used:        0
 pool_high_water:  0
 pool_failures:    0
@@ -103,9 +103,9 @@ ring_checked:     0
 ring_violations:  0
 rings_broken:     0" "$(headlines)"
 	out=$(cvmctl -j status | jq -c '[.conversions, .pool, .rings]')
-	expect_eq "status -j with the pool and rings" '[{"shared_pages":1024,"leaked_pages":0},{"size":4194304,"slots":2048,"used":0,"high_water":0,"failures":0,"violations":1},{"rings":0,"checked":0,"violations":0,"broken":0}]' "$out"
+	expect_eq "status -j with the pool and rings" '[{"shared_pages":4096,"leaked_pages":0},{"size":16777216,"slots":8192,"used":0,"high_water":0,"failures":0,"violations":1},{"rings":0,"checked":0,"violations":0,"broken":0}]' "$out"
 	expect_eq "pool violations in sysfs" 1 "$(cat /sys/kernel/cvm/bounce/violations)"
-	expect_eq "shared pages in sysfs" 1024 "$(cat /sys/kernel/cvm/convert/shared_pages)"
+	expect_eq "shared pages in sysfs" 4096 "$(cat /sys/kernel/cvm/convert/shared_pages)"
 else
 	fail "insmod cvm_bounce, cvm_ring, cvm_hostsim"
 fi

@@ -169,6 +169,7 @@ int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,
 void cvm_bounce_pool_exit(void);
 void cvm_bounce_pool_used(long nslots);
 void cvm_bounce_pool_low(void);
+void cvm_bounce_pool_ran_out(void);
 void cvm_bounce_pool_kick_shrink(void);
 struct cvm_bounce_place;
 int cvm_bounce_pool_wait(struct cvm_bounce_client *c,

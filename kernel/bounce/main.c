@@ -16,9 +16,9 @@ static unsigned int chunk_kib = 1024;
 module_param(chunk_kib, uint, 0444);
 MODULE_PARM_DESC(chunk_kib, "The pool grows and shrinks by chunks of this many KiB (1024)");
 
-static unsigned int init_chunks = 4;
+static unsigned int init_chunks = 16;
 module_param(init_chunks, uint, 0444);
-MODULE_PARM_DESC(init_chunks, "Chunks at load; the pool never shrinks below (4)");
+MODULE_PARM_DESC(init_chunks, "Chunks at load; the pool never shrinks below (16)");
 
 static unsigned int max_chunks = 64;
 module_param(max_chunks, uint, 0444);

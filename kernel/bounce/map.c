@@ -171,7 +171,7 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 		return -EINVAL;
 	err = cvm_bounce_alloc(c, &p);
 	while (err == -ENOSPC) {
-		cvm_bounce_pool_low();
+		cvm_bounce_pool_ran_out();
 		if (!(flags & CVM_BOUNCE_MAY_SLEEP) || !wait_ms)
 			break;
 		if (!waited) {

@@ -2,8 +2,8 @@
 /*
  * The pool's memory: chunks of shared memory from cvm_convert, each cut
  * into areas that have their own lock so CPUs rarely meet. The pool grows
- * by a chunk (from a work item: converting memory sleeps, mapping does
- * not) when less than a quarter of it is free, up to max_chunks, and gives
+ * (from a work item: converting memory sleeps, mapping does not) once half
+ * of it is in use, until less than half is, up to max_chunks, and gives
  * chunks that stayed unused for idle_ms back to private memory, down to
  * init_chunks. A chunk whose conversion back fails is leaked through the
  * cvm_convert ledger: it leaves the pool for good and is never reused.
@@ -38,6 +38,8 @@ static atomic64_t cvm_bounce_grows;
 static atomic64_t cvm_bounce_shrinks;
 static atomic64_t cvm_bounce_leaked;
 static bool cvm_bounce_exiting;
+/* A mapping found no room: grow even if the pool is not half full. */
+static atomic_t cvm_bounce_ran_out;
 
 static void cvm_bounce_grow_fn(struct work_struct *work);
 static void cvm_bounce_shrink_fn(struct work_struct *work);
@@ -54,8 +56,10 @@ static u32 cvm_bounce_total_slots(void)
  * cvm_bounce_pool_used() - account slots taken (> 0) or given back (< 0)
  * @nslots: the change
  *
- * Keeps the high-water mark and starts growing when a quarter or less of
- * the pool is free.
+ * Keeps the high-water mark and starts growing once half the pool is in
+ * use. Most mappings cannot wait for a chunk to be converted (block I/O
+ * maps from atomic context), so growth has to stay ahead of a burst: at
+ * half full the pool still has as much room as is in use while it grows.
  */
 void cvm_bounce_pool_used(long nslots)
 {
@@ -71,8 +75,27 @@ void cvm_bounce_pool_used(long nslots)
 			break;
 		hw = old;
 	}
-	if ((u64)used * 4 >= (u64)cvm_bounce_total_slots() * 3)
+	if ((u64)used * 2 >= cvm_bounce_total_slots())
 		cvm_bounce_pool_low();
+}
+
+/* Under half full, or none of it in use; wants the pool mutex held. */
+static bool cvm_bounce_pool_roomy(void)
+{
+	return (u64)atomic_long_read(&cvm_bounce_used) * 2 <
+	       cvm_bounce_total_slots();
+}
+
+/**
+ * cvm_bounce_pool_ran_out() - a mapping found no room
+ *
+ * Fragmentation can refuse a large mapping in a pool that is not half
+ * full; the next growth adds a chunk whatever the pool's use.
+ */
+void cvm_bounce_pool_ran_out(void)
+{
+	atomic_set(&cvm_bounce_ran_out, 1);
+	cvm_bounce_pool_low();
 }
 
 /* Asks for one more chunk, if there may be one. */
@@ -224,22 +247,30 @@ static void cvm_bounce_grown(void)
 	cvm_bounce_pool_kick_shrink();
 }
 
+/*
+ * Grows a chunk at a time until under half the pool is in use: one chunk
+ * is not enough when a burst doubled the use while it was converted.
+ * Several mappings may have asked for the same growth; each chunk is
+ * announced, and waiters retry, as soon as it can be mapped in.
+ */
 static void cvm_bounce_grow_fn(struct work_struct *work)
 {
 	int err;
 
-	mutex_lock(&cvm_bounce_pool_lock);
-	/* Still low? Several mappings may have asked for the same chunk. */
-	if ((u64)atomic_long_read(&cvm_bounce_used) * 4 <
-	    (u64)cvm_bounce_total_slots() * 3 && cvm_bounce_nchunks) {
+	for (;;) {
+		mutex_lock(&cvm_bounce_pool_lock);
+		if (!atomic_xchg(&cvm_bounce_ran_out, 0) &&
+		    cvm_bounce_pool_roomy() && cvm_bounce_nchunks) {
+			mutex_unlock(&cvm_bounce_pool_lock);
+			break;
+		}
+		err = cvm_bounce_grow_one();
 		mutex_unlock(&cvm_bounce_pool_lock);
-		cvm_bounce_pool_wake();
-		return;
-	}
-	err = cvm_bounce_grow_one();
-	mutex_unlock(&cvm_bounce_pool_lock);
-	if (!err)
+		if (err || READ_ONCE(cvm_bounce_exiting))
+			break;
 		cvm_bounce_grown();
+		cvm_bounce_pool_wake();
+	}
 	/* Waiters retry either way: a failed grow ends their wait early. */
 	cvm_bounce_pool_wake();
 }
