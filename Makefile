@@ -136,6 +136,9 @@ check: deps
 			failed="$$failed $$k"; \
 		read p f s < $(CVM_RUN_DIR)/logs/$$k.counts || f=1; \
 		pass=$$((pass + p)); fail=$$((fail + f)); skip=$$((skip + s)); \
+		scripts/vm-run.sh $$k --iommu || failed="$$failed $$k-iommu"; \
+		read p f s < $(CVM_RUN_DIR)/logs/$$k-iommu.counts || f=1; \
+		pass=$$((pass + p)); fail=$$((fail + f)); skip=$$((skip + s)); \
 	done; \
 	case " $(KERNELS) " in *" debug "*) \
 		scripts/check-harness.sh debug || failed="$$failed harness";; \

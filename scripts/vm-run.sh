@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# vm-run.sh NAME [--demo | --bench | --harness BUG] -- build cvmguard for test
+# vm-run.sh NAME [--demo | --bench | --harness BUG | --iommu] -- build cvmguard for test
 # kernel NAME (6.1 | 6.12 | 7.3 | debug), boot it in a throwaway QEMU VM
 # (TCG) with an initramfs holding busybox, the modules, the selftests and
 # cvmctl, run the suite in the guest and judge the console.
@@ -14,6 +14,9 @@
 #   --harness BUG  load a module with a deliberate bug (uaf, leak, warn,
 #                  lockdep) or hang the guest (hang), instead of testing:
 #                  the run must then fail (scripts/check-harness.sh)
+#   --iommu        boot a q35 machine with QEMU's intel-iommu translating
+#                  the virtio devices' DMA and run only selftests/iommu.sh
+#                  (modules built as for the plain run, log NAME-iommu.log)
 #
 # CVM_TESTS="a.sh b" runs only those selftests (default: all);
 # CVM_STRESS_DURATION=SECONDS makes stress.sh run that long (make stress).
@@ -40,7 +43,7 @@ cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
 rundir=${CVM_RUN_DIR:-$cache}
 timeout_s=${CVM_VM_TIMEOUT:-900}
 boot_timeout=${CVM_BOOT_TIMEOUT:-180}
-name=${1:?usage: vm-run.sh NAME [--demo | --bench | --harness BUG]}
+name=${1:?usage: vm-run.sh NAME [--demo | --bench | --harness BUG | --iommu]}
 mode=${2:-}
 bug=${3:-}
 
@@ -56,6 +59,8 @@ kdir=$("$top/scripts/kernel-prep.sh" "$name" | tail -n 1)
 run=$name${bug:+-harness}
 if [ "$mode" = --bench ]; then run=$name-bench; fi
 work=$rundir/work/$run
+# The same modules as the plain run: built once for both.
+if [ "$mode" = --iommu ]; then run=$name-iommu; CVM_TESTS=iommu.sh; fi
 mkdir -p "$work" "$rundir/logs"
 buildlog=$rundir/logs/$run-build.log
 kbuild_args=(CVM_TEST=m)
@@ -188,7 +193,7 @@ boot() {
 	: >"$console"
 	timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
 		-m "$mem" -smp 2 -nographic -no-reboot -pidfile "$pidfile" \
-		${QEMU_CPU:+-cpu "$QEMU_CPU"} "${disks[@]}" \
+		${QEMU_CPU:+-cpu "$QEMU_CPU"} "${machine[@]}" "${disks[@]}" \
 		-kernel "$VMLINUZ" -initrd "$work/initramfs.gz" \
 		-virtfs local,path=/,mount_tag=cvmhost,security_model=none,readonly=on,multidevs=remap \
 		-append "$append" </dev/null 2>&1 | tee "$console" &
@@ -204,6 +209,11 @@ boot() {
 	wait $! || rc=$?
 	return "$rc"
 }
+
+# q35 with QEMU's emulated VT-d in front of every PCI device (--iommu);
+# it has to come before the devices it translates.
+machine=()
+[ "$mode" = --iommu ] && machine=(-machine q35 -device intel-iommu)
 
 # Two raw virtio disks, both using the DMA API (iommu_platform=on, as a
 # confidential guest's must): serial cvmbounce for cvm_bounce's dma_map_ops
@@ -256,6 +266,8 @@ main() {
 		append+=" cvm.bench=1 cvm.bench_batches=${CVM_BENCH_BATCHES:-200}"
 		append+=" cvm.bench_ranges=${CVM_BENCH_RANGES:-100000}" ;;
 	--harness) append+=" cvm.harness=$bug" ;;
+	# swiotlb=force would make dma-iommu bounce too (and fail to probe)
+	--iommu) append=${append/ swiotlb=force/}; append=${append/ pci=noacpi/}; append+=" intel_iommu=on" ;;
 	"") ;;
 	*) die "unknown option $mode" ;;
 	esac

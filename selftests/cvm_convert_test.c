@@ -48,6 +48,7 @@ struct owner {
 /* Ranges of one owner in a range dump, and what the whole dump held. */
 struct range_sum {
 	const char *owner;	/* count only this owner's ranges, or NULL */
+	int prefix;		/* owner is a prefix ("sym [module]") */
 	uint64_t ranges, shared_pages, leaked_pages;
 	uint64_t all_ranges, all_shared, all_leaked;
 	uint64_t not_one_page;	/* ranges of the owner with pages != 1 */
@@ -205,7 +206,8 @@ static void range_cb(const struct nlattr *attrs, int len, void *ctx)
 		s->found_state = state;
 		snprintf(s->found_owner, sizeof(s->found_owner), "%s", owner);
 	}
-	if (s->owner && strcmp(owner, s->owner))
+	if (s->owner && (s->prefix ? strncmp(owner, s->owner, strlen(s->owner)) :
+				     strcmp(owner, s->owner)))
 		return;
 	s->ranges++;
 	if (pages != 1)
@@ -595,6 +597,80 @@ TEST_F(conv, observer_records_external_caller)
 	ASSERT_EQ(0, owner_get(self->fd, self->family, EXTERNAL, 1, &o2));
 	EXPECT_EQ(1, o2.v[CVM_A_CONV_OWNER_SHARE_OPS]);
 	EXPECT_EQ(1, o2.v[CVM_A_CONV_OWNER_UNSHARE_OPS]);
+	expect_sysfs_equals_netlink(_metadata, self->fd, self->family);
+}
+
+#define VMAPPED "cvm_hostsim_vmalloc_convert"
+
+/*
+ * The observer records a virtually contiguous buffer (Hyper-V's netvsc
+ * buffers are vzalloc'ed) as one range per physically contiguous run:
+ * hostsim maps 64 pages in runs of 4, a page apart, so exactly 16 ranges,
+ * each exactly where its pages are, and nothing else.
+ */
+TEST_F(conv, observer_records_vmalloc_runs)
+{
+	struct range_sum s = { .owner = VMAPPED, .prefix = 1 };
+	struct conv before, mid, after;
+	struct owner o;
+
+	ASSERT_EQ(0, conv_set_observer(self->fd, self->family, 1));
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &before));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "vshare 64"));
+	EXPECT_STREQ("16", self->out);
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "vcheck"));
+	EXPECT_STREQ("64", self->out);
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &mid));
+	EXPECT_EQ(1, DELTA(mid, before, CVM_A_CONV_OBSERVED_OPS));
+	EXPECT_EQ(64, DELTA(mid, before, CVM_A_CONV_SHARED_PAGES));
+	EXPECT_EQ(16, DELTA(mid, before, CVM_A_CONV_RANGES));
+	ASSERT_EQ(0, owner_get(self->fd, self->family, VMAPPED, 1, &o));
+	ASSERT_EQ(1, o.found);
+	EXPECT_EQ(64, o.v[CVM_A_CONV_OWNER_SHARED_PAGES]);
+	ASSERT_EQ(0, range_dump(self->fd, self->family, &s));
+	EXPECT_EQ(16, s.ranges);
+	EXPECT_EQ(64, s.shared_pages);
+	EXPECT_EQ(16, s.not_one_page);
+
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "vunshare"));
+	EXPECT_STREQ("ok", self->out);
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &after));
+	EXPECT_EQ(2, DELTA(after, before, CVM_A_CONV_OBSERVED_OPS));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_SHARED_PAGES));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_RANGES));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_ANOMALIES));
+	ASSERT_EQ(0, conv_set_observer(self->fd, self->family, 0));
+	expect_sysfs_equals_netlink(_metadata, self->fd, self->family);
+}
+
+/*
+ * What the observer recorded never blocks a conversion through the
+ * ledger: pages shared behind cvm_convert's back and made private again
+ * while the observer was off leave a stale range, and a tracked share of
+ * the same pages (memory reused) must succeed and end it.
+ */
+TEST_F(conv, observed_range_never_blocks_tracked_share)
+{
+	struct conv before, after;
+	struct owner o;
+
+	ASSERT_EQ(0, conv_set_observer(self->fd, self->family, 1));
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &before));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "xshare 3"));
+	EXPECT_STREQ("ok", self->out);
+	ASSERT_EQ(0, conv_set_observer(self->fd, self->family, 0));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "xtrack t_reuse"));
+	EXPECT_STREQ("ok", self->out);
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &after));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_SHARED_PAGES));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_RANGES));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_ANOMALIES));
+	ASSERT_EQ(0, owner_get(self->fd, self->family, "t_reuse", 0, &o));
+	EXPECT_EQ(1, o.v[CVM_A_CONV_OWNER_SHARE_OPS]);
+	EXPECT_EQ(1, o.v[CVM_A_CONV_OWNER_UNSHARE_OPS]);
+	EXPECT_EQ(0, o.v[CVM_A_CONV_OWNER_ANOMALIES]);
+	ASSERT_EQ(0, owner_get(self->fd, self->family, VMAPPED, 1, &o));
+	EXPECT_EQ(0, o.v[CVM_A_CONV_OWNER_SHARED_PAGES]);
 	expect_sysfs_equals_netlink(_metadata, self->fd, self->family);
 }
 

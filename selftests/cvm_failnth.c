@@ -8,7 +8,7 @@
  * clean error, and CHECK (a shell command: counters exact, nothing
  * leaked) must pass; UNDO puts back what a successful run created.
  *
- *   cvm_failnth [-m MAX] [-l LAST] [-c CHECK] [-u UNDO] insmod PATH
+ *   cvm_failnth [-m MAX] [-l LAST] [-c CHECK] [-u UNDO] insmod PATH [PARAMS]
  *   cvm_failnth [-m MAX] [-l LAST] [-c CHECK] [-u UNDO] [-r] write FILE TEXT
  *
  * -r: the write always succeeds and FILE, read back, holds the result (a
@@ -62,7 +62,7 @@ static int cvm_failnth_op(int nth, char **argv, unsigned int n)
 		if (fd < 0)
 			return -1000;
 		if (cvm_failnth_set(nth, n) ||
-		    syscall(SYS_finit_module, fd, "", 0))
+		    syscall(SYS_finit_module, fd, argv[2] ?: "", 0))
 			err = -errno;
 	} else {
 		size_t len = strlen(argv[2]);
@@ -123,7 +123,8 @@ int main(int argc, char **argv)
 	}
 	argv += optind;
 	argc -= optind;
-	if (!((argc == 2 && !strcmp(argv[0], "insmod") && !readback) ||
+	if (!(((argc == 2 || argc == 3) && !strcmp(argv[0], "insmod") &&
+	       !readback) ||
 	      (argc == 3 && !strcmp(argv[0], "write"))))
 		goto usage;
 	nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
@@ -208,6 +209,6 @@ int main(int argc, char **argv)
 	       argv[0], argv[1], first, n - 1, failed, absorbed, bad);
 	return bad ? 1 : 0;
 usage:
-	fprintf(stderr, "usage: cvm_failnth [-m MAX] [-l LAST] [-c CHECK] [-u UNDO] insmod PATH | [-r] write FILE TEXT\n");
+	fprintf(stderr, "usage: cvm_failnth [-m MAX] [-l LAST] [-c CHECK] [-u UNDO] insmod PATH [PARAMS] | [-r] write FILE TEXT\n");
 	return 2;
 }

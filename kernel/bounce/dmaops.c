@@ -12,6 +12,7 @@
  */
 #include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
+#include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -247,6 +248,19 @@ static struct device *cvm_bounce_find_device(const char *name)
 	return dev;
 }
 
+/*
+ * A device in an IOMMU DMA domain has its DMA translated by dma-iommu:
+ * replacing its ops (6.1) would hand it addresses the IOMMU does not map,
+ * and since 6.12 the DMA API calls dma-iommu before looking at the ops at
+ * all, so an attachment would report success and bounce nothing.
+ */
+static bool cvm_bounce_behind_iommu(struct device *dev)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+	return dom && iommu_is_dma_domain(dom);
+}
+
 static struct cvm_bounce_attachment *cvm_bounce_attached(struct device *dev)
 {
 	struct cvm_bounce_attachment *at;
@@ -264,7 +278,8 @@ static struct cvm_bounce_attachment *cvm_bounce_attached(struct device *dev)
  * @extack: for the error message, or NULL
  *
  * Return: 0; -ENODEV for an unknown device, -EBUSY when a driver is bound,
- * -EALREADY when attached already, -ENOMEM.
+ * -EALREADY when attached already, -EOPNOTSUPP when an IOMMU translates
+ * the device's DMA, -ENOMEM.
  */
 int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack)
 {
@@ -294,6 +309,9 @@ int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack)
 	} else if (cvm_bounce_attached(dev)) {
 		NL_SET_ERR_MSG(extack, "already attached");
 		err = -EALREADY;
+	} else if (cvm_bounce_behind_iommu(dev)) {
+		NL_SET_ERR_MSG(extack, "an IOMMU translates the device's DMA; cvm_bounce cannot stand in for it");
+		err = -EOPNOTSUPP;
 	} else if (!try_module_get(THIS_MODULE)) {
 		err = -ENODEV;
 	} else {
@@ -302,6 +320,11 @@ int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack)
 		at->dev = dev;
 		at->old_ops = get_dma_ops(dev);
 		set_dma_ops(dev, &at->ops);
+		/*
+		 * A device that may skip syncs (coherent under dma-direct,
+		 * 6.11+) would skip ours: every sync copies here.
+		 */
+		dma_reset_need_sync(dev);
 		list_add(&at->node, &cvm_bounce_attachments);
 	}
 	device_unlock(dev);

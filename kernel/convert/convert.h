@@ -79,7 +79,7 @@ int cvm_ledger_begin_unshare(const char *owner, unsigned long pfn,
 void cvm_ledger_end_unshare(struct cvm_convert_range *r, int err);
 int cvm_ledger_state(unsigned long pfn, unsigned long npages);
 void cvm_ledger_observed(const char *caller, unsigned long pfn,
-			 unsigned long npages, bool share, int err);
+			 unsigned long npages, bool share, int err, bool first);
 void cvm_ledger_totals(struct cvm_convert_totals *t);
 bool cvm_ledger_next_run(u64 from_pfn, struct cvm_convert_run *run);
 bool cvm_ledger_owner_at(unsigned int idx, struct cvm_convert_owner *copy);

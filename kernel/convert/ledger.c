@@ -33,6 +33,7 @@ enum cvm_range_state {
  * @owner: who shared them; owners outlive ranges
  * @since: jiffies when the range was shared
  * @state: enum cvm_range_state
+ * @observed: recorded by the observer, not reserved through the ledger
  */
 struct cvm_convert_range {
 	struct rb_node node;
@@ -41,6 +42,7 @@ struct cvm_convert_range {
 	struct cvm_convert_owner *owner;
 	unsigned long since;
 	u8 state;
+	bool observed;
 };
 
 static DEFINE_SPINLOCK(cvm_ledger_lock);
@@ -168,6 +170,24 @@ static void cvm_ledger_del_shared(struct cvm_convert_range *r)
 	rb_erase(&r->node, &cvm_ledger_ranges);
 }
 
+/*
+ * The caller of cvm_ledger_reserve() owns these pages now, so a shared
+ * range the observer recorded on them is stale: its unshare went unseen
+ * (the observer was off, or the conversion back was piecewise). Such
+ * ranges end as unshared; they never make a tracked conversion fail.
+ */
+static void cvm_ledger_drop_observed(unsigned long pfn, unsigned long npages)
+{
+	struct cvm_convert_range *r;
+
+	lockdep_assert_held(&cvm_ledger_lock);
+	while ((r = cvm_ledger_overlap(pfn, npages)) && r->observed &&
+	       r->state == CVM_RANGE_SHARED) {
+		cvm_ledger_del_shared(r);
+		kmem_cache_free(cvm_range_cache, r);
+	}
+}
+
 static void cvm_ledger_anomaly(struct cvm_convert_owner *o)
 {
 	o->anomalies++;
@@ -205,6 +225,7 @@ int cvm_ledger_reserve(const char *owner, unsigned long pfn,
 	r->state = CVM_RANGE_SHARING;
 
 	spin_lock_irqsave(&cvm_ledger_lock, flags);
+	cvm_ledger_drop_observed(pfn, npages);
 	if (cvm_ledger_overlap(pfn, npages)) {
 		cvm_ledger_anomaly(o);
 		err = -EEXIST;
@@ -366,15 +387,17 @@ int cvm_ledger_state(unsigned long pfn, unsigned long npages)
  * @npages: number of pages
  * @share: true for set_memory_decrypted()
  * @err: what it returned
+ * @first: the first physically contiguous run of the call (counts the op)
  *
  * Atomic context. The ledger did not reserve these pages, so what it
  * records is best effort: a share that overlaps a known range, or that
  * finds no memory for its entry, is counted but not tracked; an unshare of
  * a range the ledger does not know (shared before the observer was on) is
- * counted, not an anomaly.
+ * counted, not an anomaly. What it records never blocks a conversion made
+ * through the ledger (see cvm_ledger_drop_observed()).
  */
 void cvm_ledger_observed(const char *caller, unsigned long pfn,
-			 unsigned long npages, bool share, int err)
+			 unsigned long npages, bool share, int err, bool first)
 {
 	struct cvm_convert_range *r, *new = NULL;
 	struct cvm_convert_owner *o;
@@ -387,7 +410,8 @@ void cvm_ledger_observed(const char *caller, unsigned long pfn,
 		new = kmem_cache_zalloc(cvm_range_cache, GFP_ATOMIC);
 
 	spin_lock_irqsave(&cvm_ledger_lock, flags);
-	cvm_ledger_sum.observed_ops++;
+	if (first)
+		cvm_ledger_sum.observed_ops++;
 	if (err) {
 		o->failures++;
 		if (share)
@@ -401,6 +425,7 @@ void cvm_ledger_observed(const char *caller, unsigned long pfn,
 			new->owner = o;
 			new->since = jiffies;
 			new->state = CVM_RANGE_SHARED;
+			new->observed = true;
 			cvm_ledger_insert(new);
 			cvm_ledger_add_shared(o, npages);
 			new = NULL;

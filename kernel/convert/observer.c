@@ -40,6 +40,21 @@ static int cvm_observer_entry(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/*
+ * The pfn of page @i of the buffer at @addr, or ULONG_MAX where there is
+ * none (vmalloc'd buffers are only virtually contiguous).
+ */
+static unsigned long cvm_observer_pfn(unsigned long addr, unsigned long i)
+{
+	void *p = (void *)(addr + i * PAGE_SIZE);
+
+	if (is_vmalloc_addr(p))
+		return vmalloc_to_pfn(p) ?: ULONG_MAX;
+	if (virt_addr_valid(p))
+		return PHYS_PFN(__pa(p));
+	return ULONG_MAX;
+}
+
 static void cvm_observer_record(struct kretprobe_instance *ri,
 				struct pt_regs *regs, bool share)
 {
@@ -47,23 +62,38 @@ static void cvm_observer_record(struct kretprobe_instance *ri,
 	unsigned long caller = get_kretprobe_retaddr(ri);
 	int err = (int)regs_return_value(regs);
 	char name[CVM_CONVERT_OWNER_LEN];
-	unsigned long pfn;
+	unsigned long pfn, start, i, run;
 
 	if (within_module(caller, THIS_MODULE) || call->numpages <= 0)
 		return;
-	/* vmalloc'd buffers are recorded by their first page only. */
-	if (is_vmalloc_addr((void *)call->addr))
-		pfn = vmalloc_to_pfn((void *)call->addr);
-	else if (virt_addr_valid((void *)call->addr))
-		pfn = PHYS_PFN(__pa(call->addr));
-	else
+	start = cvm_observer_pfn(call->addr, 0);
+	if (start == ULONG_MAX)
 		return;
 	snprintf(name, sizeof(name), "%ps", (void *)caller);
-	cvm_ledger_observed(name, pfn, call->numpages, share, err);
-	if (err)
+	if (err) {
+		/* One failure, one count: reported by the first page. */
+		cvm_ledger_observed(name, start, call->numpages, share, err,
+				    true);
 		cvm_convert_notify(share ? CVM_CONV_EVENT_SHARE_FAILED :
 					   CVM_CONV_EVENT_UNSHARE_FAILED,
-				   name, pfn, call->numpages, err);
+				   name, start, call->numpages, err);
+		return;
+	}
+	/*
+	 * One range per physically contiguous run: a vzalloc'ed buffer
+	 * (Hyper-V's netvsc) is not the numpages pages after its first.
+	 */
+	for (i = 1, run = 1; i <= call->numpages; i++, run++) {
+		pfn = i < call->numpages ? cvm_observer_pfn(call->addr, i) :
+					   ULONG_MAX;
+		if (pfn == start + run)
+			continue;
+		cvm_ledger_observed(name, start, run, share, 0, i == run);
+		start = pfn;
+		run = 0;
+		if (pfn == ULONG_MAX && i < call->numpages)
+			return;
+	}
 }
 
 static int cvm_observer_decrypted(struct kretprobe_instance *ri,

@@ -14,6 +14,15 @@
  *   bulk OWNER N             N one-page shares, never adjacent -> N
  *   bulk-free OWNER          unshare and free them       -> N
  *   external PAGES           set_memory_*() directly     -> ok | -ERRNO
+ *   vshare PAGES             vmap PAGES in runs of 4, set_memory_decrypted()
+ *                            directly                    -> RUNS
+ *   vcheck                   pages the ledger holds shared, run by run
+ *                                                        -> PAGES
+ *   vunshare                 set_memory_encrypted(), free -> ok | -ERRNO
+ *   xshare PAGES             set_memory_decrypted() directly, kept shared
+ *   xtrack OWNER             set_memory_encrypted() directly, then the same
+ *                            pages through cvm_convert_share() and back
+ *                                                        -> ok | -ERRNO
  *   check-leaked ID          leaked pages still withheld -> ok | why not
  *   concurrent OWNER T ITERS T kthreads per online CPU share and unshare
  *                            one page ITERS times        -> ok | why not
@@ -32,6 +41,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <cvm_convert.h>
 #include "hostsim.h"
 
@@ -414,6 +424,190 @@ static int cvm_hostsim_cmd_external(char **argv)
 	return 0;
 }
 
+/* A vmap'ed buffer converted behind cvm_convert's back (vshare). */
+static void *cvm_hostsim_vbuf, *cvm_hostsim_vblock;
+static size_t cvm_hostsim_vpages;
+
+/* Physically contiguous runs of cvm_hostsim_vbuf; @fn sees each. */
+static unsigned long cvm_hostsim_vruns(void (*fn)(unsigned long pfn,
+						  size_t n, size_t *acc),
+				       size_t *acc)
+{
+	unsigned long start = 0, pfn, runs = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i <= cvm_hostsim_vpages; i++) {
+		pfn = i < cvm_hostsim_vpages ?
+		      vmalloc_to_pfn(cvm_hostsim_vbuf + i * PAGE_SIZE) : 0;
+		if (n && pfn == start + n) {
+			n++;
+			continue;
+		}
+		if (n) {
+			runs++;
+			if (fn)
+				fn(start, n, acc);
+		}
+		start = pfn;
+		n = 1;
+	}
+	return runs;
+}
+
+static void cvm_hostsim_vrun_shared(unsigned long pfn, size_t n, size_t *acc)
+{
+	if (cvm_convert_state(page_address(pfn_to_page(pfn)), n) ==
+	    CVM_CONV_STATE_SHARED)
+		*acc += n;
+}
+
+/* As cvm_hostsim_external_convert(), one direction at a time. */
+static noinline int cvm_hostsim_vmalloc_convert(void *addr, int pages,
+						bool share)
+{
+	int err;
+
+	if (share)
+		err = set_memory_decrypted((unsigned long)addr, pages);
+	else
+		err = set_memory_encrypted((unsigned long)addr, pages);
+	barrier();
+	return err;
+}
+
+/*
+ * Frees what vshare set up: the mapping, then the pages under it, unless
+ * the conversion back failed (state unknown: leaked).
+ */
+static void cvm_hostsim_vrelease(bool leak)
+{
+	vunmap(cvm_hostsim_vbuf);
+	if (!leak)
+		free_pages_exact(cvm_hostsim_vblock,
+				 (cvm_hostsim_vpages * 2) << PAGE_SHIFT);
+	cvm_hostsim_vbuf = NULL;
+}
+
+/*
+ * A virtually contiguous buffer of @pages pages in runs of four physically
+ * contiguous ones, a page apart: as vmalloc's pages are, but the same on
+ * every boot.
+ */
+static int cvm_hostsim_cmd_vshare(char **argv)
+{
+	struct page **map;
+	size_t pages, i;
+	int err;
+
+	if (cvm_hostsim_parse_pages(argv[1], &pages))
+		return -EINVAL;
+	if (cvm_hostsim_vbuf)
+		return -EBUSY;
+	cvm_hostsim_vblock = alloc_pages_exact((pages * 2) << PAGE_SHIFT,
+					       GFP_KERNEL | __GFP_ZERO);
+	map = kcalloc(pages, sizeof(*map), GFP_KERNEL);
+	if (cvm_hostsim_vblock && map) {
+		for (i = 0; i < pages; i++)
+			map[i] = virt_to_page(cvm_hostsim_vblock) + i + i / 4;
+		cvm_hostsim_vbuf = vmap(map, pages, VM_MAP, PAGE_KERNEL);
+	}
+	kfree(map);
+	if (!cvm_hostsim_vbuf) {
+		if (cvm_hostsim_vblock)
+			free_pages_exact(cvm_hostsim_vblock,
+					 (pages * 2) << PAGE_SHIFT);
+		return -ENOMEM;
+	}
+	cvm_hostsim_vpages = pages;
+	err = cvm_hostsim_vmalloc_convert(cvm_hostsim_vbuf, pages, true);
+	if (err) {
+		cvm_hostsim_vrelease(true);
+		cvm_hostsim_set_errno(err);
+		return 0;
+	}
+	cvm_hostsim_set_result("%lu\n", cvm_hostsim_vruns(NULL, NULL));
+	return 0;
+}
+
+static int cvm_hostsim_cmd_vcheck(char **argv)
+{
+	size_t shared = 0;
+
+	if (!cvm_hostsim_vbuf)
+		return -ENOENT;
+	cvm_hostsim_vruns(cvm_hostsim_vrun_shared, &shared);
+	cvm_hostsim_set_result("%zu\n", shared);
+	return 0;
+}
+
+static int cvm_hostsim_cmd_vunshare(char **argv)
+{
+	int err;
+
+	if (!cvm_hostsim_vbuf)
+		return -ENOENT;
+	err = cvm_hostsim_vmalloc_convert(cvm_hostsim_vbuf, cvm_hostsim_vpages,
+					  false);
+	cvm_hostsim_vrelease(err);
+	cvm_hostsim_set_errno(err);
+	return 0;
+}
+
+/* Pages shared behind cvm_convert's back and kept shared (xshare). */
+static void *cvm_hostsim_xbuf;
+static size_t cvm_hostsim_xpages;
+
+static int cvm_hostsim_cmd_xshare(char **argv)
+{
+	size_t pages;
+	void *addr;
+	int err;
+
+	if (cvm_hostsim_parse_pages(argv[1], &pages))
+		return -EINVAL;
+	if (cvm_hostsim_xbuf)
+		return -EBUSY;
+	addr = alloc_pages_exact(pages << PAGE_SHIFT, GFP_KERNEL | __GFP_ZERO);
+	if (!addr)
+		return -ENOMEM;
+	err = cvm_hostsim_vmalloc_convert(addr, pages, true);
+	if (!err) {
+		cvm_hostsim_xbuf = addr;
+		cvm_hostsim_xpages = pages;
+	}
+	cvm_hostsim_set_errno(err);
+	return 0;
+}
+
+/*
+ * The unshare goes unseen when the test turned the observer off: the
+ * ledger still holds the range, stale, when the pages are shared again
+ * through it, as reused memory is.
+ */
+static int cvm_hostsim_cmd_xtrack(char **argv)
+{
+	void *addr = cvm_hostsim_xbuf;
+	size_t pages = cvm_hostsim_xpages;
+	int err;
+
+	if (!addr)
+		return -ENOENT;
+	cvm_hostsim_xbuf = NULL;
+	err = cvm_hostsim_vmalloc_convert(addr, pages, false);
+	if (err) {
+		cvm_hostsim_set_errno(err);
+		return 0;
+	}
+	err = cvm_convert_share(argv[1], addr, pages);
+	if (!err && cvm_convert_unshare(argv[1], addr, pages)) {
+		cvm_hostsim_set_result("leaked\n");
+		return 0;
+	}
+	free_pages_exact(addr, pages << PAGE_SHIFT);
+	cvm_hostsim_set_errno(err);
+	return 0;
+}
+
 static int cvm_hostsim_cmd_check_leaked(char **argv)
 {
 	struct cvm_hostsim_range *r = cvm_hostsim_find(argv[1]);
@@ -561,6 +755,11 @@ static const struct {
 	{ "bulk",		3, cvm_hostsim_cmd_bulk },
 	{ "bulk-free",		2, cvm_hostsim_cmd_bulk_free },
 	{ "external",		2, cvm_hostsim_cmd_external },
+	{ "vshare",		2, cvm_hostsim_cmd_vshare },
+	{ "vcheck",		1, cvm_hostsim_cmd_vcheck },
+	{ "vunshare",		1, cvm_hostsim_cmd_vunshare },
+	{ "xshare",		2, cvm_hostsim_cmd_xshare },
+	{ "xtrack",		2, cvm_hostsim_cmd_xtrack },
 	{ "check-leaked",	2, cvm_hostsim_cmd_check_leaked },
 	{ "concurrent",		4, cvm_hostsim_cmd_concurrent },
 };
@@ -638,6 +837,16 @@ void cvm_hostsim_convert_exit(void)
 	mutex_lock(&cvm_hostsim_lock);
 	if (cvm_hostsim_bulk)
 		cvm_hostsim_bulk_release(cvm_hostsim_bulk_owner);
+	/* Converted behind cvm_convert's back: back the same way. */
+	if (cvm_hostsim_vbuf)
+		cvm_hostsim_vrelease(cvm_hostsim_vmalloc_convert(cvm_hostsim_vbuf,
+								 cvm_hostsim_vpages,
+								 false));
+	if (cvm_hostsim_xbuf &&
+	    !cvm_hostsim_vmalloc_convert(cvm_hostsim_xbuf, cvm_hostsim_xpages,
+					 false))
+		free_pages_exact(cvm_hostsim_xbuf,
+				 cvm_hostsim_xpages << PAGE_SHIFT);
 	list_for_each_entry_safe(r, tmp, &cvm_hostsim_ranges, node) {
 		err = 0;
 		if (r->state == CVM_HOSTSIM_SHARED)

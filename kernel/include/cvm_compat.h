@@ -30,6 +30,17 @@
 #endif
 
 /*
+ * A device may skip DMA syncs (dev->dma_skip_sync, reset by
+ * dma_reset_need_sync()) since 6.11; before, every sync reached the ops.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+struct device;
+static inline void dma_reset_need_sync(struct device *dev)
+{
+}
+#endif
+
+/*
  * swiotlb's unmap function, as cvm_bounce's observer probes it: 6.1 has
  * swiotlb_tbl_unmap_single(); newer kernels made that an inline wrapper
  * of __swiotlb_tbl_unmap_single() (which takes the pool as well). Both
