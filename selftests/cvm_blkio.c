@@ -87,6 +87,7 @@ static const char *const dev_names[CVM_A_POOL_DEV_MAX + 1] = {
 	[CVM_A_POOL_DEV_FAILURES] = "failures",
 	[CVM_A_POOL_DEV_VIOLATIONS] = "violations",
 	[CVM_A_POOL_DEV_WAITS] = "waits",
+	[CVM_A_POOL_DEV_COHERENT_PAGES] = "coherent_pages",
 };
 
 static int dev(const char *name)

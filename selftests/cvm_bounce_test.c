@@ -68,6 +68,7 @@ static const struct {
 	{ CVM_A_POOL_SHRINKS, "shrinks" },
 	{ CVM_A_POOL_LEAKED_CHUNKS, "leaked_chunks" },
 	{ CVM_A_POOL_WAITS, "waits" },
+	{ CVM_A_POOL_DRIVER_LEAKS, "driver_leaks" },
 	{ CVM_A_POOL_ZERO_FROM_DEVICE, "zero_from_device" },
 	{ CVM_A_POOL_ZERO_SLACK, "zero_slack" },
 	{ CVM_A_POOL_SCRUB, "scrub" },

@@ -8,6 +8,7 @@
 # except the strict-direction policy; with the default policies, the
 # zero-from-device differences too, and nothing else.
 . "$(dirname "$0")/lib.sh"
+cd "$(dirname "$0")" || exit $KSFT_FAIL
 ctl=/sys/kernel/debug/cvm_hostsim_dma/ctl
 dir=/sys/kernel/cvm/bounce
 dev=cvm-dmacontract
@@ -58,8 +59,38 @@ expect_eq "in flight after the runs" 0 \
 	"$(cvmctl -j pool | jq --arg d $dev '.devices[] | select(.name == $d) | .inflight_slots')"
 expect_eq "violations: the misuse sequences, twice" 6 \
 	"$(cvmctl -j pool | jq --arg d $dev '.devices[] | select(.name == $d) | .violations')"
-echo $dev >$dir/detach || fail "detach $dev"
-rmmod cvm_hostsim_dma || fail "rmmod cvm_hostsim_dma"
+
+# A driver that leaves things behind when it unbinds (ctl "hold": 3 pages
+# of coherent memory, 5 mappings of 100 bytes). Coherent memory still
+# held refuses detach; mappings are scrubbed and taken back by it.
+pooldev() {
+	cvmctl -j pool | jq --arg d $dev ".devices[] | select(.name == \$d) | .$1"
+}
+echo hold >$ctl || fail "hold"
+expect_eq "coherent pages held" 3 "$(pooldev coherent_pages)"
+expect_eq "mappings left live" 5 "$(pooldev inflight_slots)"
+expect_eq "detach with coherent memory live" "-16 the device still holds coherent memory" \
+	"$(./cvm_blkio detach $dev)"
+echo free-coherent >$ctl || fail "free-coherent"
+expect_eq "coherent pages after free" 0 "$(pooldev coherent_pages)"
+leaks0=$(cat $dir/driver_leaks)
+expect_eq "detach reclaims what the driver left" 0 "$(./cvm_blkio detach $dev)"
+expect_eq "driver leaks counted" $((leaks0 + 5)) "$(cat $dir/driver_leaks)"
+expect_eq "slots in use after detach" 0 "$(cat $dir/used)"
+dmesg | grep -q "$dev: driver (none) left 5 mappings (500 bytes) live after unbinding; scrubbed and reclaimed" ||
+	fail "no log line for the driver's leak"
+echo forget >$ctl || fail "forget"
+
+# Removal of an attached device (as hot-unplug does) detaches it: the
+# module reference goes, and what its driver left is reclaimed.
+echo $dev >$dir/attach || fail "attach $dev again"
+echo hold >$ctl || fail "hold again"
+echo free-coherent >$ctl || fail "free-coherent again"
+rmmod cvm_bounce 2>/dev/null && fail "cvm_bounce unloaded while attached"
+rmmod cvm_hostsim_dma || fail "rmmod cvm_hostsim_dma (removes $dev)"
+expect_eq "attached devices after removal" "" "$(cat $dir/attach)"
+expect_eq "driver leaks after removal" $((leaks0 + 10)) "$(cat $dir/driver_leaks)"
+expect_eq "slots in use after removal" 0 "$(cat $dir/used)"
 rmmod cvm_bounce || fail "rmmod cvm_bounce"
 rmmod cvm_convert || fail "rmmod cvm_convert"
 finish

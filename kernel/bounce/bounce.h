@@ -114,6 +114,7 @@ struct cvm_bounce_client_pcpu {
  * @old_ops: the device's DMA ops before the attach
  * @pcpu: traffic counters, summed into @maps.. by cvm_bounce_client_at()
  * @maps: counters, as dumps see them (only in snapshots for the traffic)
+ * @coherent_pages: coherent memory the device's driver holds now
  * @warned: misuse kinds already logged once
  */
 struct cvm_bounce_client {
@@ -132,6 +133,7 @@ struct cvm_bounce_client {
 	atomic_long_t inflight_slots;
 	atomic_long_t inflight_bytes;
 	atomic_long_t high_water;
+	atomic_long_t coherent_pages;
 	unsigned long warned;
 };
 
@@ -156,7 +158,7 @@ struct cvm_bounce_stats {
 	u64 size, slots, used, high_water;
 	u32 slot_size, chunks, max_chunks, max_mapping;
 	u64 maps, unmaps, bytes, syncs, failures, violations;
-	u64 grows, shrinks, leaked_chunks, waits;
+	u64 grows, shrinks, leaked_chunks, waits, driver_leaks;
 };
 
 /* pool.c */
@@ -176,6 +178,7 @@ int cvm_bounce_pool_wait(struct cvm_bounce_client *c,
 			 struct cvm_bounce_place *p, unsigned long deadline);
 void cvm_bounce_pool_wake(void);
 void cvm_bounce_stats(struct cvm_bounce_stats *st);
+void cvm_bounce_pool_driver_leaks(unsigned long n);
 struct cvm_bounce_chunk *cvm_bounce_chunk_find(phys_addr_t addr);
 
 /* Per-CPU pool counters, summed when read. */
@@ -210,6 +213,7 @@ struct cvm_bounce_place {
 
 /* map.c */
 int cvm_bounce_alloc(struct cvm_bounce_client *c, struct cvm_bounce_place *p);
+unsigned long cvm_bounce_reclaim(struct cvm_bounce_client *c, u64 *bytes);
 
 /* client.c */
 struct cvm_bounce_client *cvm_bounce_client_create(const char *name,
@@ -223,6 +227,8 @@ int cvm_bounce_client_at(unsigned int i, struct cvm_bounce_client *snap,
 /* dmaops.c */
 int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack);
 int cvm_bounce_detach(const char *name, struct netlink_ext_ack *extack);
+int cvm_bounce_dmaops_init(void);
+void cvm_bounce_dmaops_exit(void);
 ssize_t cvm_bounce_attached_list(char *buf, size_t size);
 
 /* observer.c */

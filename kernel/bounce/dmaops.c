@@ -7,6 +7,17 @@
  * cvm_convert; after unbinding the driver, detach gives the device its
  * own DMA ops back. Every attachment holds a reference on this module.
  *
+ * The host can remove a device at any time (hot-unplug): a bus notifier
+ * then detaches it, so neither the attachment nor the module reference
+ * outlives the device. Drivers do not always end their mappings before
+ * unbinding (virtio-input leaves its event buffers mapped, swiotlb leaks
+ * them silently); an unbound driver's device has been reset and can no
+ * longer DMA, so detach scrubs and takes back what it left, and counts
+ * it against the driver.
+ *
+ * Lock order: the device lock, then cvm_bounce_attach_lock (the bus
+ * notifier is called with the device lock held for driver binding).
+ *
  * Each attached device gets its own copy of the ops with its client next
  * to it, so a callback finds the client from the device in one step.
  */
@@ -31,6 +42,7 @@
  * @dev: the device (a reference is held)
  * @old_ops: its DMA ops before
  * @node: in cvm_bounce_attachments
+ * @driver: the driver bound last, to name it when it leaves mappings
  */
 struct cvm_bounce_attachment {
 	const struct dma_map_ops ops;
@@ -38,6 +50,7 @@ struct cvm_bounce_attachment {
 	struct device *dev;
 	const struct dma_map_ops *old_ops;
 	struct list_head node;
+	char driver[32];
 };
 
 static LIST_HEAD(cvm_bounce_attachments);
@@ -203,15 +216,18 @@ static void *cvm_bounce_dma_alloc(struct device *dev, size_t size,
 		cvm_convert_free_shared(CVM_BOUNCE_COHERENT_OWNER, va, pages);
 		return NULL;
 	}
+	atomic_long_add(pages, &cvm_bounce_dev_client(dev)->coherent_pages);
 	return va;
 }
 
 static void cvm_bounce_dma_free(struct device *dev, size_t size, void *va,
 				dma_addr_t dma, unsigned long attrs)
 {
+	size_t pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+
 	/* On failure the ledger keeps the pages as leaked, never freed. */
-	cvm_convert_free_shared(CVM_BOUNCE_COHERENT_OWNER, va,
-				PAGE_ALIGN(size) >> PAGE_SHIFT);
+	cvm_convert_free_shared(CVM_BOUNCE_COHERENT_OWNER, va, pages);
+	atomic_long_sub(pages, &cvm_bounce_dev_client(dev)->coherent_pages);
 }
 
 static size_t cvm_bounce_dma_max_mapping_size(struct device *dev)
@@ -300,9 +316,9 @@ int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack)
 		put_device(dev);
 		return -ENOMEM;
 	}
-	mutex_lock(&cvm_bounce_attach_lock);
 	/* The device lock keeps a driver from binding while we switch. */
 	device_lock(dev);
+	mutex_lock(&cvm_bounce_attach_lock);
 	if (dev->driver) {
 		NL_SET_ERR_MSG(extack, "a driver is bound to the device; unbind it first");
 		err = -EBUSY;
@@ -325,10 +341,11 @@ int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack)
 		 * 6.11+) would skip ours: every sync copies here.
 		 */
 		dma_reset_need_sync(dev);
+		strscpy(at->driver, "(none)", sizeof(at->driver));
 		list_add(&at->node, &cvm_bounce_attachments);
 	}
-	device_unlock(dev);
 	mutex_unlock(&cvm_bounce_attach_lock);
+	device_unlock(dev);
 	if (err) {
 		cvm_bounce_client_destroy(at->client);
 		kfree(at);
@@ -339,13 +356,62 @@ int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/*
+ * Ends an attachment whose device no driver drives: what the driver left
+ * mapped is reclaimed; coherent memory it never freed refuses a detach,
+ * and on removal stays shared in the ledger, reported. Both locks held.
+ */
+static int cvm_bounce_end(struct cvm_bounce_attachment *at, bool removed,
+			  struct netlink_ext_ack *extack)
+{
+	struct cvm_bounce_client *c = at->client;
+	long coherent = atomic_long_read(&c->coherent_pages);
+	unsigned long leaks;
+	u64 bytes;
+
+	if (coherent && !removed) {
+		NL_SET_ERR_MSG(extack, "the device still holds coherent memory");
+		return -EBUSY;
+	}
+	leaks = cvm_bounce_reclaim(c, &bytes);
+	if (leaks) {
+		cvm_bounce_pool_driver_leaks(leaks);
+		dev_warn(at->dev, "driver %s left %lu mappings (%llu bytes) live after unbinding; scrubbed and reclaimed\n",
+			 at->driver, leaks, bytes);
+		cvm_bounce_notify(CVM_BOUNCE_EVENT_DRIVER_LEAK, c->name, 0,
+				  bytes, 0);
+	}
+	if (coherent) {
+		dev_warn(at->dev, "removed with %ld pages of coherent memory driver %s never freed; they stay shared (ledger owner %s)\n",
+			 coherent, at->driver, CVM_BOUNCE_COHERENT_OWNER);
+		cvm_bounce_notify(CVM_BOUNCE_EVENT_DRIVER_LEAK, c->name, 0,
+				  (u64)coherent << PAGE_SHIFT, -EBUSY);
+	}
+	set_dma_ops(at->dev, at->old_ops);
+	list_del(&at->node);
+	return 0;
+}
+
+/* After cvm_bounce_end(), with the locks dropped. */
+static void cvm_bounce_free_attachment(struct cvm_bounce_attachment *at)
+{
+	dev_info(at->dev, "DMA no longer bounces through cvm_bounce\n");
+	cvm_bounce_client_destroy(at->client);
+	put_device(at->dev);
+	kfree(at);
+	module_put(THIS_MODULE);
+}
+
 /**
  * cvm_bounce_detach() - give a device its own DMA ops back
  * @name: device name
  * @extack: for the error message, or NULL
  *
+ * Mappings the unbound driver left live are scrubbed and taken back,
+ * counted in the pool's driver_leaks and reported.
+ *
  * Return: 0; -ENODEV for an unknown device, -ENOENT when not attached,
- * -EBUSY when a driver is bound or mappings are still live.
+ * -EBUSY when a driver is bound or the device holds coherent memory.
  */
 int cvm_bounce_detach(const char *name, struct netlink_ext_ack *extack)
 {
@@ -358,8 +424,8 @@ int cvm_bounce_detach(const char *name, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "no such PCI or platform device");
 		return -ENODEV;
 	}
-	mutex_lock(&cvm_bounce_attach_lock);
 	device_lock(dev);
+	mutex_lock(&cvm_bounce_attach_lock);
 	at = cvm_bounce_attached(dev);
 	if (!at) {
 		NL_SET_ERR_MSG(extack, "not attached");
@@ -367,24 +433,85 @@ int cvm_bounce_detach(const char *name, struct netlink_ext_ack *extack)
 	} else if (dev->driver) {
 		NL_SET_ERR_MSG(extack, "a driver is bound to the device; unbind it first");
 		err = -EBUSY;
-	} else if (atomic_long_read(&at->client->inflight_slots)) {
-		NL_SET_ERR_MSG(extack, "the device still has live mappings");
-		err = -EBUSY;
 	} else {
-		set_dma_ops(dev, at->old_ops);
-		list_del(&at->node);
+		err = cvm_bounce_end(at, false, extack);
 	}
-	device_unlock(dev);
 	mutex_unlock(&cvm_bounce_attach_lock);
+	device_unlock(dev);
 	put_device(dev);
+	if (!err)
+		cvm_bounce_free_attachment(at);
+	return err;
+}
+
+/*
+ * Bound: remember the driver's name. Removed (hot-unplug, or the PCI
+ * core's remove): the driver has unbound and the device is gone, so the
+ * attachment ends whatever it still holds.
+ */
+static int cvm_bounce_bus_event(struct notifier_block *nb,
+				unsigned long action, void *data)
+{
+	struct device *dev = data;
+	struct cvm_bounce_attachment *at;
+
+	switch (action) {
+	case BUS_NOTIFY_BOUND_DRIVER:
+		mutex_lock(&cvm_bounce_attach_lock);
+		at = cvm_bounce_attached(dev);
+		if (at)
+			strscpy(at->driver, dev_driver_string(dev),
+				sizeof(at->driver));
+		mutex_unlock(&cvm_bounce_attach_lock);
+		break;
+	case BUS_NOTIFY_REMOVED_DEVICE:
+		device_lock(dev);
+		mutex_lock(&cvm_bounce_attach_lock);
+		at = cvm_bounce_attached(dev);
+		if (at && cvm_bounce_end(at, true, NULL))
+			at = NULL;
+		mutex_unlock(&cvm_bounce_attach_lock);
+		device_unlock(dev);
+		if (at) {
+			dev_info(dev, "removed while attached\n");
+			cvm_bounce_free_attachment(at);
+		}
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block cvm_bounce_pci_nb = {
+	.notifier_call = cvm_bounce_bus_event,
+};
+
+static struct notifier_block cvm_bounce_platform_nb = {
+	.notifier_call = cvm_bounce_bus_event,
+};
+
+/**
+ * cvm_bounce_dmaops_init() - follow the buses the pool attaches to
+ *
+ * Return: 0 or a negative errno.
+ */
+int cvm_bounce_dmaops_init(void)
+{
+	int err = bus_register_notifier(&pci_bus_type, &cvm_bounce_pci_nb);
+
 	if (err)
 		return err;
-	dev_info(dev, "DMA no longer bounces through cvm_bounce\n");
-	cvm_bounce_client_destroy(at->client);
-	put_device(at->dev);
-	kfree(at);
-	module_put(THIS_MODULE);
-	return 0;
+	err = bus_register_notifier(&platform_bus_type,
+				    &cvm_bounce_platform_nb);
+	if (err)
+		bus_unregister_notifier(&pci_bus_type, &cvm_bounce_pci_nb);
+	return err;
+}
+
+/* No attachment is left: each holds a reference on the module. */
+void cvm_bounce_dmaops_exit(void)
+{
+	bus_unregister_notifier(&platform_bus_type, &cvm_bounce_platform_nb);
+	bus_unregister_notifier(&pci_bus_type, &cvm_bounce_pci_nb);
 }
 
 /**

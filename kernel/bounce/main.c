@@ -74,6 +74,11 @@ static int __init cvm_bounce_init(void)
 				   max_chunks, max_mapping_kib);
 	if (err)
 		return err;
+	err = cvm_bounce_dmaops_init();
+	if (err) {
+		cvm_bounce_pool_exit();
+		return err;
+	}
 	/* An observer that cannot start is reported, not fatal. */
 	if (swiotlb_observer && cvm_bounce_observer_set(true))
 		pr_warn("swiotlb observer requested but unavailable\n");
@@ -82,6 +87,7 @@ static int __init cvm_bounce_init(void)
 	err = cvm_core_register(&cvm_bounce_feature);
 	if (err) {
 		cvm_bounce_observer_exit();
+		cvm_bounce_dmaops_exit();
 		cvm_bounce_pool_exit();
 	}
 	return err;
@@ -96,6 +102,7 @@ static void __exit cvm_bounce_exit(void)
 	/* First: waits for netlink handlers and removes the sysfs files. */
 	cvm_core_unregister(&cvm_bounce_feature);
 	cvm_bounce_observer_exit();
+	cvm_bounce_dmaops_exit();
 	cvm_bounce_pool_exit();
 }
 

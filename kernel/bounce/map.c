@@ -319,6 +319,57 @@ static void cvm_bounce_release(struct cvm_bounce_where *w,
 				    nslots));
 }
 
+/**
+ * cvm_bounce_reclaim() - end every mapping a client left live
+ * @c: a client that can no longer use its mappings: the device's driver
+ *	has unbound (its device reset) or the device is gone
+ * @bytes: gets the bytes those mappings spanned
+ *
+ * Nothing is copied back: the buffers belonged to a driver that is gone
+ * and may have been freed. The slots are scrubbed as an unmap would.
+ * Takes each area's lock in turn.
+ *
+ * Return: the number of mappings ended.
+ */
+unsigned long cvm_bounce_reclaim(struct cvm_bounce_client *c, u64 *bytes)
+{
+	struct cvm_bounce_chunk *ch;
+	struct cvm_bounce_where w;
+	unsigned long n = 0;
+	u32 a, i, end;
+
+	*bytes = 0;
+	rcu_read_lock();
+	list_for_each_entry_rcu(ch, &cvm_bounce_chunks, node) {
+		w.chunk = ch;
+		for (a = 0; a < ch->nareas; a++) {
+			w.area = &ch->areas[a];
+			end = w.area->first + (1U << ch->area_shift);
+			spin_lock_irqsave(&w.area->lock, w.irq);
+			for (i = w.area->first; i < end; i++) {
+				struct cvm_bounce_slot *m = &ch->meta[i];
+				u32 nslots = m->nslots;
+
+				if (!cvm_bounce_live(m, c))
+					continue;
+				w.index = i;
+				*bytes += m->size;
+				cvm_bounce_release(&w, m, nslots,
+						   cvm_bounce_drain(&w, m, 0));
+				cvm_bounce_pool_used(-(long)nslots);
+				cvm_bounce_count(c, -(long)nslots);
+				n++;
+				i += nslots - 1;
+			}
+			spin_unlock_irqrestore(&w.area->lock, w.irq);
+		}
+	}
+	rcu_read_unlock();
+	if (n)
+		cvm_bounce_pool_wake();
+	return n;
+}
+
 static bool cvm_bounce_dir_from(enum dma_data_direction dir)
 {
 	return dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL;

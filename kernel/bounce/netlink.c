@@ -43,7 +43,8 @@ static int cvm_bounce_fill_pool(struct sk_buff *skb)
 	    nla_put_u8(skb, CVM_A_POOL_SCRUB, READ_ONCE(p->scrub)) ||
 	    nla_put_u8(skb, CVM_A_POOL_MISUSE_WARN, READ_ONCE(p->misuse_warn)) ||
 	    nla_put_u32(skb, CVM_A_POOL_WAIT_MS, READ_ONCE(p->wait_ms)) ||
-	    nla_put_u32(skb, CVM_A_POOL_IDLE_MS, READ_ONCE(p->idle_ms)))
+	    nla_put_u32(skb, CVM_A_POOL_IDLE_MS, READ_ONCE(p->idle_ms)) ||
+	    cvm_bounce_put64(skb, CVM_A_POOL_DRIVER_LEAKS, st.driver_leaks))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -122,7 +123,9 @@ static int cvm_bounce_put_dev(struct sk_buff *skb, struct netlink_callback *cb,
 		atomic64_read(&c->misuse[CVM_BOUNCE_EVENT_DIR_MISMATCH])) ||
 	    P64(CVM_A_POOL_DEV_SYNC_RANGE,
 		atomic64_read(&c->misuse[CVM_BOUNCE_EVENT_SYNC_RANGE])) ||
-	    P64(CVM_A_POOL_DEV_WAITS, atomic64_read(&c->waits))) {
+	    P64(CVM_A_POOL_DEV_WAITS, atomic64_read(&c->waits)) ||
+	    P64(CVM_A_POOL_DEV_COHERENT_PAGES,
+		atomic_long_read(&c->coherent_pages))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -272,7 +275,7 @@ const unsigned int cvm_bounce_nl_n_cmds = ARRAY_SIZE(cvm_bounce_nl_cmds);
  * @error: negative errno returned to the caller, 0 if none
  *
  * Atomic context is fine; cvm_core applies its rate limit, except to a
- * leaked chunk, which a host must not crowd out.
+ * leaked chunk or a driver's leak, which a host must not crowd out.
  */
 void cvm_bounce_notify(u32 event, const char *name, u64 addr, u64 size,
 		       int error)
@@ -280,7 +283,8 @@ void cvm_bounce_notify(u32 event, const char *name, u64 addr, u64 size,
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = event == CVM_BOUNCE_EVENT_CHUNK_LEAKED ?
+	skb = event == CVM_BOUNCE_EVENT_CHUNK_LEAKED ||
+	      event == CVM_BOUNCE_EVENT_DRIVER_LEAK ?
 	      cvm_core_event_new_lost(CVM_CMD_POOL_NTF, &hdr) :
 	      cvm_core_event_new(CVM_CMD_POOL_NTF, &hdr);
 	if (!skb)

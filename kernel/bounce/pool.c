@@ -37,6 +37,7 @@ static atomic_long_t cvm_bounce_high_water;
 static atomic64_t cvm_bounce_grows;
 static atomic64_t cvm_bounce_shrinks;
 static atomic64_t cvm_bounce_leaked;
+static atomic64_t cvm_bounce_driver_leaks;
 static bool cvm_bounce_exiting;
 /* A mapping found no room: grow even if the pool is not half full. */
 static atomic_t cvm_bounce_ran_out;
@@ -423,6 +424,12 @@ struct cvm_bounce_chunk *cvm_bounce_chunk_find(phys_addr_t addr)
 	return NULL;
 }
 
+/* Mappings drivers left live, reclaimed at detach: counted for good. */
+void cvm_bounce_pool_driver_leaks(unsigned long n)
+{
+	atomic64_add(n, &cvm_bounce_driver_leaks);
+}
+
 void cvm_bounce_stats(struct cvm_bounce_stats *st)
 {
 	int cpu;
@@ -450,6 +457,7 @@ void cvm_bounce_stats(struct cvm_bounce_stats *st)
 	st->grows = atomic64_read(&cvm_bounce_grows);
 	st->shrinks = atomic64_read(&cvm_bounce_shrinks);
 	st->leaked_chunks = atomic64_read(&cvm_bounce_leaked);
+	st->driver_leaks = atomic64_read(&cvm_bounce_driver_leaks);
 }
 
 int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,

@@ -12,6 +12,12 @@
  *   reference   run the table, keep what each step showed
  *   compare     run it again and compare -> the summary line, then one
  *               line per difference (at most 16)
+ *   hold        act as a driver that leaves things behind: allocate
+ *               DMAC_HOLD_PAGES pages of coherent memory and map
+ *               DMAC_HOLD_MAPS small buffers, ending none of them
+ *   free-coherent  free the coherent memory "hold" took
+ *   forget      free the buffers "hold" mapped, without unmapping them
+ *               (cvm_bounce's detach has reclaimed them by then)
  *
  * A difference is allowed only where a named cvm_bounce policy says so
  * (Documentation/admin-guide.md), each counted as a named exception:
@@ -43,6 +49,9 @@
 #define DMAC_MAXSTEPS	12
 #define DMAC_NSG	3
 #define DMAC_OUT	4096
+#define DMAC_HOLD_PAGES	3
+#define DMAC_HOLD_MAPS	5
+#define DMAC_HOLD_LEN	100
 
 enum dmac_op {
 	DMAC_END,
@@ -204,6 +213,9 @@ static struct dentry *dmac_dir;
 static struct dmac_snap *dmac_ref;	/* [DMAC_NSEQ * DMAC_MAXSTEPS] */
 static char *dmac_out, *dmac_diff;
 static size_t dmac_out_len, dmac_diff_len;
+/* What "hold" left behind, as a driver that unbinds carelessly does. */
+static void *dmac_hold_va, *dmac_hold_buf[DMAC_HOLD_MAPS];
+static dma_addr_t dmac_hold_dma;
 
 struct dmac_run {
 	bool compare;
@@ -573,6 +585,48 @@ static int dmac_run(bool compare)
 	return 0;
 }
 
+static int dmac_hold(void)
+{
+	struct device *dev = &dmac_pdev->dev;
+	dma_addr_t dma;
+	int i;
+
+	if (dmac_hold_va || dmac_hold_buf[0])
+		return -EBUSY;
+	dmac_hold_va = dma_alloc_coherent(dev, DMAC_HOLD_PAGES * PAGE_SIZE,
+					  &dmac_hold_dma, GFP_KERNEL);
+	if (!dmac_hold_va)
+		return -ENOMEM;
+	for (i = 0; i < DMAC_HOLD_MAPS; i++) {
+		dmac_hold_buf[i] = kzalloc(DMAC_HOLD_LEN, GFP_KERNEL);
+		if (!dmac_hold_buf[i])
+			return -ENOMEM;
+		dma = dma_map_single(dev, dmac_hold_buf[i], DMAC_HOLD_LEN,
+				     DMA_TO_DEVICE);
+		if (dma_mapping_error(dev, dma))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void dmac_free_coherent(void)
+{
+	if (dmac_hold_va)
+		dma_free_coherent(&dmac_pdev->dev, DMAC_HOLD_PAGES * PAGE_SIZE,
+				  dmac_hold_va, dmac_hold_dma);
+	dmac_hold_va = NULL;
+}
+
+static void dmac_forget(void)
+{
+	int i;
+
+	for (i = 0; i < DMAC_HOLD_MAPS; i++) {
+		kfree(dmac_hold_buf[i]);
+		dmac_hold_buf[i] = NULL;
+	}
+}
+
 static ssize_t dmac_ctl_write(struct file *f, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
@@ -590,6 +644,12 @@ static ssize_t dmac_ctl_write(struct file *f, const char __user *ubuf,
 		err = dmac_run(false);
 	else if (!strcmp(cmd, "compare"))
 		err = dmac_run(true);
+	else if (!strcmp(cmd, "hold"))
+		err = dmac_hold();
+	else if (!strcmp(cmd, "free-coherent"))
+		dmac_free_coherent();
+	else if (!strcmp(cmd, "forget"))
+		dmac_forget();
 	else
 		err = -EINVAL;
 	mutex_unlock(&dmac_lock);
@@ -647,7 +707,10 @@ static int __init dmac_init(void)
 static void __exit dmac_exit(void)
 {
 	debugfs_remove_recursive(dmac_dir);
+	dmac_free_coherent();
+	/* An attached pool detaches on removal and reclaims the mappings. */
 	platform_device_unregister(dmac_pdev);
+	dmac_forget();
 	dmac_free_ref();
 	kfree(dmac_out);
 	kfree(dmac_diff);

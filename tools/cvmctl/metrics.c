@@ -209,6 +209,8 @@ static const struct {
 	  "Chunks withheld for good after a failed unshare." },
 	{ CVM_A_POOL_WAITS, "cvm_bounce_waits_total", "counter",
 	  "Mappings that waited for room." },
+	{ CVM_A_POOL_DRIVER_LEAKS, "cvm_bounce_driver_leaks_total", "counter",
+	  "Mappings drivers left live after unbinding, reclaimed at detach." },
 };
 
 static void cvm_met_print_pool(FILE *f, const struct cvm_nl_vals *pool)

@@ -52,6 +52,7 @@ static const struct cvm_nl_field cvm_pool_fields[CVM_A_POOL_MAX + 1] = {
 	[CVM_A_POOL_SHRINKS]		= { "shrinks", CVM_NL_U64 },
 	[CVM_A_POOL_LEAKED_CHUNKS]	= { "leaked_chunks", CVM_NL_U64 },
 	[CVM_A_POOL_WAITS]		= { "waits", CVM_NL_U64 },
+	[CVM_A_POOL_DRIVER_LEAKS]	= { "driver_leaks", CVM_NL_U64 },
 	[CVM_A_POOL_ZERO_FROM_DEVICE]	= { "zero_from_device", CVM_NL_U8 },
 	[CVM_A_POOL_ZERO_SLACK]		= { "zero_slack", CVM_NL_U8 },
 	[CVM_A_POOL_SCRUB]		= { "scrub", CVM_NL_U8 },
@@ -78,6 +79,7 @@ static const struct cvm_nl_field cvm_dev_fields[CVM_A_POOL_DEV_MAX + 1] = {
 	[CVM_A_POOL_DEV_DIR_MISMATCH]	= { "dir_mismatch", CVM_NL_U64 },
 	[CVM_A_POOL_DEV_SYNC_RANGE]	= { "sync_range", CVM_NL_U64 },
 	[CVM_A_POOL_DEV_WAITS]		= { "waits", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_COHERENT_PAGES]	= { "coherent_pages", CVM_NL_U64 },
 };
 
 static const struct cvm_nl_field cvm_swt_fields[CVM_A_SWIOTLB_MAX + 1] = {

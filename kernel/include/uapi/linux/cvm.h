@@ -183,6 +183,12 @@ enum cvm_ring_reason {
  *   again.
  * @CVM_BOUNCE_EVENT_TOO_BIG: A mapping larger than the pool's maximum mapping
  *   size.
+ * @CVM_BOUNCE_EVENT_DRIVER_LEAK: The device's driver left mappings live after
+ *   it unbound (or the device was removed with them live). An unbound device
+ *   has been reset and can no longer DMA, so the pool scrubbed those slots and
+ *   took them back; size is the bytes, addr 0. A driver that leaves coherent
+ *   memory is reported the same way on removal, with error -EBUSY: those pages
+ *   stay shared in the ledger.
  */
 enum cvm_bounce_event {
 	CVM_BOUNCE_EVENT_STRAY,
@@ -195,6 +201,7 @@ enum cvm_bounce_event {
 	CVM_BOUNCE_EVENT_SHRINK,
 	CVM_BOUNCE_EVENT_CHUNK_LEAKED,
 	CVM_BOUNCE_EVENT_TOO_BIG,
+	CVM_BOUNCE_EVENT_DRIVER_LEAK,
 };
 
 enum {
@@ -358,6 +365,7 @@ enum {
 	CVM_A_POOL_WAIT_MS,
 	CVM_A_POOL_IDLE_MS,
 	CVM_A_POOL_PAD,
+	CVM_A_POOL_DRIVER_LEAKS,
 
 	__CVM_A_POOL_MAX,
 	CVM_A_POOL_MAX = (__CVM_A_POOL_MAX - 1)
@@ -382,6 +390,7 @@ enum {
 	CVM_A_POOL_DEV_SYNC_RANGE,
 	CVM_A_POOL_DEV_WAITS,
 	CVM_A_POOL_DEV_PAD,
+	CVM_A_POOL_DEV_COHERENT_PAGES,
 
 	__CVM_A_POOL_DEV_MAX,
 	CVM_A_POOL_DEV_MAX = (__CVM_A_POOL_DEV_MAX - 1)
