@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# vm-run.sh NAME [--demo | --bench | --harness BUG | --iommu] -- build cvmguard for test
+# vm-run.sh NAME [--demo | --bench | --harness BUG | --iommu | --devices] -- build cvmguard for test
 # kernel NAME (6.1 | 6.12 | 7.3 | debug), boot it in a throwaway QEMU VM
 # (TCG) with an initramfs holding busybox, the modules, the selftests and
 # cvmctl, run the suite in the guest and judge the console.
@@ -17,8 +17,15 @@
 #   --iommu        boot a q35 machine with QEMU's intel-iommu translating
 #                  the virtio devices' DMA and run only selftests/iommu.sh
 #                  (modules built as for the plain run, log NAME-iommu.log)
+#   --devices      boot with ACPI PCI hotplug (no pci=noacpi), QEMU's
+#                  virtio-keyboard and a hot-pluggable disk, and a monitor
+#                  the guest drives: a console line "cvm-host: device_del ID"
+#                  makes the host remove device ID; runs only
+#                  selftests/devices.sh (log NAME-devices.log)
 #
-# CVM_TESTS="a.sh b" runs only those selftests (default: all);
+# CVM_TESTS="a.sh b" runs only those selftests (default: all; "@1" and
+# "@2" the two halves of the list in selftests/run_tests.sh);
+# CVM_RUN_TAG=T names the console log NAME-T.log (the modules are shared);
 # CVM_STRESS_DURATION=SECONDS makes stress.sh run that long (make stress).
 #
 # Fails when the modules build with a warning, a test fails, the guest
@@ -43,7 +50,7 @@ cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
 rundir=${CVM_RUN_DIR:-$cache}
 timeout_s=${CVM_VM_TIMEOUT:-900}
 boot_timeout=${CVM_BOOT_TIMEOUT:-180}
-name=${1:?usage: vm-run.sh NAME [--demo | --bench | --harness BUG | --iommu]}
+name=${1:?usage: vm-run.sh NAME [--demo | --bench | --harness BUG | --iommu | --devices]}
 mode=${2:-}
 bug=${3:-}
 
@@ -59,8 +66,10 @@ kdir=$("$top/scripts/kernel-prep.sh" "$name" | tail -n 1)
 run=$name${bug:+-harness}
 if [ "$mode" = --bench ]; then run=$name-bench; fi
 work=$rundir/work/$run
+run+=${CVM_RUN_TAG:+-$CVM_RUN_TAG}
 # The same modules as the plain run: built once for both.
 if [ "$mode" = --iommu ]; then run=$name-iommu; CVM_TESTS=iommu.sh; fi
+if [ "$mode" = --devices ]; then run=$name-devices; CVM_TESTS=devices.sh; fi
 mkdir -p "$work" "$rundir/logs"
 buildlog=$rundir/logs/$run-build.log
 kbuild_args=(CVM_TEST=m)
@@ -97,6 +106,7 @@ add_program() {
 # init. Built-in ones need nothing; one the kernel lacks is left out and
 # the tests that need it skip.
 KMODS=(virtio_pci virtio_blk virtio_rng 9pnet_virtio 9p)
+[ "$mode" = --devices ] && KMODS+=(virtio_input)
 add_kmods() {
 	local root=$1 base=${MODULES_DIR%/lib/modules/*} m kind path ko
 
@@ -241,6 +251,40 @@ make_ring_devices() {
 		-device "virtio-blk-pci,drive=cvmring,serial=cvmring")
 }
 
+# --devices: an attached disk the host can take away (id cvmhot), QEMU's
+# virtio keyboard (its driver leaves its event buffers mapped when it
+# unbinds), and the human monitor on a socket.
+monitor=$work/monitor.sock
+make_real_devices() {
+	rm -f "$work/cvmhot.img" "$monitor"
+	truncate -s 32M "$work/cvmhot.img"
+	disks+=(-drive "file=$work/cvmhot.img,if=none,id=cvmhotdisk,format=raw,cache=unsafe"
+		-device "virtio-blk-pci,id=cvmhot,drive=cvmhotdisk,serial=cvmhot,iommu_platform=on,disable-legacy=on"
+		-device "virtio-keyboard-pci,id=cvminput,iommu_platform=on,disable-legacy=on"
+		-monitor "unix:$monitor,server=on,wait=off")
+}
+
+# Carries out the guest's "cvm-host: device_del ID" requests on the
+# monitor, each once; main() stops it when the VM is gone.
+host_requests() {
+	local console=$1 done=0 n id
+
+	while sleep 1; do
+		n=0
+		for id in $(tr -d '\r' <"$console" | sed -n 's/^cvm-host: device_del \([A-Za-z0-9_-]*\)$/\1/p'); do
+			n=$((n + 1))
+			[ "$n" -le "$done" ] && continue
+			log "guest asks: device_del $id"
+			/usr/bin/python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(("device_del " + sys.argv[2] + "\n").encode())
+time.sleep(0.5)' "$monitor" "$id" || log "monitor: device_del $id failed"
+			done=$n
+		done
+	done
+}
+
 main() {
 	local console=$rundir/logs/$run.log append start end rc=0
 	local mem=${CVM_VM_MEM:-2048}
@@ -249,6 +293,7 @@ main() {
 	make_initramfs
 	make_disks
 	make_ring_devices
+	[ "$mode" = --devices ] && make_real_devices
 	# swiotlb=force: every DMA that cvm_bounce does not handle bounces
 	# through the kernel's swiotlb, as it does in a confidential guest, so
 	# the disk without cvm_bounce behaves as it would in one.
@@ -268,12 +313,20 @@ main() {
 	--harness) append+=" cvm.harness=$bug" ;;
 	# swiotlb=force would make dma-iommu bounce too (and fail to probe)
 	--iommu) append=${append/ swiotlb=force/}; append=${append/ pci=noacpi/}; append+=" intel_iommu=on" ;;
+	# ACPI PCI hotplug (acpiphp) needs ACPI for PCI
+	--devices) append=${append/ pci=noacpi/} ;;
 	"") ;;
 	*) die "unknown option $mode" ;;
 	esac
 	# Hostile rings per type in ring.sh (default 100000).
 	[ -n "${CVM_RING_ITERS:-}" ] && append+=" cvm.ring_iters=$CVM_RING_ITERS"
 	start=$(date +%s.%N)
+	local requests=
+	if [ "$mode" = --devices ]; then
+		: >"$console"
+		host_requests "$console" &
+		requests=$!
+	fi
 	boot "$console" "$mem" "$append" || rc=$?
 	# A kernel that hangs before /init ran none of our code: under TCG on a
 	# busy machine that happens now and then, so it gets one more boot.
@@ -283,6 +336,7 @@ main() {
 		rc=0
 		boot "$console" "$mem" "$append" || rc=$?
 	fi
+	[ -z "$requests" ] || kill "$requests" 2>/dev/null || true
 	end=$(date +%s.%N)
 	log "guest ran $(echo "$end - $start" | bc) s; userspace started at $(grep -ao 'up after [0-9.]*s' "$console" | tr -dc '0-9.') s of guest uptime"
 	judge "$console" || rc=1

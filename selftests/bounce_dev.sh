@@ -17,14 +17,7 @@ mib=64
 start=$(cut -d' ' -f1 /proc/uptime)
 
 # The disk drivers, where they are modules (scripts/vm-run.sh copies them).
-if [ -s /cvm/kmods/order ]; then
-	for pass in 1 2 3; do
-		for m in $(cat /cvm/kmods/order); do
-			grep -q "^${m%.ko} " /proc/modules ||
-				insmod "/cvm/kmods/$m" 2>/dev/null
-		done
-	done
-fi
+cvm_load_kmods
 vd=$(cvm_disk cvmbounce) || skip "no virtio disk with serial cvmbounce (QEMU started without it)"
 pci=$(basename "$(readlink -f "/sys/block/$vd/device/..")")
 [ -e "$drv/$pci" ] || skip "$vd ($pci) is not driven by virtio-pci"

@@ -11,14 +11,7 @@ cd "$(dirname "$0")" || exit $KSFT_FAIL
 dir=/sys/kernel/cvm/bounce
 drv=/sys/bus/pci/drivers/virtio-pci
 
-if [ -s /cvm/kmods/order ]; then
-	for pass in 1 2 3; do
-		for m in $(cat /cvm/kmods/order); do
-			grep -q "^${m%.ko} " /proc/modules ||
-				insmod "/cvm/kmods/$m" 2>/dev/null
-		done
-	done
-fi
+cvm_load_kmods
 vd=$(cvm_disk cvmbounce) || skip "no virtio disk with serial cvmbounce (QEMU started without it)"
 pci=$(basename "$(readlink -f "/sys/block/$vd/device/..")")
 if ! grp=$(readlink -f "/sys/bus/pci/devices/$pci/iommu_group" 2>/dev/null); then

@@ -57,3 +57,17 @@ cvm_disk() {
 	done
 	return 1
 }
+
+# Loads the drivers scripts/vm-run.sh copied from the packaged kernel
+# (/cvm/kmods/order, each after what it depends on; three passes, since
+# busybox insmod does not resolve dependencies). Built-in ones are not
+# listed.
+cvm_load_kmods() {
+	[ -s /cvm/kmods/order ] || return 0
+	for pass in 1 2 3; do
+		for m in $(cat /cvm/kmods/order); do
+			grep -q "^${m%.ko} " /proc/modules ||
+				insmod "/cvm/kmods/$m" 2>/dev/null
+		done
+	done
+}

@@ -1,0 +1,101 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Real devices with the pool attached, in the --devices boot
+# (scripts/vm-run.sh --devices: ACPI PCI hotplug, QEMU's virtio keyboard,
+# a disk with serial cvmhot and a monitor the guest drives); anywhere else
+# it skips, saying so.
+#  - virtio-input's driver leaves its 64 event buffers mapped when it
+#    unbinds: detach takes them back (driver_leaks), and the rings'
+#    coherent memory was counted per device and freed by the driver.
+#  - The host removes the attached disk (device_del) while it is being
+#    read: the pool detaches by itself and cvm_bounce unloads.
+. "$(dirname "$0")/lib.sh"
+cd "$(dirname "$0")" || exit $KSFT_FAIL
+dir=/sys/kernel/cvm/bounce
+drv=/sys/bus/pci/drivers/virtio-pci
+
+cvm_load_kmods
+hd=$(cvm_disk cvmhot) || skip "no virtio disk with serial cvmhot: not the --devices boot (vm-run.sh --devices)"
+hpci=$(basename "$(readlink -f "/sys/block/$hd/device/..")")
+# acpiphp registers a slot per hot-pluggable PCI slot.
+[ -n "$(ls /sys/bus/pci/slots 2>/dev/null)" ] ||
+	skip "no hot-pluggable PCI slot: this kernel has no ACPI PCI hotplug"
+
+insmod "$CVM_MODULES/cvm_convert.ko" || { fail "insmod cvm_convert"; finish; }
+insmod "$CVM_MODULES/cvm_bounce.ko" || { fail "insmod cvm_bounce"; finish; }
+
+# pooldev DEVICE FIELD: one per-device counter of the pool.
+pooldev() {
+	cvmctl -j pool | jq --arg d "$1" ".devices[] | select(.name == \$d) | .$2"
+}
+
+coherent_shared() {
+	cvmctl -j conversions | jq '[.owners[]? | select(.name == "cvm_bounce-coherent") | .shared_pages] | add // 0'
+}
+
+# QEMU's virtio keyboard (virtio 1.0 device id 0x1052).
+inp=
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1052 ] &&
+		inp=${d##*/}
+done
+if [ -z "$inp" ]; then
+	fail "no virtio-input PCI device"
+else
+	echo "$inp" >$drv/unbind || fail "unbind virtio-pci from $inp"
+	expect_eq "attach $inp" 0 "$(./cvm_blkio attach "$inp")"
+	echo "$inp" >$drv/bind || fail "bind virtio-pci to $inp"
+	for i in $(seq 1 100); do
+		ls /sys/bus/pci/devices/"$inp"/virtio*/driver >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	ls /sys/bus/pci/devices/"$inp"/virtio*/driver >/dev/null 2>&1 ||
+		fail "virtio_input did not bind to $inp"
+	cp=$(pooldev "$inp" coherent_pages)
+	echo "# virtio-input $inp: $cp coherent pages, $(pooldev "$inp" inflight_slots) slots mapped while bound"
+	[ "$cp" -gt 0 ] || fail "coherent pages of $inp while bound: $cp"
+	expect_eq "coherent pages shared, all $inp's" "$cp" "$(coherent_shared)"
+	echo "$inp" >$drv/unbind || fail "unbind virtio-pci from $inp"
+	expect_eq "coherent pages of $inp after unbind" 0 "$(pooldev "$inp" coherent_pages)"
+	expect_eq "coherent pages shared after unbind" 0 "$(coherent_shared)"
+	expect_eq "event buffers virtio_input left mapped" 64 "$(pooldev "$inp" inflight_slots)"
+	leaks0=$(cat $dir/driver_leaks)
+	expect_eq "detach $inp" 0 "$(./cvm_blkio detach "$inp")"
+	expect_eq "driver leaks" $((leaks0 + 64)) "$(cat $dir/driver_leaks)"
+	expect_eq "slots in use after detach" 0 "$(cat $dir/used)"
+	dmesg | grep -q "$inp: driver virtio-pci left 64 mappings (512 bytes) live after unbinding" ||
+		fail "no log line for virtio_input's leak"
+	echo "$inp" >$drv/bind || fail "bind virtio-pci to $inp after detach"
+fi
+
+# The host takes the attached disk away during I/O.
+echo "$hpci" >$drv/unbind || fail "unbind virtio-pci from $hpci"
+expect_eq "attach $hpci" 0 "$(./cvm_blkio attach "$hpci")"
+echo "$hpci" >$drv/bind || fail "bind virtio-pci to $hpci"
+hd=$(cvm_disk cvmhot) || { fail "disk cvmhot did not come back"; finish; }
+head -c $((16 << 20)) /dev/urandom >/tmp/hot.data
+./cvm_blkio write "/dev/$hd" /tmp/hot.data || fail "O_DIRECT write"
+./cvm_blkio read "/dev/$hd" $((16 << 20)) /tmp/hot.back || fail "O_DIRECT read"
+expect_eq "sha256 through the pool" "$(sha256sum </tmp/hot.data | cut -d' ' -f1)" \
+	"$(sha256sum </tmp/hot.back | cut -d' ' -f1)"
+rm -f /tmp/hot.data /tmp/hot.back
+[ "$(pooldev "$hpci" coherent_pages)" -gt 0 ] || fail "no coherent pages of $hpci while bound"
+(while ./cvm_blkio read "/dev/$hd" $((16 << 20)) /dev/null 2>/dev/null; do :; done) &
+io=$!
+sleep 1
+# scripts/vm-run.sh reads this line on the console and asks QEMU.
+echo "cvm-host: device_del cvmhot" >/dev/console
+for i in $(seq 1 600); do
+	[ -e "/sys/bus/pci/devices/$hpci" ] || break
+	sleep 0.1
+done
+[ -e "/sys/bus/pci/devices/$hpci" ] && fail "$hpci still there 60 s after device_del"
+wait $io
+echo "# $hpci removed after $((i / 10)).$((i % 10)) s"
+expect_eq "attached devices after removal" "" "$(cat $dir/attach)"
+expect_eq "slots in use after removal" 0 "$(cat $dir/used)"
+expect_eq "coherent pages shared after removal" 0 "$(coherent_shared)"
+dmesg | grep -q "$hpci: removed while attached" || fail "no log line for the removal"
+rmmod cvm_bounce || fail "rmmod cvm_bounce after the attached device was removed"
+rmmod cvm_convert || fail "rmmod cvm_convert"
+finish
