@@ -106,7 +106,7 @@ add_program() {
 # init. Built-in ones need nothing; one the kernel lacks is left out and
 # the tests that need it skip.
 KMODS=(virtio_pci virtio_blk virtio_rng 9pnet_virtio 9p)
-[ "$mode" = --devices ] && KMODS+=(virtio_input)
+[ "$mode" = --devices ] && KMODS+=(virtio_input nvme)
 add_kmods() {
 	local root=$1 base=${MODULES_DIR%/lib/modules/*} m kind path ko
 
@@ -253,14 +253,18 @@ make_ring_devices() {
 
 # --devices: an attached disk the host can take away (id cvmhot), QEMU's
 # virtio keyboard (its driver leaves its event buffers mapped when it
-# unbinds), and the human monitor on a socket.
+# unbinds), QEMU's NVMe controller (min_align_mask 0xfff) and the human
+# monitor on a socket.
 monitor=$work/monitor.sock
 make_real_devices() {
-	rm -f "$work/cvmhot.img" "$monitor"
+	rm -f "$work/cvmhot.img" "$work/cvmnvme.img" "$monitor"
 	truncate -s 32M "$work/cvmhot.img"
+	truncate -s 16M "$work/cvmnvme.img"
 	disks+=(-drive "file=$work/cvmhot.img,if=none,id=cvmhotdisk,format=raw,cache=unsafe"
 		-device "virtio-blk-pci,id=cvmhot,drive=cvmhotdisk,serial=cvmhot,iommu_platform=on,disable-legacy=on"
 		-device "virtio-keyboard-pci,id=cvminput,iommu_platform=on,disable-legacy=on"
+		-drive "file=$work/cvmnvme.img,if=none,id=cvmnvme,format=raw,cache=unsafe"
+		-device "nvme,drive=cvmnvme,serial=cvmnvme"
 		-monitor "unix:$monitor,server=on,wait=off")
 }
 

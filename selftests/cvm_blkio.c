@@ -10,6 +10,12 @@
  *                                   "name=value" lines
  *   cvm_blkio readtime DEV BYTES    O_DIRECT read of BYTES, prints the
  *                                   nanoseconds it took (make bench)
+ *   cvm_blkio hugeread DEV BYTES OFF FILE
+ *                                   one O_DIRECT read of BYTES from the
+ *                                   start of DEV into a 2 MiB huge page
+ *                                   at offset OFF (physically contiguous,
+ *                                   so one segment of that offset), then
+ *                                   to FILE; exit 2 without a huge page
  *
  * busybox dd has oflag=direct, but its buffer is not guaranteed to be
  * aligned for O_DIRECT; this one is, and does 1 MiB per call.
@@ -22,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <linux/cvm.h>
 #include "nl.h"
@@ -146,6 +153,37 @@ static int dev(const char *name)
 	return found ? 0 : 2;
 }
 
+static int hugeread(const char *dev, size_t bytes, size_t off,
+		    const char *file)
+{
+	size_t huge = 2 << 20;
+	char *buf;
+	ssize_t n;
+	int in, out;
+
+	if (off + bytes > huge)
+		return 1;
+	buf = mmap(NULL, huge, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (buf == MAP_FAILED) {
+		perror("mmap MAP_HUGETLB");
+		return 2;
+	}
+	in = open(dev, O_RDONLY | O_DIRECT);
+	out = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (in < 0 || out < 0) {
+		perror("open");
+		return 1;
+	}
+	n = pread(in, buf + off, bytes, 0);
+	if (n != (ssize_t)bytes) {
+		fprintf(stderr, "read %zd of %zu bytes at offset %#zx: %s\n",
+			n, bytes, off, n < 0 ? strerror(errno) : "short");
+		return 1;
+	}
+	return write(out, buf + off, bytes) != n;
+}
+
 int main(int argc, char **argv)
 {
 	off_t size;
@@ -194,6 +232,9 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "dev"))
 		return dev(argv[2]);
+	if (argc == 6 && !strcmp(argv[1], "hugeread"))
+		return hugeread(argv[2], strtoull(argv[3], NULL, 0),
+				strtoull(argv[4], NULL, 0), argv[5]);
 	fprintf(stderr, "usage: see the comment at the top of cvm_blkio.c\n");
 	return 1;
 }
