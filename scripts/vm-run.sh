@@ -18,10 +18,13 @@
 #                  the virtio devices' DMA and run only selftests/iommu.sh
 #                  (modules built as for the plain run, log NAME-iommu.log)
 #   --devices      boot with ACPI PCI hotplug (no pci=noacpi), QEMU's
-#                  virtio-keyboard and a hot-pluggable disk, and a monitor
-#                  the guest drives: a console line "cvm-host: device_del ID"
-#                  makes the host remove device ID; runs only
-#                  selftests/devices.sh (log NAME-devices.log)
+#                  virtio-keyboard, NVMe, virtio-scsi, virtio-net (user
+#                  networking, one port forwarded from the host's
+#                  127.0.0.1) and a hot-pluggable disk, and a monitor the
+#                  guest drives: a console line "cvm-host: device_del ID"
+#                  makes the host remove device ID, "cvm-host: echo" makes
+#                  it connect to the guest's port 5000 and echo all it
+#                  gets; runs only selftests/devices.sh (NAME-devices.log)
 #
 # CVM_TESTS="a.sh b" runs only those selftests (default: all; "@1" and
 # "@2" the two halves of the list in selftests/run_tests.sh);
@@ -106,7 +109,7 @@ add_program() {
 # init. Built-in ones need nothing; one the kernel lacks is left out and
 # the tests that need it skip.
 KMODS=(virtio_pci virtio_blk virtio_rng 9pnet_virtio 9p)
-[ "$mode" = --devices ] && KMODS+=(virtio_input nvme)
+[ "$mode" = --devices ] && KMODS+=(virtio_input nvme virtio_scsi sd_mod virtio_net)
 add_kmods() {
 	local root=$1 base=${MODULES_DIR%/lib/modules/*} m kind path ko
 
@@ -253,39 +256,80 @@ make_ring_devices() {
 
 # --devices: an attached disk the host can take away (id cvmhot), QEMU's
 # virtio keyboard (its driver leaves its event buffers mapped when it
-# unbinds), QEMU's NVMe controller (min_align_mask 0xfff) and the human
-# monitor on a socket.
+# unbinds), QEMU's NVMe controller (min_align_mask 0xfff), virtio-scsi,
+# virtio-net with the guest's port 5000 at 127.0.0.1:$netport on the
+# host, and the human monitor on a socket.
 monitor=$work/monitor.sock
+netport=
 make_real_devices() {
-	rm -f "$work/cvmhot.img" "$work/cvmnvme.img" "$monitor"
+	rm -f "$work/cvmhot.img" "$work/cvmnvme.img" "$work/cvmscsi.img" "$monitor"
 	truncate -s 32M "$work/cvmhot.img"
 	truncate -s 16M "$work/cvmnvme.img"
+	truncate -s 32M "$work/cvmscsi.img"
+	netport=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	disks+=(-drive "file=$work/cvmhot.img,if=none,id=cvmhotdisk,format=raw,cache=unsafe"
 		-device "virtio-blk-pci,id=cvmhot,drive=cvmhotdisk,serial=cvmhot,iommu_platform=on,disable-legacy=on"
 		-device "virtio-keyboard-pci,id=cvminput,iommu_platform=on,disable-legacy=on"
 		-drive "file=$work/cvmnvme.img,if=none,id=cvmnvme,format=raw,cache=unsafe"
 		-device "nvme,drive=cvmnvme,serial=cvmnvme"
+		-device "virtio-scsi-pci,id=cvmscsihba,iommu_platform=on,disable-legacy=on"
+		-drive "file=$work/cvmscsi.img,if=none,id=cvmscsi,format=raw,cache=unsafe"
+		-device "scsi-hd,drive=cvmscsi,serial=cvmscsi"
+		-netdev "user,id=cvmnet,restrict=on,hostfwd=tcp:127.0.0.1:$netport-10.0.2.15:5000"
+		-device "virtio-net-pci,netdev=cvmnet,iommu_platform=on,disable-legacy=on"
 		-monitor "unix:$monitor,server=on,wait=off")
 }
 
-# Carries out the guest's "cvm-host: device_del ID" requests on the
-# monitor, each once; main() stops it when the VM is gone.
+# Echoes back all the guest sends on its port 5000, through hostfwd.
+host_echo() {
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=120)
+n = 0
+while True:
+    d = s.recv(1 << 16)
+    if not d:
+        break
+    s.sendall(d)
+    n += len(d)
+s.close()
+print(n)' "$netport"
+}
+
+# hmp COMMAND: one command on the human monitor; returns when the
+# monitor prompts again, so the command has been carried out.
+hmp() {
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(60)
+s.connect(sys.argv[1])
+s.sendall((sys.argv[2] + "\n").encode())
+out = b""
+while out.count(b"(qemu)") < 2:
+    d = s.recv(4096)
+    if not d:
+        break
+    out += d' "$monitor" "$1"
+}
+
+# Carries out the guest's "cvm-host: device_del ID" and "cvm-host: echo"
+# requests, each once; main() stops it when the VM is gone.
 host_requests() {
-	local console=$1 done=0 n id
+	local console=$1 done=0 n req arg
 
 	while sleep 1; do
 		n=0
-		for id in $(tr -d '\r' <"$console" | sed -n 's/^cvm-host: device_del \([A-Za-z0-9_-]*\)$/\1/p'); do
+		while read -r req arg; do
 			n=$((n + 1))
 			[ "$n" -le "$done" ] && continue
-			log "guest asks: device_del $id"
-			/usr/bin/python3 -c 'import socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(("device_del " + sys.argv[2] + "\n").encode())
-time.sleep(0.5)' "$monitor" "$id" || log "monitor: device_del $id failed"
 			done=$n
-		done
+			log "guest asks: $req $arg"
+			case $req in
+			device_del)
+				hmp "device_del $arg" || log "monitor: device_del $arg failed" ;;
+			echo)
+				(log "echoed $(host_echo) bytes to the guest") & ;;
+			esac
+		done < <(tr -d '\r' <"$console" | sed -n 's/^cvm-host: \(device_del [A-Za-z0-9_-]*\|echo\)$/\1/p')
 	done
 }
 
