@@ -57,6 +57,11 @@ int main(int argc, char **argv)
 		perror("accept");
 		return 1;
 	}
+	/* A blocking send could wait for the host while it waits for us. */
+	if (fcntl(s, F_SETFL, O_NONBLOCK)) {
+		perror("O_NONBLOCK");
+		return 1;
+	}
 	for (;;) {
 		struct pollfd p = { .fd = s, .events = POLLIN };
 		ssize_t n;
@@ -69,6 +74,8 @@ int main(int argc, char **argv)
 		}
 		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = read(s, in_buf, BUF);
+			if (n < 0 && errno == EAGAIN)
+				continue;
 			if (n < 0) {
 				perror("read");
 				return 1;

@@ -37,18 +37,27 @@ coherent_shared() {
 	cvmctl -j conversions | jq '[.owners[]? | select(.name == "cvm_bounce-coherent") | .shared_pages] | add // 0'
 }
 
+# pcidev VENDOR DEVICE: the PCI device with those ids.
+pcidev() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = "$1" ] && [ "$(cat "$d/device")" = "$2" ] &&
+			{ echo "${d##*/}"; return 0; }
+	done
+	return 1
+}
+
+# attach_virtio PCI: the pool behind a virtio PCI device, its driver back.
+attach_virtio() {
+	echo "$1" >$drv/unbind || fail "unbind virtio-pci from $1"
+	expect_eq "attach $1" 0 "$(./cvm_blkio attach "$1")"
+	echo "$1" >$drv/bind || fail "bind virtio-pci to $1"
+}
+
 # QEMU's virtio keyboard (virtio 1.0 device id 0x1052).
-inp=
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1052 ] &&
-		inp=${d##*/}
-done
-if [ -z "$inp" ]; then
+if ! inp=$(pcidev 0x1af4 0x1052); then
 	fail "no virtio-input PCI device"
 else
-	echo "$inp" >$drv/unbind || fail "unbind virtio-pci from $inp"
-	expect_eq "attach $inp" 0 "$(./cvm_blkio attach "$inp")"
-	echo "$inp" >$drv/bind || fail "bind virtio-pci to $inp"
+	attach_virtio "$inp"
 	for i in $(seq 1 100); do
 		ls /sys/bus/pci/devices/"$inp"/virtio*/driver >/dev/null 2>&1 && break
 		sleep 0.1
@@ -121,22 +130,6 @@ else
 	expect_eq "driver leaks of nvme" "$leaks0" "$(cat $dir/driver_leaks)"
 	echo "$npci" >/sys/bus/pci/drivers/nvme/bind || fail "bind nvme to $npci after detach"
 fi
-
-# pcidev VENDOR DEVICE: the PCI device with those ids.
-pcidev() {
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = "$1" ] && [ "$(cat "$d/device")" = "$2" ] &&
-			{ echo "${d##*/}"; return 0; }
-	done
-	return 1
-}
-
-# attach_virtio PCI: the pool behind a virtio PCI device, its driver back.
-attach_virtio() {
-	echo "$1" >$drv/unbind || fail "unbind virtio-pci from $1"
-	expect_eq "attach $1" 0 "$(./cvm_blkio attach "$1")"
-	echo "$1" >$drv/bind || fail "bind virtio-pci to $1"
-}
 
 # QEMU's virtio-scsi (id 0x1048) with one disk: 32 MiB each way.
 if ! spci=$(pcidev 0x1af4 0x1048); then
@@ -224,9 +217,7 @@ else
 fi
 
 # The host takes the attached disk away during I/O.
-echo "$hpci" >$drv/unbind || fail "unbind virtio-pci from $hpci"
-expect_eq "attach $hpci" 0 "$(./cvm_blkio attach "$hpci")"
-echo "$hpci" >$drv/bind || fail "bind virtio-pci to $hpci"
+attach_virtio "$hpci"
 hd=$(cvm_disk cvmhot) || { fail "disk cvmhot did not come back"; finish; }
 head -c $((16 << 20)) /dev/urandom >/tmp/hot.data
 ./cvm_blkio write "/dev/$hd" /tmp/hot.data || fail "O_DIRECT write"
