@@ -18,13 +18,21 @@
 #                  the virtio devices' DMA and run only selftests/iommu.sh
 #                  (modules built as for the plain run, log NAME-iommu.log)
 #   --devices      boot with ACPI PCI hotplug (no pci=noacpi), QEMU's
-#                  virtio-keyboard, NVMe, virtio-scsi, virtio-net (user
-#                  networking, one port forwarded from the host's
-#                  127.0.0.1) and a hot-pluggable disk, and a monitor the
-#                  guest drives: a console line "cvm-host: device_del ID"
-#                  makes the host remove device ID, "cvm-host: echo" makes
-#                  it connect to the guest's port 5000 and echo all it
-#                  gets; runs only selftests/devices.sh (NAME-devices.log)
+#                  virtio-keyboard, NVMe, virtio-scsi, two virtio-net
+#                  (user networking, one port each forwarded from the
+#                  host's 127.0.0.1; the second with a packed ring and
+#                  without mergeable buffers), virtio-balloon, virtio-serial (a port
+#                  writing to a file in the run's work directory, named
+#                  to the guest by cvm_host_work=), a packed virtio disk
+#                  and a hot-pluggable one, and a monitor the guest
+#                  drives: a console line "cvm-host: device_del ID" makes
+#                  the host remove device ID, "cvm-host: balloon MIB" and
+#                  "cvm-host: sendkey KEY" are passed to the monitor, and
+#                  "cvm-host: echo" ("echo2") makes it connect to the
+#                  guest's port 5000 (5001, on the second NIC) and echo
+#                  all it gets; runs only
+#                  selftests/ring_devices.sh and selftests/devices.sh
+#                  (NAME-devices.log)
 #
 # CVM_TESTS="a.sh b" runs only those selftests (default: all; "@1" and
 # "@2" the two halves of the list in selftests/run_tests.sh);
@@ -72,7 +80,7 @@ work=$rundir/work/$run
 run+=${CVM_RUN_TAG:+-$CVM_RUN_TAG}
 # The same modules as the plain run: built once for both.
 if [ "$mode" = --iommu ]; then run=$name-iommu; CVM_TESTS=iommu.sh; fi
-if [ "$mode" = --devices ]; then run=$name-devices; CVM_TESTS=devices.sh; fi
+if [ "$mode" = --devices ]; then run=$name-devices; CVM_TESTS="ring_devices.sh devices.sh"; fi
 mkdir -p "$work" "$rundir/logs"
 buildlog=$rundir/logs/$run-build.log
 kbuild_args=(CVM_TEST=m)
@@ -109,7 +117,7 @@ add_program() {
 # init. Built-in ones need nothing; one the kernel lacks is left out and
 # the tests that need it skip.
 KMODS=(virtio_pci virtio_blk virtio_rng 9pnet_virtio 9p)
-[ "$mode" = --devices ] && KMODS+=(virtio_input nvme virtio_scsi sd_mod virtio_net)
+[ "$mode" = --devices ] && KMODS+=(virtio_input nvme virtio_scsi sd_mod virtio_net virtio_balloon virtio_console evdev)
 add_kmods() {
 	local root=$1 base=${MODULES_DIR%/lib/modules/*} m kind path ko
 
@@ -258,15 +266,22 @@ make_ring_devices() {
 # virtio keyboard (its driver leaves its event buffers mapped when it
 # unbinds), QEMU's NVMe controller (min_align_mask 0xfff), virtio-scsi,
 # virtio-net with the guest's port 5000 at 127.0.0.1:$netport on the
-# host, and the human monitor on a socket.
+# host, a second one (packed ring, no mergeable receive buffers, its own
+# network 10.0.3.0/24) with port 5001 at 127.0.0.1:$netport2, a virtio disk with a packed ring and two queues (cvmpacked),
+# virtio-balloon, virtio-serial with a port (cvm.port) into
+# $work/cvmport.out, and the human monitor on a socket.
 monitor=$work/monitor.sock
 netport=
+netport2=
 make_real_devices() {
-	rm -f "$work/cvmhot.img" "$work/cvmnvme.img" "$work/cvmscsi.img" "$monitor"
+	rm -f "$work/cvmhot.img" "$work/cvmnvme.img" "$work/cvmscsi.img" "$monitor" \
+		"$work/cvmpacked.img" "$work/cvmport.out"
 	truncate -s 32M "$work/cvmhot.img"
+	truncate -s 16M "$work/cvmpacked.img"
 	truncate -s 16M "$work/cvmnvme.img"
 	truncate -s 32M "$work/cvmscsi.img"
-	netport=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	netport=$(free_port)
+	netport2=$(free_port)
 	disks+=(-drive "file=$work/cvmhot.img,if=none,id=cvmhotdisk,format=raw,cache=unsafe"
 		-device "virtio-blk-pci,id=cvmhot,drive=cvmhotdisk,serial=cvmhot,iommu_platform=on,disable-legacy=on"
 		-device "virtio-keyboard-pci,id=cvminput,iommu_platform=on,disable-legacy=on"
@@ -277,10 +292,24 @@ make_real_devices() {
 		-device "scsi-hd,drive=cvmscsi,serial=cvmscsi"
 		-netdev "user,id=cvmnet,restrict=on,hostfwd=tcp:127.0.0.1:$netport-10.0.2.15:5000"
 		-device "virtio-net-pci,netdev=cvmnet,iommu_platform=on,disable-legacy=on"
+		-netdev "user,id=cvmnet2,restrict=on,net=10.0.3.0/24,hostfwd=tcp:127.0.0.1:$netport2-10.0.3.15:5001"
+		-device "virtio-net-pci,netdev=cvmnet2,mac=52:54:00:c0:ff:02,mrg_rxbuf=off,packed=on,disable-legacy=on"
+		-drive "file=$work/cvmpacked.img,if=none,id=cvmpacked,format=raw,cache=unsafe"
+		-device "virtio-blk-pci,drive=cvmpacked,serial=cvmpacked,packed=on,num-queues=2,disable-legacy=on"
+		-device "virtio-balloon-pci,id=cvmballoon,disable-legacy=on"
+		-device "virtio-serial-pci,id=cvmserial,disable-legacy=on"
+		-chardev "file,id=cvmport,path=$work/cvmport.out"
+		-device "virtserialport,bus=cvmserial.0,chardev=cvmport,name=cvm.port"
 		-monitor "unix:$monitor,server=on,wait=off")
 }
 
-# Echoes back all the guest sends on its port 5000, through hostfwd.
+# A TCP port free on the host's 127.0.0.1 now.
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# host_echo PORT: echoes back all the guest sends on the port that
+# hostfwd forwards from 127.0.0.1:PORT.
 host_echo() {
 	/usr/bin/python3 -c 'import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=120)
@@ -292,7 +321,7 @@ while True:
     s.sendall(d)
     n += len(d)
 s.close()
-print(n)' "$netport"
+print(n)' "$1"
 }
 
 # hmp COMMAND: one command on the human monitor; returns when the
@@ -311,8 +340,9 @@ while out.count(b"(qemu)") < 2:
     out += d' "$monitor" "$1"
 }
 
-# Carries out the guest's "cvm-host: device_del ID" and "cvm-host: echo"
-# requests, each once; main() stops it when the VM is gone.
+# Carries out the guest's "cvm-host: device_del ID", "balloon MIB",
+# "sendkey KEY" and "echo" requests, each once; main() stops it when the
+# VM is gone.
 host_requests() {
 	local console=$1 done=0 n req arg
 
@@ -324,12 +354,14 @@ host_requests() {
 			done=$n
 			log "guest asks: $req $arg"
 			case $req in
-			device_del)
-				hmp "device_del $arg" || log "monitor: device_del $arg failed" ;;
+			device_del | balloon | sendkey)
+				hmp "$req $arg" || log "monitor: $req $arg failed" ;;
 			echo)
-				(log "echoed $(host_echo) bytes to the guest") & ;;
+				(log "echoed $(host_echo "$netport") bytes to the guest") & ;;
+			echo2)
+				(log "echoed $(host_echo "$netport2") bytes to the guest's second NIC") & ;;
 			esac
-		done < <(tr -d '\r' <"$console" | sed -n 's/^cvm-host: \(device_del [A-Za-z0-9_-]*\|echo\)$/\1/p')
+		done < <(tr -d '\r' <"$console" | sed -n 's/^cvm-host: \(device_del [A-Za-z0-9_-]*\|balloon [0-9]*\|sendkey [a-z0-9-]*\|echo2\?\)$/\1/p')
 	done
 }
 
@@ -362,7 +394,7 @@ main() {
 	# swiotlb=force would make dma-iommu bounce too (and fail to probe)
 	--iommu) append=${append/ swiotlb=force/}; append=${append/ pci=noacpi/}; append+=" intel_iommu=on" ;;
 	# ACPI PCI hotplug (acpiphp) needs ACPI for PCI
-	--devices) append=${append/ pci=noacpi/} ;;
+	--devices) append=${append/ pci=noacpi/}; append+=" cvm_host_work=$work" ;;
 	"") ;;
 	*) die "unknown option $mode" ;;
 	esac

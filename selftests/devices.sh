@@ -37,15 +37,6 @@ coherent_shared() {
 	cvmctl -j conversions | jq '[.owners[]? | select(.name == "cvm_bounce-coherent") | .shared_pages] | add // 0'
 }
 
-# pcidev VENDOR DEVICE: the PCI device with those ids.
-pcidev() {
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = "$1" ] && [ "$(cat "$d/device")" = "$2" ] &&
-			{ echo "${d##*/}"; return 0; }
-	done
-	return 1
-}
-
 # attach_virtio PCI: the pool behind a virtio PCI device, its driver back.
 attach_virtio() {
 	echo "$1" >$drv/unbind || fail "unbind virtio-pci from $1"
@@ -54,7 +45,7 @@ attach_virtio() {
 }
 
 # QEMU's virtio keyboard (virtio 1.0 device id 0x1052).
-if ! inp=$(pcidev 0x1af4 0x1052); then
+if ! inp=$(cvm_pcidev 0x1af4 0x1052); then
 	fail "no virtio-input PCI device"
 else
 	attach_virtio "$inp"
@@ -132,7 +123,7 @@ else
 fi
 
 # QEMU's virtio-scsi (id 0x1048) with one disk: 32 MiB each way.
-if ! spci=$(pcidev 0x1af4 0x1048); then
+if ! spci=$(cvm_pcidev 0x1af4 0x1048); then
 	fail "no virtio-scsi PCI device"
 else
 	attach_virtio "$spci"
@@ -172,7 +163,7 @@ fi
 
 # QEMU's virtio-net (id 0x1041), user networking: 32 MiB to the host's
 # 127.0.0.1 and back (scripts/vm-run.sh echoes through hostfwd).
-if ! npci=$(pcidev 0x1af4 0x1041); then
+if ! npci=$(cvm_pcidev 0x1af4 0x1041); then
 	fail "no virtio-net PCI device"
 else
 	attach_virtio "$npci"
@@ -187,20 +178,7 @@ else
 	else
 		ip link set "$ifc" up && ip addr add 10.0.2.15/24 dev "$ifc" ||
 			fail "configure $ifc"
-		head -c $((32 << 20)) /dev/urandom >/tmp/net.data
-		./cvm_netecho 5000 /tmp/net.data /tmp/net.back >/tmp/net.out 2>&1 &
-		echoer=$!
-		for i in $(seq 1 50); do
-			grep -q listening /tmp/net.out && break
-			sleep 0.1
-		done
-		echo "cvm-host: echo" >/dev/console
-		wait $echoer || fail "virtio-net echo: $(cat /tmp/net.out)"
-		echo "# virtio-net $npci ($ifc): $(tail -n 1 /tmp/net.out)"
-		expect_eq "sha256 of what came back from the host" \
-			"$(sha256sum </tmp/net.data | cut -d' ' -f1)" \
-			"$(sha256sum </tmp/net.back | cut -d' ' -f1)"
-		rm -f /tmp/net.data /tmp/net.back /tmp/net.out
+		cvm_host_echo "virtio-net $npci ($ifc)" $((32 << 20))
 		b=$(pooldev "$npci" bytes)
 		echo "# virtio-net $npci: $b bytes mapped, $(pooldev "$npci" syncs) syncs"
 		# Every byte sent is mapped once; received ones may arrive in

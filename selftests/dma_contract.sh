@@ -26,8 +26,29 @@ steps=${ref#dma-contract: }
 steps=${steps%% *}
 [ "$steps" -gt 100 ] || fail "reference: only '$steps' steps"
 
+# What the kernel does for the two requests the pool refuses by policy
+# (Documentation/admin-guide.md): dma-direct serves a GFP_ATOMIC coherent
+# allocation and accepts a 24-bit mask (swiotlb then fails its mappings).
+echo alloc-atomic >$ctl || fail "swiotlb: atomic coherent allocation refused"
+echo "mask 24" >$ctl || fail "swiotlb: 24-bit mask refused"
+echo "mask 64" >$ctl || fail "swiotlb: 64-bit mask refused"
+
 echo $dev >$dir/attach || fail "attach $dev"
 maps0=$(cvmctl -j pool | jq --arg d $dev '.devices[] | select(.name == $d) | .maps')
+
+# The pool: atomic coherent memory is refused, counted and logged (making
+# memory shared may sleep); a mask short of the top of memory is refused
+# when it is set, not at the first mapping.
+r0=$(cat $dir/coherent_refused)
+(echo alloc-atomic >$ctl) 2>/dev/null && fail "pool: atomic coherent allocation served"
+expect_eq "coherent allocations refused" $((r0 + 1)) "$(cat $dir/coherent_refused)"
+expect_eq "cvmctl: coherent_refused" $((r0 + 1)) "$(cvmctl -j pool | jq .pool.coherent_refused)"
+dmesg | grep -q "$dev: cvm_bounce: coherent allocation of 4096 bytes refused: atomic context" ||
+	fail "no log line for the refused atomic allocation"
+(echo "mask 24" >$ctl) 2>/dev/null && fail "pool: 24-bit mask accepted"
+dmesg | grep -q "$dev: cvm_bounce: DMA mask 0xffffff does not reach all memory" ||
+	fail "no log line for the refused mask"
+echo "mask 64" >$ctl || fail "pool: 64-bit mask refused"
 
 # zero_from_device off: swiotlb's bytes, but for the strict direction.
 echo 0 >$dir/zero_from_device

@@ -44,6 +44,41 @@ cvm_host_root() {
 		mount --bind /dev /host/dev
 }
 
+# cvm_pcidev VENDOR DEVICE: the PCI device with those ids.
+cvm_pcidev() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = "$1" ] && [ "$(cat "$d/device")" = "$2" ] &&
+			{ echo "${d##*/}"; return 0; }
+	done
+	return 1
+}
+
+# cvm_host_echo WHAT BYTES [PORT]: BYTES random bytes to the host and
+# back through the guest's port 5000, or 5001 on the second NIC
+# (selftests/cvm_netecho; scripts/vm-run.sh --devices echoes what it gets
+# through hostfwd), checked by sha256;
+# prints cvm_netecho's summary after WHAT. Run from the selftests
+# directory, not in a subshell (a failure must count).
+cvm_host_echo() {
+	cvm_echo_port=${3:-5000}
+	cvm_echo_req=echo
+	[ "$cvm_echo_port" = 5001 ] && cvm_echo_req=echo2
+	head -c "$2" /dev/urandom >/tmp/net.data
+	./cvm_netecho "$cvm_echo_port" /tmp/net.data /tmp/net.back >/tmp/net.out 2>&1 &
+	cvm_echoer=$!
+	for cvm_i in $(seq 1 50); do
+		grep -q listening /tmp/net.out && break
+		sleep 0.1
+	done
+	echo "cvm-host: $cvm_echo_req" >/dev/console
+	wait $cvm_echoer || fail "$1: virtio-net echo: $(cat /tmp/net.out)"
+	expect_eq "$1: sha256 of what came back from the host" \
+		"$(sha256sum </tmp/net.data | cut -d' ' -f1)" \
+		"$(sha256sum </tmp/net.back | cut -d' ' -f1)"
+	echo "# $1: $(tail -n 1 /tmp/net.out)"
+	rm -f /tmp/net.data /tmp/net.back /tmp/net.out
+}
+
 # cvm_disk SERIAL: the virtio block device (vdX) with that serial
 # (scripts/vm-run.sh gives each test disk one), once it appears: it comes
 # back asynchronously after a driver rebind. Returns 1 after 10 s.

@@ -159,6 +159,7 @@ struct cvm_bounce_stats {
 	u32 slot_size, chunks, max_chunks, max_mapping;
 	u64 maps, unmaps, bytes, syncs, failures, violations;
 	u64 grows, shrinks, leaked_chunks, waits, driver_leaks;
+	u64 coherent_refused;
 };
 
 /* pool.c */
@@ -179,6 +180,7 @@ int cvm_bounce_pool_wait(struct cvm_bounce_client *c,
 void cvm_bounce_pool_wake(void);
 void cvm_bounce_stats(struct cvm_bounce_stats *st);
 void cvm_bounce_pool_driver_leaks(unsigned long n);
+void cvm_bounce_pool_coherent_refused(void);
 struct cvm_bounce_chunk *cvm_bounce_chunk_find(phys_addr_t addr);
 
 /* Per-CPU pool counters, summed when read. */

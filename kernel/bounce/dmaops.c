@@ -198,6 +198,30 @@ static void cvm_bounce_dma_sync_sg_device(struct device *dev,
 }
 
 /* Coherent memory is shared for its whole life: straight from the ledger. */
+static void cvm_bounce_coherent_refuse(struct device *dev, size_t size,
+				       const char *why)
+{
+	cvm_bounce_pool_coherent_refused();
+	dev_warn_ratelimited(dev, "cvm_bounce: coherent allocation of %zu bytes refused: %s\n",
+			     size, why);
+}
+
+/*
+ * The zone dma-direct would take coherent memory from for @dev's mask
+ * (dma_alloc_attrs() leaves the zone to the ops); 24 bits is x86's
+ * ZONE_DMA. The address is checked against the mask afterwards anyway.
+ */
+static gfp_t cvm_bounce_coherent_zone(struct device *dev)
+{
+	u64 mask = dev->coherent_dma_mask;
+
+	if (IS_ENABLED(CONFIG_ZONE_DMA) && mask <= DMA_BIT_MASK(24))
+		return GFP_DMA;
+	if (IS_ENABLED(CONFIG_ZONE_DMA32) && mask <= DMA_BIT_MASK(32))
+		return GFP_DMA32;
+	return 0;
+}
+
 static void *cvm_bounce_dma_alloc(struct device *dev, size_t size,
 				  dma_addr_t *dma, gfp_t gfp,
 				  unsigned long attrs)
@@ -205,15 +229,24 @@ static void *cvm_bounce_dma_alloc(struct device *dev, size_t size,
 	size_t pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
 	void *va;
 
-	if (!gfpflags_allow_blocking(gfp))
+	/*
+	 * Making memory shared may sleep, and the pool keeps no shared
+	 * reserve for atomic callers (dma-direct's atomic pool is one): say
+	 * so rather than return NULL unexplained.
+	 */
+	if (!gfpflags_allow_blocking(gfp)) {
+		cvm_bounce_coherent_refuse(dev, size, "atomic context (making memory shared may sleep)");
 		return NULL;
+	}
+	gfp &= ~(__GFP_ZERO | __GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM);
 	va = cvm_convert_alloc_shared(CVM_BOUNCE_COHERENT_OWNER, pages,
-				      gfp & ~__GFP_ZERO);
+				      gfp | cvm_bounce_coherent_zone(dev));
 	if (IS_ERR(va))
 		return NULL;
 	*dma = phys_to_dma_unencrypted(dev, virt_to_phys(va));
 	if (*dma + size - 1 > dev->coherent_dma_mask) {
 		cvm_convert_free_shared(CVM_BOUNCE_COHERENT_OWNER, va, pages);
+		cvm_bounce_coherent_refuse(dev, size, "no memory below the coherent DMA mask");
 		return NULL;
 	}
 	atomic_long_add(pages, &cvm_bounce_dev_client(dev)->coherent_pages);
@@ -228,6 +261,22 @@ static void cvm_bounce_dma_free(struct device *dev, size_t size, void *va,
 	/* On failure the ledger keeps the pages as leaked, never freed. */
 	cvm_convert_free_shared(CVM_BOUNCE_COHERENT_OWNER, va, pages);
 	atomic_long_sub(pages, &cvm_bounce_dev_client(dev)->coherent_pages);
+}
+
+/*
+ * The pool's chunks come from anywhere in memory, so a mask that does not
+ * reach all of it could not be served: dma_set_mask() fails and the
+ * driver says so, where swiotlb accepts the mask and fails the mappings.
+ */
+static int cvm_bounce_dma_supported(struct device *dev, u64 mask)
+{
+	phys_addr_t top = virt_to_phys(high_memory - 1);
+
+	if (mask >= phys_to_dma_unencrypted(dev, top))
+		return 1;
+	dev_warn(dev, "cvm_bounce: DMA mask %#llx does not reach all memory, where the pool's slots may be: refused\n",
+		 mask);
+	return 0;
 }
 
 static size_t cvm_bounce_dma_max_mapping_size(struct device *dev)
@@ -252,6 +301,7 @@ static const struct dma_map_ops cvm_bounce_dma_ops = {
 	.sync_sg_for_cpu	= cvm_bounce_dma_sync_sg_cpu,
 	.sync_sg_for_device	= cvm_bounce_dma_sync_sg_device,
 	.max_mapping_size	= cvm_bounce_dma_max_mapping_size,
+	.dma_supported		= cvm_bounce_dma_supported,
 };
 
 static struct device *cvm_bounce_find_device(const char *name)

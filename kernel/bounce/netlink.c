@@ -44,7 +44,9 @@ static int cvm_bounce_fill_pool(struct sk_buff *skb)
 	    nla_put_u8(skb, CVM_A_POOL_MISUSE_WARN, READ_ONCE(p->misuse_warn)) ||
 	    nla_put_u32(skb, CVM_A_POOL_WAIT_MS, READ_ONCE(p->wait_ms)) ||
 	    nla_put_u32(skb, CVM_A_POOL_IDLE_MS, READ_ONCE(p->idle_ms)) ||
-	    cvm_bounce_put64(skb, CVM_A_POOL_DRIVER_LEAKS, st.driver_leaks))
+	    cvm_bounce_put64(skb, CVM_A_POOL_DRIVER_LEAKS, st.driver_leaks) ||
+	    cvm_bounce_put64(skb, CVM_A_POOL_COHERENT_REFUSED,
+			     st.coherent_refused))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -38,6 +38,7 @@ static atomic64_t cvm_bounce_grows;
 static atomic64_t cvm_bounce_shrinks;
 static atomic64_t cvm_bounce_leaked;
 static atomic64_t cvm_bounce_driver_leaks;
+static atomic64_t cvm_bounce_coherent_refused;
 static bool cvm_bounce_exiting;
 /* A mapping found no room: grow even if the pool is not half full. */
 static atomic_t cvm_bounce_ran_out;
@@ -430,6 +431,11 @@ void cvm_bounce_pool_driver_leaks(unsigned long n)
 	atomic64_add(n, &cvm_bounce_driver_leaks);
 }
 
+void cvm_bounce_pool_coherent_refused(void)
+{
+	atomic64_inc(&cvm_bounce_coherent_refused);
+}
+
 void cvm_bounce_stats(struct cvm_bounce_stats *st)
 {
 	int cpu;
@@ -458,6 +464,7 @@ void cvm_bounce_stats(struct cvm_bounce_stats *st)
 	st->shrinks = atomic64_read(&cvm_bounce_shrinks);
 	st->leaked_chunks = atomic64_read(&cvm_bounce_leaked);
 	st->driver_leaks = atomic64_read(&cvm_bounce_driver_leaks);
+	st->coherent_refused = atomic64_read(&cvm_bounce_coherent_refused);
 }
 
 int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,

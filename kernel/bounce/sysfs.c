@@ -39,6 +39,7 @@ CVM_BOUNCE_STAT_ATTR(shrinks, shrinks);
 CVM_BOUNCE_STAT_ATTR(leaked_chunks, leaked_chunks);
 CVM_BOUNCE_STAT_ATTR(waits, waits);
 CVM_BOUNCE_STAT_ATTR(driver_leaks, driver_leaks);
+CVM_BOUNCE_STAT_ATTR(coherent_refused, coherent_refused);
 
 #define CVM_BOUNCE_BOOL_ATTR(field)					\
 static ssize_t field##_show(struct kobject *kobj,			\
@@ -186,6 +187,7 @@ static struct attribute *cvm_bounce_attrs[] = {
 	&cvm_bounce_attr_shrinks.attr,
 	&cvm_bounce_attr_leaked_chunks.attr,
 	&cvm_bounce_attr_driver_leaks.attr,
+	&cvm_bounce_attr_coherent_refused.attr,
 	&cvm_bounce_attr_waits.attr,
 	&cvm_bounce_attr_zero_from_device.attr,
 	&cvm_bounce_attr_zero_slack.attr,

@@ -18,6 +18,10 @@
  *   free-coherent  free the coherent memory "hold" took
  *   forget      free the buffers "hold" mapped, without unmapping them
  *               (cvm_bounce's detach has reclaimed them by then)
+ *   alloc-atomic  allocate a page of coherent memory with GFP_ATOMIC and
+ *               free it: the write fails with ENOMEM if it was refused
+ *   mask BITS   dma_set_mask_and_coherent() to BITS bits: the write
+ *               fails with its error
  *
  * A difference is allowed only where a named cvm_bounce policy says so
  * (Documentation/admin-guide.md), each counted as a named exception:
@@ -627,11 +631,24 @@ static void dmac_forget(void)
 	}
 }
 
+static int dmac_alloc_atomic(void)
+{
+	dma_addr_t dma;
+	void *va;
+
+	va = dma_alloc_coherent(&dmac_pdev->dev, PAGE_SIZE, &dma, GFP_ATOMIC);
+	if (!va)
+		return -ENOMEM;
+	dma_free_coherent(&dmac_pdev->dev, PAGE_SIZE, va, dma);
+	return 0;
+}
+
 static ssize_t dmac_ctl_write(struct file *f, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
+	unsigned int bits;
 	char cmd[32];
-	int err;
+	int err = 0;
 
 	if (len >= sizeof(cmd))
 		return -EINVAL;
@@ -650,6 +667,11 @@ static ssize_t dmac_ctl_write(struct file *f, const char __user *ubuf,
 		dmac_free_coherent();
 	else if (!strcmp(cmd, "forget"))
 		dmac_forget();
+	else if (!strcmp(cmd, "alloc-atomic"))
+		err = dmac_alloc_atomic();
+	else if (sscanf(cmd, "mask %u", &bits) == 1 && bits >= 12 && bits <= 64)
+		err = dma_set_mask_and_coherent(&dmac_pdev->dev,
+						DMA_BIT_MASK(bits));
 	else
 		err = -EINVAL;
 	mutex_unlock(&dmac_lock);

@@ -3,15 +3,21 @@
  * The live auditor (opt-in): watches the real virtqueues of the running
  * guest at the virtqueue API. kretprobes on the exported virtqueue_add_*()
  * record, per (virtqueue, token), the writable capacity the driver posted
- * (the sum of the device-writable scatterlist lengths); kretprobes on
- * virtqueue_get_buf{,_ctx}() check the token and the used length that come
- * back. virtio_ring itself checks used ids, but not that a used length
- * fits the buffer (that check was merged and reverted in 2021): a driver
- * that trusts the length reads past its buffer. Under enforce policy an
- * over-long length is clamped to the capacity before the driver sees it.
+ * (the sum of the device-writable scatterlist lengths) and the buffer's
+ * size (readable and writable); kretprobes on virtqueue_get_buf{,_ctx}()
+ * check the token and the used length that come back. virtio_ring itself
+ * checks used ids, but not that a used length fits the buffer (that check
+ * was merged and reverted in 2021 because real devices overstate it): a
+ * driver that trusts the length reads past its buffer. A length within
+ * the buffer but over the capacity is what those devices do (QEMU's
+ * virtio-scsi adds the bytes it read) and is counted as overstated; one
+ * over the whole buffer is len-over. Under enforce policy either is cut to
+ * the capacity before the driver sees it, and the ring keeps running.
  *
  * Each virtqueue is a ring of kind virtqueue in the registry, owned by
  * "<device>/<queue>", so counts, policy and events work as for any ring.
+ * A queue's policy outlives its ring: it is kept by the parent device (the
+ * PCI function) and queue, so enforce survives the driver rebinding.
  * Probe handlers run in atomic context, possibly in interrupts: one
  * spinlock with interrupts off, GFP_ATOMIC allocations.
  */
@@ -45,17 +51,28 @@ struct cvm_ring_vq {
 	bool synced;
 };
 
-/* A buffer posted and not yet returned: its writable capacity. */
+/* A policy set on a queue that went away, for the next queue of that key. */
+struct cvm_ring_kept {
+	struct list_head node;
+	u32 policy;
+	char key[CVM_RING_OWNER_LEN];
+};
+
+/* A buffer posted and not yet returned: its writable capacity and size. */
 struct cvm_ring_tok {
 	struct hlist_node node;
 	struct virtqueue *vq;
 	void *token;
 	u64 cap;
+	u64 size;
 };
 
 static DEFINE_SPINLOCK(cvm_ring_aud_lock);
 static DEFINE_HASHTABLE(cvm_ring_aud_vqs, 6);
 static DEFINE_HASHTABLE(cvm_ring_aud_toks, 10);
+static LIST_HEAD(cvm_ring_aud_kept);
+/* Missed probe hits when the queues were last marked unsynced. */
+static unsigned long cvm_ring_aud_add_missed;
 /* Serialises on/off. */
 static DEFINE_MUTEX(cvm_ring_aud_mutex);
 static bool cvm_ring_aud_on;
@@ -70,10 +87,58 @@ static bool cvm_ring_vq_empty(struct virtqueue *vq)
 	return READ_ONCE(vq->num_free) == virtqueue_get_vring_size(vq);
 }
 
+/*
+ * The key a queue's policy is kept under: the virtio device's parent (the
+ * PCI function; virtioN is renumbered when virtio-pci rebinds), the
+ * queue's index and its name (virtio-scsi names all its request queues
+ * "request").
+ */
+static void cvm_ring_vq_key(struct virtqueue *vq, char *key, size_t size)
+{
+	struct device *dev = &vq->vdev->dev;
+
+	snprintf(key, size, "%s/%u/%s", dev_name(dev->parent ?: dev),
+		 vq->index, vq->name);
+}
+
+static struct cvm_ring_kept *cvm_ring_kept_find(const char *key)
+{
+	struct cvm_ring_kept *k;
+
+	list_for_each_entry(k, &cvm_ring_aud_kept, node)
+		if (!strcmp(k->key, key))
+			return k;
+	return NULL;
+}
+
+/* Remembers the policy of @v's ring, which is going away; false if it cannot. */
+static bool cvm_ring_vq_keep(struct cvm_ring_vq *v)
+{
+	u32 policy = cvm_ring_policy(v->ring);
+	char key[CVM_RING_OWNER_LEN];
+	struct cvm_ring_kept *k;
+
+	cvm_ring_vq_key(v->vq, key, sizeof(key));
+	k = cvm_ring_kept_find(key);
+	if (!k && policy == CVM_RING_POLICY_MONITOR)
+		return true;
+	if (!k) {
+		k = kzalloc(sizeof(*k), GFP_ATOMIC);
+		if (!k)
+			return false;
+		strscpy(k->key, key, sizeof(k->key));
+		list_add(&k->node, &cvm_ring_aud_kept);
+	}
+	k->policy = policy;
+	return true;
+}
+
 /* Finds or starts watching @vq; NULL when out of memory. */
 static struct cvm_ring_vq *cvm_ring_vq_get(struct virtqueue *vq, bool synced)
 {
+	u32 policy = CVM_RING_POLICY_MONITOR;
 	char owner[CVM_RING_OWNER_LEN];
+	struct cvm_ring_kept *k;
 	struct cvm_ring_vq *v;
 
 	lockdep_assert_held(&cvm_ring_aud_lock);
@@ -83,10 +148,14 @@ static struct cvm_ring_vq *cvm_ring_vq_get(struct virtqueue *vq, bool synced)
 	v = kzalloc(sizeof(*v), GFP_ATOMIC);
 	if (!v)
 		return NULL;
+	cvm_ring_vq_key(vq, owner, sizeof(owner));
+	k = cvm_ring_kept_find(owner);
+	if (k)
+		policy = k->policy;
 	snprintf(owner, sizeof(owner), "%s/%s", dev_name(&vq->vdev->dev),
 		 vq->name);
 	v->ring = cvm_ring_register_gfp(CVM_RING_KIND_VIRTQUEUE, owner,
-					CVM_RING_POLICY_MONITOR, GFP_ATOMIC);
+					policy, GFP_ATOMIC);
 	if (IS_ERR(v->ring)) {
 		kfree(v);
 		return NULL;
@@ -114,16 +183,17 @@ struct cvm_ring_add_data {
 	struct virtqueue *vq;
 	void *token;
 	u64 cap;
+	u64 size;
 	bool empty;
 };
 
-/* Bytes the device may write: every entry of each in-list, as virtio_ring walks them. */
-static u64 cvm_ring_sg_bytes(struct scatterlist *sg)
+/* The bytes of every entry of a list, as virtio_ring walks them. */
+static u64 cvm_ring_sg_bytes(struct scatterlist *sg, bool premapped)
 {
 	u64 n = 0;
 
 	for (; sg; sg = sg_next(sg))
-		n += sg->length;
+		n += premapped ? sg_dma_len(sg) : sg->length;
 	return n;
 }
 
@@ -131,24 +201,36 @@ static int cvm_ring_add_entry(struct kretprobe_instance *ri,
 			      struct pt_regs *regs, u32 how)
 {
 	struct cvm_ring_add_data *d = (void *)ri->data;
+	struct scatterlist *sg = (void *)regs_get_kernel_argument(regs, 1);
+	bool premapped = how >= CVM_RING_ADD_IN_PREMAPPED;
 	struct scatterlist **sgs;
 	unsigned int out, in, i;
 
 	d->vq = (void *)regs_get_kernel_argument(regs, 0);
 	d->cap = 0;
+	d->size = 0;
 	switch (how) {
 	case CVM_RING_ADD_SGS:
 		sgs = (void *)regs_get_kernel_argument(regs, 1);
 		out = regs_get_kernel_argument(regs, 2);
 		in = regs_get_kernel_argument(regs, 3);
-		for (i = out; i < out + in; i++)
-			d->cap += cvm_ring_sg_bytes(sgs[i]);
+		for (i = 0; i < out + in; i++) {
+			u64 n = cvm_ring_sg_bytes(sgs[i], false);
+
+			d->size += n;
+			if (i >= out)
+				d->cap += n;
+		}
 		d->token = (void *)regs_get_kernel_argument(regs, 4);
 		break;
 	case CVM_RING_ADD_IN:
-		d->cap = cvm_ring_sg_bytes((void *)regs_get_kernel_argument(regs, 1));
-		fallthrough;
+	case CVM_RING_ADD_IN_PREMAPPED:
+		d->cap = cvm_ring_sg_bytes(sg, premapped);
+		d->size = d->cap;
+		d->token = (void *)regs_get_kernel_argument(regs, 3);
+		break;
 	default:
+		d->size = cvm_ring_sg_bytes(sg, premapped);
 		d->token = (void *)regs_get_kernel_argument(regs, 3);
 	}
 	d->empty = cvm_ring_vq_empty(d->vq);
@@ -180,8 +262,10 @@ static int cvm_ring_add_ret(struct kretprobe_instance *ri,
 			v->synced = false;
 		}
 	}
-	if (t)
+	if (t) {
 		t->cap = d->cap;
+		t->size = d->size;
+	}
 	spin_unlock_irqrestore(&cvm_ring_aud_lock, flags);
 	return 0;
 }
@@ -195,6 +279,8 @@ static int cvm_ring_add_entry_##how(struct kretprobe_instance *ri,	\
 CVM_RING_ADD_ENTRY(SGS)
 CVM_RING_ADD_ENTRY(IN)
 CVM_RING_ADD_ENTRY(OUT)
+CVM_RING_ADD_ENTRY(IN_PREMAPPED)
+CVM_RING_ADD_ENTRY(OUT_PREMAPPED)
 
 /* What a get_buf probe saw at entry. */
 struct cvm_ring_get_data {
@@ -217,6 +303,28 @@ static int cvm_ring_get_entry(struct kretprobe_instance *ri,
 	return 0;
 }
 
+static unsigned long cvm_ring_missed_now(void);
+
+/*
+ * A probe hit the kprobes core dropped (it drops any hit while another
+ * probe's handler runs on the CPU, such as a NAPI poll in a softirq that
+ * interrupted one) may be a buffer posted unseen: no queue may call an
+ * unknown token a violation until it has been seen empty again.
+ */
+static void cvm_ring_check_missed(void)
+{
+	unsigned long missed = cvm_ring_missed_now();
+	struct cvm_ring_vq *v;
+	int bkt;
+
+	lockdep_assert_held(&cvm_ring_aud_lock);
+	if (likely(missed == cvm_ring_aud_add_missed))
+		return;
+	cvm_ring_aud_add_missed = missed;
+	hash_for_each(cvm_ring_aud_vqs, bkt, v, node)
+		v->synced = false;
+}
+
 static int cvm_ring_get_ret(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
@@ -226,16 +334,18 @@ static int cvm_ring_get_ret(struct kretprobe_instance *ri,
 	struct cvm_ring_tok *t;
 	struct cvm_ring_vq *v;
 	unsigned long flags;
-	bool known = false, synced;
-	u64 cap = 0;
+	bool known = false, synced, over;
+	u64 cap = 0, size = 0;
 
 	if (!token)
 		return 0;
 	spin_lock_irqsave(&cvm_ring_aud_lock, flags);
+	cvm_ring_check_missed();
 	t = cvm_ring_tok_find(d->vq, token);
 	if (t) {
 		known = true;
 		cap = t->cap;
+		size = t->size;
 		hash_del(&t->node);
 	}
 	v = cvm_ring_vq_get(d->vq, false);
@@ -249,13 +359,16 @@ static int cvm_ring_get_ret(struct kretprobe_instance *ri,
 	/* The queue outlives this call: the driver serialises get_buf and del. */
 	verdict.len = READ_ONCE(*d->len);
 	verdict.consumed = true;
-	if (!known)
+	if (!known) {
 		cvm_ring_reject(&verdict, CVM_RING_REASON_TOKEN, 0, 0);
-	else if (verdict.len > cap)
+		cvm_ring_account(v->ring, &verdict);
+		return 0;
+	}
+	over = verdict.len > cap;
+	if (verdict.len > size)
 		cvm_ring_reject(&verdict, CVM_RING_REASON_LEN_OVER,
-				verdict.len, cap);
-	if (!cvm_ring_account(v->ring, &verdict) &&
-	    verdict.reason == CVM_RING_REASON_LEN_OVER)
+				verdict.len, size);
+	if (cvm_ring_account_len(v->ring, &verdict, over))
 		WRITE_ONCE(*d->len, cap);
 	return 0;
 }
@@ -287,6 +400,9 @@ static void cvm_ring_forget(struct virtqueue *vq, void *token, bool del)
 	hash_for_each_safe(cvm_ring_aud_vqs, bkt, tmp, v, node) {
 		if (!del || (vq && v->vq != vq))
 			continue;
+		if (!cvm_ring_vq_keep(v))
+			pr_warn_ratelimited("auditor: cannot keep the policy of %s: its next queue starts under monitor\n",
+					    v->ring->owner);
 		hash_del(&v->node);
 		cvm_ring_unregister(v->ring);
 		kfree(v);
@@ -337,11 +453,11 @@ static struct {
 		      cvm_ring_add_ret, cvm_ring_add_data) },
 	{ CVM_RING_RP("virtqueue_add_outbuf", cvm_ring_add_entry_OUT,
 		      cvm_ring_add_ret, cvm_ring_add_data) },
-	{ CVM_RING_RP("virtqueue_add_inbuf_premapped", cvm_ring_add_entry_IN,
+	{ CVM_RING_RP("virtqueue_add_inbuf_premapped", cvm_ring_add_entry_IN_PREMAPPED,
 		      cvm_ring_add_ret, cvm_ring_add_data), true },
 	{ CVM_RING_RP("virtqueue_add_inbuf_cache_clean", cvm_ring_add_entry_IN,
 		      cvm_ring_add_ret, cvm_ring_add_data), true },
-	{ CVM_RING_RP("virtqueue_add_outbuf_premapped", cvm_ring_add_entry_OUT,
+	{ CVM_RING_RP("virtqueue_add_outbuf_premapped", cvm_ring_add_entry_OUT_PREMAPPED,
 		      cvm_ring_add_ret, cvm_ring_add_data), true },
 	{ CVM_RING_RP("virtqueue_get_buf_ctx", cvm_ring_get_entry,
 		      cvm_ring_get_ret, cvm_ring_get_data) },
@@ -385,6 +501,7 @@ static bool cvm_ring_get_buf_calls(unsigned long get_buf, unsigned long ctx)
 
 static void cvm_ring_auditor_stop(void)
 {
+	struct cvm_ring_kept *k, *tmp;
 	int i;
 
 	if (cvm_ring_rp_get_buf.kp.addr)
@@ -395,8 +512,13 @@ static void cvm_ring_auditor_stop(void)
 			unregister_kretprobe(&cvm_ring_rps[i].rp);
 		cvm_ring_rps[i].on = false;
 	}
-	/* No handler runs any more: forget every queue and buffer. */
+	/* No handler runs any more: forget every queue, buffer and policy. */
 	cvm_ring_forget(NULL, NULL, true);
+	list_for_each_entry_safe(k, tmp, &cvm_ring_aud_kept, node) {
+		list_del(&k->node);
+		kfree(k);
+	}
+	cvm_ring_aud_add_missed = 0;
 }
 
 static void cvm_ring_probe_reset(struct kprobe *kp, const char *sym)
@@ -489,22 +611,30 @@ bool cvm_ring_auditor_enabled(void)
 	return READ_ONCE(cvm_ring_aud_on);
 }
 
+/* Probe hits dropped by the kprobes core since the probes were registered. */
+static unsigned long cvm_ring_missed_now(void)
+{
+	unsigned long n = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cvm_ring_rps); i++)
+		if (READ_ONCE(cvm_ring_rps[i].on))
+			n += READ_ONCE(cvm_ring_rps[i].rp.nmissed) +
+			     READ_ONCE(cvm_ring_rps[i].rp.kp.nmissed);
+	if (READ_ONCE(cvm_ring_rp_get_buf.kp.addr))
+		n += READ_ONCE(cvm_ring_rp_get_buf.nmissed) +
+		     READ_ONCE(cvm_ring_rp_get_buf.kp.nmissed);
+	return n;
+}
+
 /* Probe hits the kprobes core could not run our handlers for. */
 u64 cvm_ring_auditor_missed(void)
 {
 	u64 n = 0;
-	int i;
 
 	mutex_lock(&cvm_ring_aud_mutex);
-	if (cvm_ring_aud_on) {
-		for (i = 0; i < ARRAY_SIZE(cvm_ring_rps); i++)
-			if (cvm_ring_rps[i].on)
-				n += cvm_ring_rps[i].rp.nmissed +
-				     cvm_ring_rps[i].rp.kp.nmissed;
-		if (cvm_ring_rp_get_buf.kp.addr)
-			n += cvm_ring_rp_get_buf.nmissed +
-			     cvm_ring_rp_get_buf.kp.nmissed;
-	}
+	if (cvm_ring_aud_on)
+		n = cvm_ring_missed_now();
 	mutex_unlock(&cvm_ring_aud_mutex);
 	return n;
 }

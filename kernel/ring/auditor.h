@@ -8,11 +8,17 @@
 
 #include "ring.h"
 
-/* How an add function's arguments describe the device-writable bytes. */
+/*
+ * How an add function's arguments describe the device-writable bytes.
+ * A premapped buffer's lengths are its DMA lengths (sg_dma_len()), which
+ * virtio_ring puts in the descriptors: virtio_net fills only those.
+ */
 enum {
 	CVM_RING_ADD_SGS,	/* (vq, sgs[], out_sgs, in_sgs, data, ...) */
 	CVM_RING_ADD_IN,	/* (vq, sg, num, data, ...): all writable */
 	CVM_RING_ADD_OUT,	/* (vq, sg, num, data, ...): none writable */
+	CVM_RING_ADD_IN_PREMAPPED,
+	CVM_RING_ADD_OUT_PREMAPPED,
 };
 
 int cvm_ring_auditor_set(bool on);

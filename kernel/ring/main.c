@@ -23,12 +23,17 @@ static int __init cvm_ring_init(void)
 	int err;
 
 	cvm_ring_feature.n_cmds = cvm_ring_nl_n_cmds;
-	err = cvm_core_register(&cvm_ring_feature);
-	if (err)
-		return err;
+	/*
+	 * The auditor first: once registered, netlink and sysfs can turn it
+	 * on, and a failure after that would unload the module under live
+	 * probes.
+	 */
 	err = cvm_ring_auditor_init();
 	if (err)
-		cvm_core_unregister(&cvm_ring_feature);
+		return err;
+	err = cvm_core_register(&cvm_ring_feature);
+	if (err)
+		cvm_ring_auditor_exit();
 	return err;
 }
 

@@ -108,6 +108,11 @@ static int cvm_ring_put_info(struct sk_buff *skb, struct netlink_callback *cb,
 			      CVM_A_RING_INFO_PAD) ||
 	    nla_put_u64_64bit(skb, CVM_A_RING_INFO_VIOLATIONS, ri->violations,
 			      CVM_A_RING_INFO_PAD) ||
+	    (ri->kind == CVM_RING_KIND_VIRTQUEUE &&
+	     (nla_put_u64_64bit(skb, CVM_A_RING_INFO_OVERSTATED,
+				ri->overstated, CVM_A_RING_INFO_PAD) ||
+	      nla_put_u64_64bit(skb, CVM_A_RING_INFO_CLAMPED, ri->clamped,
+				CVM_A_RING_INFO_PAD))) ||
 	    cvm_ring_put_reasons(skb, ri)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;

@@ -91,24 +91,63 @@ EXPORT_SYMBOL_GPL(cvm_ring_unregister);
  * Return: true if the consumer may use the data (accepted, or monitor
  * policy), false if it must refuse it.
  */
-bool cvm_ring_account(struct cvm_ring *ring, const struct cvm_ring_verdict *v)
+/* Counts a rejected verdict and reports it. */
+static void cvm_ring_violation(struct cvm_ring *ring,
+			       const struct cvm_ring_verdict *v)
 {
-	u32 reason = min_t(u32, v->reason, CVM_RING_REASON_MAX);
-
-	atomic64_inc(&ring->checked);
-	atomic64_inc(&cvm_ring_checked_total);
-	if (likely(reason == CVM_RING_REASON_NONE))
-		return !READ_ONCE(ring->broken);
-	atomic64_inc(&ring->reasons[reason]);
+	atomic64_inc(&ring->reasons[min_t(u32, v->reason, CVM_RING_REASON_MAX)]);
 	atomic64_inc(&ring->violations);
 	atomic64_inc(&cvm_ring_violations_total);
 	cvm_ring_notify(ring, v);
+}
+
+bool cvm_ring_account(struct cvm_ring *ring, const struct cvm_ring_verdict *v)
+{
+	atomic64_inc(&ring->checked);
+	atomic64_inc(&cvm_ring_checked_total);
+	if (likely(v->reason == CVM_RING_REASON_NONE))
+		return !READ_ONCE(ring->broken);
+	cvm_ring_violation(ring, v);
 	if (READ_ONCE(ring->policy) == CVM_RING_POLICY_MONITOR)
 		return true;
 	WRITE_ONCE(ring->broken, true);
 	return false;
 }
 EXPORT_SYMBOL_GPL(cvm_ring_account);
+
+/*
+ * The live auditor's verdict on a used length, where the consumer can cut
+ * the length to the capacity rather than refuse the buffer: @over when the
+ * length exceeds the writable bytes posted, @v rejected (len-over) when it
+ * exceeds even the readable and writable bytes together. Real devices do
+ * the former (QEMU's virtio-scsi and virtio-input count the bytes they
+ * read), so it is counted apart and is not a violation. Enforce cuts both
+ * and never marks the ring broken: the driver sees a length it posted
+ * room for, so nothing is refused. Any context.
+ *
+ * Returns true if the consumer must clamp the length.
+ */
+bool cvm_ring_account_len(struct cvm_ring *ring,
+			  const struct cvm_ring_verdict *v, bool over)
+{
+	atomic64_inc(&ring->checked);
+	atomic64_inc(&cvm_ring_checked_total);
+	if (!over)
+		return false;
+	if (v->reason == CVM_RING_REASON_NONE)
+		atomic64_inc(&ring->overstated);
+	else
+		cvm_ring_violation(ring, v);
+	if (READ_ONCE(ring->policy) == CVM_RING_POLICY_MONITOR)
+		return false;
+	atomic64_inc(&ring->clamped);
+	return true;
+}
+
+u32 cvm_ring_policy(const struct cvm_ring *ring)
+{
+	return READ_ONCE(ring->policy);
+}
 
 /**
  * cvm_ring_account_ok() - count entries a batch validator accepted
@@ -212,6 +251,8 @@ bool cvm_ring_info_next(u32 from_id, struct cvm_ring_info *info)
 		info->violations = atomic64_read(&ring->violations);
 		for (i = 0; i <= CVM_RING_REASON_MAX; i++)
 			info->reasons[i] = atomic64_read(&ring->reasons[i]);
+		info->overstated = atomic64_read(&ring->overstated);
+		info->clamped = atomic64_read(&ring->clamped);
 		found = true;
 		break;
 	}

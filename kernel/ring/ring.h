@@ -23,6 +23,9 @@
  * @checked: verdicts accounted
  * @violations: rejections
  * @reasons: rejections per enum cvm_ring_reason
+ * @overstated: live virtqueues: used lengths over the writable bytes but
+ *	within the whole buffer (not violations)
+ * @clamped: live virtqueues: used lengths enforce cut to the capacity
  */
 struct cvm_ring {
 	struct list_head node;
@@ -34,6 +37,8 @@ struct cvm_ring {
 	atomic64_t checked;
 	atomic64_t violations;
 	atomic64_t reasons[CVM_RING_REASON_MAX + 1];
+	atomic64_t overstated;
+	atomic64_t clamped;
 };
 
 /* A copy of one ring's state, for dumps. */
@@ -46,6 +51,8 @@ struct cvm_ring_info {
 	u64 checked;
 	u64 violations;
 	u64 reasons[CVM_RING_REASON_MAX + 1];
+	u64 overstated;
+	u64 clamped;
 };
 
 struct cvm_ring_totals {
@@ -58,6 +65,9 @@ struct cvm_ring_totals {
 /* registry.c */
 struct cvm_ring *cvm_ring_register_gfp(u32 kind, const char *owner,
 				       u32 policy, gfp_t gfp);
+bool cvm_ring_account_len(struct cvm_ring *ring,
+			  const struct cvm_ring_verdict *v, bool over);
+u32 cvm_ring_policy(const struct cvm_ring *ring);
 void cvm_ring_totals(struct cvm_ring_totals *t);
 bool cvm_ring_info_next(u32 from_id, struct cvm_ring_info *info);
 int cvm_ring_set_policy(u32 id, u32 policy);

@@ -211,6 +211,8 @@ static const struct {
 	  "Mappings that waited for room." },
 	{ CVM_A_POOL_DRIVER_LEAKS, "cvm_bounce_driver_leaks_total", "counter",
 	  "Mappings drivers left live after unbinding, reclaimed at detach." },
+	{ CVM_A_POOL_COHERENT_REFUSED, "cvm_bounce_coherent_refused_total",
+	  "counter", "Coherent allocations refused (atomic, or beyond the mask)." },
 };
 
 static void cvm_met_print_pool(FILE *f, const struct cvm_nl_vals *pool)

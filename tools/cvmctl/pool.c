@@ -53,6 +53,7 @@ static const struct cvm_nl_field cvm_pool_fields[CVM_A_POOL_MAX + 1] = {
 	[CVM_A_POOL_LEAKED_CHUNKS]	= { "leaked_chunks", CVM_NL_U64 },
 	[CVM_A_POOL_WAITS]		= { "waits", CVM_NL_U64 },
 	[CVM_A_POOL_DRIVER_LEAKS]	= { "driver_leaks", CVM_NL_U64 },
+	[CVM_A_POOL_COHERENT_REFUSED]	= { "coherent_refused", CVM_NL_U64 },
 	[CVM_A_POOL_ZERO_FROM_DEVICE]	= { "zero_from_device", CVM_NL_U8 },
 	[CVM_A_POOL_ZERO_SLACK]		= { "zero_slack", CVM_NL_U8 },
 	[CVM_A_POOL_SCRUB]		= { "scrub", CVM_NL_U8 },

@@ -52,6 +52,9 @@ struct cvm_ring_row {
 	uint32_t id, kind, policy;
 	uint8_t broken;
 	uint64_t checked, violations;
+	/* Live virtqueues only; has_len says the kernel sent them. */
+	bool has_len;
+	uint64_t overstated, clamped;
 	char owner[CVM_RING_OWNER_LEN];
 	unsigned int n_reasons;
 	struct {
@@ -167,6 +170,10 @@ static void cvm_ring_print(struct cvm_rings *r, const struct cvm_ring_row *row)
 		jsonw_bool_field(jw, "broken", row->broken);
 		jsonw_uint_field(jw, "checked", row->checked);
 		jsonw_uint_field(jw, "violations", row->violations);
+		if (row->has_len) {
+			jsonw_uint_field(jw, "overstated", row->overstated);
+			jsonw_uint_field(jw, "clamped", row->clamped);
+		}
 		jsonw_name(jw, "reasons");
 		jsonw_start_object(jw);
 		for (i = 0; i < row->n_reasons; i++)
@@ -181,6 +188,9 @@ static void cvm_ring_print(struct cvm_rings *r, const struct cvm_ring_row *row)
 	for (i = 0; i < row->n_reasons; i++)
 		printf("%44s%s: %" PRIu64 "\n", "", row->reasons[i].name,
 		       row->reasons[i].count);
+	if (row->has_len && (row->overstated || row->clamped))
+		printf("%44soverstated: %" PRIu64 ", clamped: %" PRIu64 "\n",
+		       "", row->overstated, row->clamped);
 }
 
 static int cvm_ring_row_parse(struct nl_msg *msg, void *arg)
@@ -217,6 +227,14 @@ static int cvm_ring_row_parse(struct nl_msg *msg, void *arg)
 			break;
 		case CVM_A_RING_INFO_VIOLATIONS:
 			bad |= cvm_nla_get_u64(nla, &row.violations);
+			break;
+		case CVM_A_RING_INFO_OVERSTATED:
+			bad |= cvm_nla_get_u64(nla, &row.overstated);
+			row.has_len = true;
+			break;
+		case CVM_A_RING_INFO_CLAMPED:
+			bad |= cvm_nla_get_u64(nla, &row.clamped);
+			row.has_len = true;
 			break;
 		case CVM_A_RING_INFO_OWNER:
 			bad |= cvm_nla_get_str(nla, row.owner,

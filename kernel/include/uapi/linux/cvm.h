@@ -111,7 +111,9 @@ enum cvm_ring_policy {
  * @CVM_RING_REASON_ID_RANGE: A used id or buffer id not below the ring size.
  * @CVM_RING_REASON_ID_NOT_OUTSTANDING: A used id the guest has no chain or
  *   request outstanding for.
- * @CVM_RING_REASON_LEN_OVER: A used length above the writable capacity posted.
+ * @CVM_RING_REASON_LEN_OVER: A used length above the writable capacity posted
+ *   (live virtqueues: above all the bytes of the buffer, readable and
+ *   writable).
  * @CVM_RING_REASON_FLAGS: Never reported since packed descriptors whose AVAIL
  *   and USED differ are read as "not used yet", as Linux and DPDK read them (a
  *   device skips the non-head descriptors of a chain, which keep the driver's
@@ -310,6 +312,8 @@ enum {
 	CVM_A_RING_INFO_VIOLATIONS,
 	CVM_A_RING_INFO_REASON,
 	CVM_A_RING_INFO_PAD,
+	CVM_A_RING_INFO_OVERSTATED,
+	CVM_A_RING_INFO_CLAMPED,
 
 	__CVM_A_RING_INFO_MAX,
 	CVM_A_RING_INFO_MAX = (__CVM_A_RING_INFO_MAX - 1)
@@ -366,6 +370,7 @@ enum {
 	CVM_A_POOL_IDLE_MS,
 	CVM_A_POOL_PAD,
 	CVM_A_POOL_DRIVER_LEAKS,
+	CVM_A_POOL_COHERENT_REFUSED,
 
 	__CVM_A_POOL_MAX,
 	CVM_A_POOL_MAX = (__CVM_A_POOL_MAX - 1)

@@ -1,0 +1,227 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# cvm_ring's live auditor on every virtio device of the --devices boot
+# (scripts/vm-run.sh --devices), under traffic, first in monitor and then
+# in enforce on every queue: virtio-blk (split, and packed with two
+# queues driven from both CPUs), virtio-scsi, virtio-net (to the host's
+# 127.0.0.1 and back; and a second one with a packed ring and without
+# mergeable receive buffers), virtio-input (keys from the host, LED status to
+# it), virtio-rng, virtio-balloon (inflate and deflate), virtio-serial
+# (a port whose bytes land in a host file) and 9p (the host's root).
+# Data is checked by sha256, and on these correct devices nothing may be
+# a violation or break a ring. QEMU's sloppy lengths are counted exactly:
+# virtio-scsi overstates every write (it adds the bytes it read) and
+# virtio-input every status buffer (LED changes; 7.3 also sends its
+# autorepeat settings); under enforce those are clamped, one for one, and
+# the devices go on working.
+. "$(dirname "$0")/lib.sh"
+cd "$(dirname "$0")" || exit $KSFT_FAIL
+dir=/sys/kernel/cvm/ring
+
+cvm_load_kmods
+cvm_disk cvmpacked >/dev/null || skip "no virtio disk with serial cvmpacked: not the --devices boot (vm-run.sh --devices)"
+host_work=$(sed -n 's/.*cvm_host_work=\([^ ]*\).*/\1/p' /proc/cmdline)
+[ -n "$host_work" ] || skip "no cvm_host_work= on the kernel command line"
+insmod "$CVM_MODULES/cvm_ring.ko" || { fail "insmod cvm_ring"; finish; }
+cvmctl rings auditor on || { fail "auditor on"; finish; }
+
+# vdev PCI: the virtio device (virtioN) on that PCI function.
+vdev() {
+	basename "$(ls -d /sys/bus/pci/devices/"$1"/virtio* 2>/dev/null | head -n 1)"
+}
+
+# rings DEVICE FIELD: the sum of FIELD over the virtqueues of DEVICE
+# (virtioN), or of one queue with DEVICE/QUEUE.
+rings() {
+	cvmctl -j rings | jq --arg d "$1" \
+		"[.rings[] | select(.kind == \"virtqueue\" and (.owner == \$d or (.owner | startswith(\$d + \"/\")))) | .$2] | add // 0"
+}
+
+sum() { sha256sum <"$1" | cut -d' ' -f1; }
+
+spci=$(cvm_pcidev 0x1af4 0x1048) || fail "no virtio-scsi PCI device"
+npci=$(cvm_pcidev 0x1af4 0x1041) || fail "no virtio-net PCI device"
+ipci=$(cvm_pcidev 0x1af4 0x1052) || fail "no virtio-input PCI device"
+bpci=$(cvm_pcidev 0x1af4 0x1045) || fail "no virtio-balloon PCI device"
+cpci=$(cvm_pcidev 0x1af4 0x1043) || fail "no virtio-serial PCI device"
+sdev=$(vdev "$spci")
+ndev=$(vdev "$npci")
+bdev=$(vdev "$bpci")
+cdev=$(vdev "$cpci")
+fdev=$(basename "$(ls -d /sys/bus/virtio/drivers/9pnet_virtio/virtio* | head -n 1)")
+# virtio-input's event buffers were all posted before the auditor
+# started, and its queue is never empty, so none would be judged: bind
+# it again, under the auditor.
+echo "$ipci" >/sys/bus/pci/drivers/virtio-pci/unbind &&
+	echo "$ipci" >/sys/bus/pci/drivers/virtio-pci/bind || fail "rebind virtio-pci to $ipci"
+idev=$(vdev "$ipci")
+sd=
+for b in /sys/block/sd*; do
+	case $(readlink -f "$b") in */"$spci"/*) sd=${b##*/} ;; esac
+done
+[ -n "$sd" ] || fail "no disk behind virtio-scsi $spci"
+pk=$(cvm_disk cvmpacked)
+pdev=$(basename "$(readlink -f /sys/block/$pk/device)")
+rdev=$(basename "$(readlink -f /sys/block/$(cvm_disk cvmring)/device)")
+expect_eq "queues of the packed disk" 2 "$(ls -d /sys/block/$pk/mq/* | wc -l)"
+ifc=$(ls /sys/bus/virtio/devices/"$ndev"/net | head -n 1)
+ip link set "$ifc" up && ip addr add 10.0.2.15/24 dev "$ifc" || fail "configure $ifc"
+ifc2=
+for n in /sys/class/net/*; do
+	[ "$(cat "$n/address")" = 52:54:00:c0:ff:02 ] && ifc2=${n##*/}
+done
+[ -n "$ifc2" ] || fail "no second virtio-net (52:54:00:c0:ff:02)"
+n2dev=$(basename "$(readlink -f /sys/class/net/$ifc2/device)")
+# Feature bits, from bit 0: VIRTIO_F_RING_PACKED is 34, MRG_RXBUF 15.
+f=$(cat /sys/bus/virtio/devices/$n2dev/features)
+expect_eq "$ifc2: packed ring, no mergeable buffers" 10 \
+	"$(echo "$f" | cut -c35)$(echo "$f" | cut -c16)"
+ip link set "$ifc2" up && ip addr add 10.0.3.15/24 dev "$ifc2" || fail "configure $ifc2"
+ev=
+for i in $(seq 1 100); do
+	ev=$(ls -d /sys/bus/virtio/devices/"$idev"/input/input*/event* 2>/dev/null | head -n 1)
+	[ -n "$ev" ] && break
+	sleep 0.1
+done
+[ -n "$ev" ] || fail "no evdev node of $idev"
+ev=/dev/input/${ev##*/}
+port=
+for p in /sys/class/virtio-ports/*; do
+	[ "$(cat "$p/name" 2>/dev/null)" = cvm.port ] && port=/dev/${p##*/}
+done
+[ -c "$port" ] || fail "no virtio-serial port named cvm.port ('$port')"
+mkdir -p /tmp/hostnc
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=none cvmhost /tmp/hostnc ||
+	fail "mount the host's root over 9p (uncached)"
+
+# led N: one LED_CAPSL event of value N written to virtio-input's evdev
+# node (struct input_event on x86-64: a 16-byte timeval, type EV_LED,
+# code LED_CAPSL, value); the driver posts it to the device's status queue.
+led() {
+	printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\021\0\001\0\00'"$1"'\0\0\0' >"$ev"
+}
+
+# traffic PHASE ROUND: every device once; sets $w_scsi (scsi writes
+# with data: writes completed less flushes, which fsync sends as empty
+# writes) and $leds (LED status buffers posted). Multi-queue devices are
+# driven from both CPUs (blk-mq maps a queue to each), so the monitor
+# round sees every queue the enforce round will use: a queue first seen
+# later would start under monitor.
+traffic() {
+	# blk, split (cvmring) and packed, from both CPUs.
+	head -c $((4 << 20)) /dev/urandom >/tmp/rd.data
+	rd=$(cvm_disk cvmring)
+	taskset -c 0 ./cvm_blkio write "/dev/$rd" /tmp/rd.data || fail "$1: write $rd"
+	taskset -c 1 ./cvm_blkio read "/dev/$rd" $((4 << 20)) /tmp/rd.back || fail "$1: read $rd"
+	expect_eq "$1: sha256 through $rd" "$(sum /tmp/rd.data)" "$(sum /tmp/rd.back)"
+	for c in 0 1; do
+		head -c $((4 << 20)) /dev/urandom >/tmp/pk$c.data
+		(taskset -c $c ./cvm_blkio write "/dev/$pk" /tmp/pk$c.data &&
+			taskset -c $c ./cvm_blkio read "/dev/$pk" $((4 << 20)) /tmp/pk$c.back) &
+	done
+	wait
+	for c in 0 1; do
+		expect_eq "$1: sha256 through $pk from CPU $c" "$(sum /tmp/pk$c.data)" "$(sum /tmp/pk$c.back)"
+	done
+	# scsi: every write's used length is overstated by QEMU.
+	w0=$(awk '{ print $5 - $16 }' /sys/block/$sd/stat)
+	head -c $((8 << 20)) /dev/urandom >/tmp/sd.data
+	taskset -c 0 ./cvm_blkio write "/dev/$sd" /tmp/sd.data || fail "$1: write $sd"
+	taskset -c 1 ./cvm_blkio read "/dev/$sd" $((8 << 20)) /tmp/sd.back || fail "$1: read $sd"
+	expect_eq "$1: sha256 through $sd" "$(sum /tmp/sd.data)" "$(sum /tmp/sd.back)"
+	w_scsi=$(($(awk '{ print $5 - $16 }' /sys/block/$sd/stat) - w0))
+	echo "# $1: $sd: $w_scsi writes with data; stat $(cat /sys/block/$sd/stat)"
+	cvm_host_echo "$1: virtio-net $ifc" $((8 << 20))
+	cvm_host_echo "$1: virtio-net $ifc2 (packed)" $((8 << 20)) 5001
+	# input: keys from the host, two LED changes to it.
+	k0=$(rings "$idev/events" checked)
+	echo "cvm-host: sendkey a" >/dev/console
+	for i in $(seq 1 100); do
+		[ "$(rings "$idev/events" checked)" -ge $((k0 + 4)) ] && break
+		sleep 0.1
+	done
+	led 1
+	led 0
+	leds=2
+	# rng.
+	dd if=/dev/hwrng of=/dev/null bs=1k count=64 2>/dev/null || fail "$1: read /dev/hwrng"
+	# balloon: 128 MiB out and back.
+	m0=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)
+	echo "cvm-host: balloon 1920" >/dev/console
+	for i in $(seq 1 600); do
+		[ "$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)" -eq $((m0 - 131072)) ] && break
+		sleep 0.1
+	done
+	expect_eq "$1: MemTotal with 128 MiB ballooned" $((m0 - 131072)) \
+		"$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)"
+	echo "cvm-host: balloon 2048" >/dev/console
+	for i in $(seq 1 600); do
+		[ "$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)" -eq "$m0" ] && break
+		sleep 0.1
+	done
+	expect_eq "$1: MemTotal after deflating" "$m0" "$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)"
+	# serial: 1 MiB into the host's file, read back over 9p.
+	head -c $((1 << 20)) /dev/urandom >/tmp/port.data
+	cat /tmp/port.data >"$port" || fail "$1: write $port"
+	f=/tmp/hostnc$host_work/cvmport.out
+	for i in $(seq 1 100); do
+		[ "$(stat -c %s "$f" 2>/dev/null)" = $(((1 << 20) * $2)) ] && break
+		sleep 0.1
+	done
+	expect_eq "$1: sha256 of the port's bytes in the host's file" "$(sum /tmp/port.data)" \
+		"$(tail -c $((1 << 20)) "$f" | sha256sum | cut -d' ' -f1)"
+	# 9p: a file of the host's, read uncached.
+	expect_eq "$1: the host's cvmport.out over 9p, twice" "$(sum "$f")" "$(sum "$f")"
+	rm -f /tmp/*.data /tmp/*.back /tmp/net.out
+}
+
+# check PHASE: per device, buffers checked, overstated and clamped; no
+# violation, no broken ring, no missed probe hit.
+check() {
+	for d in $pdev $rdev $sdev $ndev $n2dev $idev $bdev $cdev $fdev; do
+		echo "# $1: $d: $(rings "$d" checked) checked, $(rings "$d" violations) violations, $(rings "$d" overstated) overstated, $(rings "$d" clamped) clamped"
+		[ "$(rings "$d" checked)" -gt 0 ] || fail "$1: $d: nothing checked"
+	done
+	cvmctl rings | sed 's/^/# /'
+	expect_eq "$1: violations" 0 "$(cat $dir/violations)"
+	expect_eq "$1: broken rings" 0 "$(cat $dir/broken)"
+	expect_eq "$1: missed probe hits" 0 "$(cat $dir/auditor_missed)"
+}
+
+# status DELTA_FIELD: what the input status queue counted since $st0.
+status() {
+	echo $(($(rings "$idev/status" "$1") - $(echo "$st0" | jq ".$1")))
+}
+
+o_scsi=$(rings "$sdev" overstated)
+st0=$(cvmctl -j rings | jq --arg o "$idev/status" '[.rings[] | select(.owner == $o)][0] // {checked: 0, overstated: 0, clamped: 0}')
+traffic monitor 1
+check monitor
+expect_eq "monitor: scsi used lengths overstated, one per write" $((o_scsi + w_scsi)) "$(rings "$sdev" overstated)"
+[ "$(status checked)" -ge "$leds" ] || fail "monitor: input status buffers: $(status checked) < $leds LED changes"
+expect_eq "monitor: input status lengths overstated, every one" "$(status checked)" "$(status overstated)"
+expect_eq "monitor: clamped" 0 "$(cvmctl -j rings | jq '[.rings[] | select(.kind == "virtqueue") | .clamped] | add')"
+
+for id in $(cvmctl -j rings | jq '.rings[] | select(.kind == "virtqueue") | .id'); do
+	cvmctl rings policy "$id" enforce || fail "enforce on ring $id"
+done
+o_scsi=$(rings "$sdev" overstated)
+st0=$(cvmctl -j rings | jq --arg o "$idev/status" '[.rings[] | select(.owner == $o)][0]')
+traffic enforce 2
+check enforce
+expect_eq "enforce: scsi overstated, one per write" $((o_scsi + w_scsi)) "$(rings "$sdev" overstated)"
+expect_eq "enforce: scsi clamped, as many" "$w_scsi" "$(rings "$sdev" clamped)"
+[ "$(status checked)" -ge "$leds" ] || fail "enforce: input status buffers: $(status checked) < $leds LED changes"
+expect_eq "enforce: input status clamped, every one" "$(status checked)" "$(status clamped)"
+for d in $pdev $rdev $sdev $ndev $n2dev $idev $bdev $cdev $fdev; do
+	expect_eq "enforce: every queue of $d still enforce" enforce \
+		"$(cvmctl -j rings | jq -r --arg d "$d/" '[.rings[] | select(.owner | startswith($d)) | .policy] | unique | join(",")')"
+done
+
+umount /tmp/hostnc
+ip addr del 10.0.2.15/24 dev "$ifc"
+ip addr del 10.0.3.15/24 dev "$ifc2"
+cvmctl rings auditor off || fail "auditor off"
+expect_eq "rings after auditor off" 0 "$(cat $dir/rings)"
+rmmod cvm_ring || fail "rmmod cvm_ring"
+finish
