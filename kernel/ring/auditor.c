@@ -49,6 +49,12 @@ struct cvm_ring_vq {
 	 * seen empty.
 	 */
 	bool synced;
+	/*
+	 * Where the policy is kept when the queue goes away: computed while
+	 * the queue lives, since vring_del_virtqueue() frees it (and its
+	 * name) before our probe sees it return.
+	 */
+	char key[CVM_RING_OWNER_LEN];
 };
 
 /* A policy set on a queue that went away, for the next queue of that key. */
@@ -115,18 +121,16 @@ static struct cvm_ring_kept *cvm_ring_kept_find(const char *key)
 static bool cvm_ring_vq_keep(struct cvm_ring_vq *v)
 {
 	u32 policy = cvm_ring_policy(v->ring);
-	char key[CVM_RING_OWNER_LEN];
 	struct cvm_ring_kept *k;
 
-	cvm_ring_vq_key(v->vq, key, sizeof(key));
-	k = cvm_ring_kept_find(key);
+	k = cvm_ring_kept_find(v->key);
 	if (!k && policy == CVM_RING_POLICY_MONITOR)
 		return true;
 	if (!k) {
 		k = kzalloc(sizeof(*k), GFP_ATOMIC);
 		if (!k)
 			return false;
-		strscpy(k->key, key, sizeof(k->key));
+		strscpy(k->key, v->key, sizeof(k->key));
 		list_add(&k->node, &cvm_ring_aud_kept);
 	}
 	k->policy = policy;
@@ -148,8 +152,8 @@ static struct cvm_ring_vq *cvm_ring_vq_get(struct virtqueue *vq, bool synced)
 	v = kzalloc(sizeof(*v), GFP_ATOMIC);
 	if (!v)
 		return NULL;
-	cvm_ring_vq_key(vq, owner, sizeof(owner));
-	k = cvm_ring_kept_find(owner);
+	cvm_ring_vq_key(vq, v->key, sizeof(v->key));
+	k = cvm_ring_kept_find(v->key);
 	if (k)
 		policy = k->policy;
 	snprintf(owner, sizeof(owner), "%s/%s", dev_name(&vq->vdev->dev),
