@@ -57,14 +57,19 @@ dmesg | grep -q "$dev: cvm_bounce: DMA mask 0xffffff does not reach all memory" 
 	fail "no log line for the refused mask"
 echo "mask 64" >$ctl || fail "pool: 64-bit mask refused"
 
+pooldev() {
+	cvmctl -j pool | jq --arg d $dev ".devices[] | select(.name == \$d) | .$1"
+}
+
 # zero_from_device off: swiotlb's bytes, but for the strict direction.
 echo 0 >$dir/zero_from_device
 echo compare >$ctl || fail "compare run, zero_from_device off"
 out=$(cat $ctl)
 echo "$out" | sed 's/^/# /'
-expect_eq "zero_from_device off" \
-	"dma-contract: $steps steps compared, 0 differences, 3 named exceptions (zero-from-device 0, strict-direction 3)" \
-	"$(echo "$out" | head -n 1)"
+off="dma-contract: $steps steps compared, 0 differences, 3 named exceptions (zero-from-device 0, strict-direction 3)"
+expect_eq "zero_from_device off" "$off" "$(echo "$out" | head -n 1)"
+expect_eq "cvmctl: the device follows the pool's policy (off)" false \
+	"$(pooldev zero_from_device)"
 
 # The defaults: the host never sees a FROM_DEVICE buffer.
 echo 1 >$dir/zero_from_device
@@ -79,6 +84,8 @@ esac
 zfd=${line##*zero-from-device }
 zfd=${zfd%%,*}
 [ "$zfd" -gt 0 ] || fail "zero-from-device exceptions: $zfd"
+expect_eq "cvmctl: the device follows the pool's policy (on)" true \
+	"$(pooldev zero_from_device)"
 
 # Every mapping went through the pool, and none is left.
 maps=$(cvmctl -j pool | jq --arg d $dev '.devices[] | select(.name == $d) | .maps')
@@ -88,12 +95,33 @@ expect_eq "in flight after the runs" 0 \
 expect_eq "violations: the misuse sequences, twice" 6 \
 	"$(cvmctl -j pool | jq --arg d $dev '.devices[] | select(.name == $d) | .violations')"
 
+# The policy per device: attached with its own value (pool-attach
+# zero-from-device, or "DEVICE zero_from_device=N" written to attach), a
+# device keeps it whatever the pool's is; the runs above are the
+# expectations.
+expect_eq "detach" 0 "$(./cvm_blkio detach $dev)"
+cvmctl pool attach $dev zero_from_device off ||
+	fail "cvmctl pool attach $dev zero_from_device off"
+expect_eq "cvmctl: the device's own policy (off)" false "$(pooldev zero_from_device)"
+echo compare >$ctl || fail "compare run, device off, pool on"
+expect_eq "device policy off, the pool's on" "$off" "$(head -n 1 $ctl)"
+expect_eq "detach" 0 "$(./cvm_blkio detach $dev)"
+echo 0 >$dir/zero_from_device
+for bad in "zero_from_device=2" "zero_from_device=" "zero_slack=1" "x"; do
+	(echo "$dev $bad" >$dir/attach) 2>/dev/null && fail "attach '$dev $bad' accepted"
+done
+expect_eq "attached after the bad writes" "" "$(cat $dir/attach)"
+cvmctl pool attach $dev zero_from_device 2 2>/dev/null
+expect_eq "cvmctl: zero_from_device 2 is a usage error" 2 $?
+echo "$dev zero_from_device=1" >$dir/attach || fail "attach '$dev zero_from_device=1'"
+expect_eq "sysfs: the device's own policy (on)" true "$(pooldev zero_from_device)"
+echo compare >$ctl || fail "compare run, device on, pool off"
+expect_eq "device policy on, the pool's off" "$line" "$(head -n 1 $ctl)"
+echo 1 >$dir/zero_from_device
+
 # A driver that leaves things behind when it unbinds (ctl "hold": 3 pages
 # of coherent memory, 5 mappings of 100 bytes). Coherent memory still
 # held refuses detach; mappings are scrubbed and taken back by it.
-pooldev() {
-	cvmctl -j pool | jq --arg d $dev ".devices[] | select(.name == \$d) | .$1"
-}
 echo hold >$ctl || fail "hold"
 expect_eq "coherent pages held" 3 "$(pooldev coherent_pages)"
 expect_eq "mappings left live" 5 "$(pooldev inflight_slots)"

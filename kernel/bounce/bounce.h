@@ -116,6 +116,8 @@ struct cvm_bounce_client_pcpu {
  * @maps: counters, as dumps see them (only in snapshots for the traffic)
  * @coherent_pages: coherent memory the device's driver holds now
  * @warned: misuse kinds already logged once
+ * @zero_from_device: the device's own zero_from_device policy (0 or 1), or
+ *	-1 to follow the pool's
  */
 struct cvm_bounce_client {
 	struct list_head node;
@@ -135,6 +137,7 @@ struct cvm_bounce_client {
 	atomic_long_t high_water;
 	atomic_long_t coherent_pages;
 	unsigned long warned;
+	s8 zero_from_device;
 };
 
 /**
@@ -150,6 +153,14 @@ struct cvm_bounce_policy {
 };
 
 extern struct cvm_bounce_policy cvm_bounce_policy;
+
+/* The zero_from_device policy that applies to @c's mappings. */
+static inline bool cvm_bounce_zero_from_device(const struct cvm_bounce_client *c)
+{
+	s8 own = READ_ONCE(c->zero_from_device);
+
+	return own < 0 ? READ_ONCE(cvm_bounce_policy.zero_from_device) : own;
+}
 
 /**
  * struct cvm_bounce_stats - pool totals as sysfs and netlink show them
@@ -227,7 +238,8 @@ int cvm_bounce_client_at(unsigned int i, struct cvm_bounce_client *snap,
 			 bool *attached);
 
 /* dmaops.c */
-int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack);
+int cvm_bounce_attach(const char *name, int zero_from_device,
+		      struct netlink_ext_ack *extack);
 int cvm_bounce_detach(const char *name, struct netlink_ext_ack *extack);
 int cvm_bounce_dmaops_init(void);
 void cvm_bounce_dmaops_exit(void);

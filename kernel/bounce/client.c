@@ -68,6 +68,7 @@ struct cvm_bounce_client *cvm_bounce_client_create(const char *name,
 	}
 	strscpy(c->name, name, sizeof(c->name));
 	c->dev = dev;
+	c->zero_from_device = -1;
 	mutex_lock(&cvm_bounce_clients_lock);
 	list_add_tail(&c->node, &cvm_bounce_clients);
 	mutex_unlock(&cvm_bounce_clients_lock);

@@ -341,13 +341,16 @@ static struct cvm_bounce_attachment *cvm_bounce_attached(struct device *dev)
 /**
  * cvm_bounce_attach() - make the pool a device's dma_map_ops
  * @name: device name (PCI or platform bus)
+ * @zero_from_device: the device's own zero_from_device policy (0 or 1), or
+ *	-1 to follow the pool's
  * @extack: for the error message, or NULL
  *
  * Return: 0; -ENODEV for an unknown device, -EBUSY when a driver is bound,
  * -EALREADY when attached already, -EOPNOTSUPP when an IOMMU translates
  * the device's DMA, -ENOMEM.
  */
-int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack)
+int cvm_bounce_attach(const char *name, int zero_from_device,
+		      struct netlink_ext_ack *extack)
 {
 	struct cvm_bounce_attachment *at;
 	struct device *dev;
@@ -366,6 +369,7 @@ int cvm_bounce_attach(const char *name, struct netlink_ext_ack *extack)
 		put_device(dev);
 		return -ENOMEM;
 	}
+	at->client->zero_from_device = zero_from_device;
 	/* The device lock keeps a driver from binding while we switch. */
 	device_lock(dev);
 	mutex_lock(&cvm_bounce_attach_lock);

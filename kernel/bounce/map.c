@@ -206,8 +206,7 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 	 * says: a device that writes less than the whole mapping must find
 	 * the buffer's bytes, never an earlier mapping's (CVE-2022-0854).
 	 */
-	if (dir == DMA_FROM_DEVICE &&
-	    READ_ONCE(cvm_bounce_policy.zero_from_device)) {
+	if (dir == DMA_FROM_DEVICE && cvm_bounce_zero_from_device(c)) {
 		if (p.stale)
 			memset(va, 0, size);
 	} else {
@@ -478,14 +477,20 @@ EXPORT_SYMBOL_GPL(cvm_bounce_unmap);
 
 /*
  * A sync copies exactly the requested range, once, with the area locked so
- * a concurrent (buggy) unmap cannot free the slots under the copy.
+ * a concurrent (buggy) unmap cannot free the slots under the copy. A long
+ * range is copied CVM_BOUNCE_UNMAP_LOCKED bytes at a time, the lock
+ * dropped in between and the mapping checked live again before the next
+ * piece: interrupts stay off for one piece, not for a whole 256 KiB copy.
  */
 static int cvm_bounce_sync(struct cvm_bounce_client *c, phys_addr_t slot,
 			   size_t size, enum dma_data_direction dir,
 			   bool for_cpu)
 {
 	struct cvm_bounce_where w;
-	struct cvm_bounce_slot *m;
+	struct cvm_bounce_slot *m, was;
+	phys_addr_t at = slot, orig;
+	size_t n, left = size;
+	bool copy;
 	u32 kind = 0;
 	int err = 0;
 
@@ -498,6 +503,7 @@ static int cvm_bounce_sync(struct cvm_bounce_client *c, phys_addr_t slot,
 	}
 	spin_lock_irqsave(&w.area->lock, w.irq);
 	m = cvm_bounce_head(&w, false);
+	was = *m;
 	if (!cvm_bounce_live(m, c) || slot < m->addr - (m->addr &
 	    ((1U << cvm_bounce_slot_shift) - 1))) {
 		kind = CVM_BOUNCE_EVENT_STRAY;
@@ -511,14 +517,28 @@ static int cvm_bounce_sync(struct cvm_bounce_client *c, phys_addr_t slot,
 		/* dma-debug's check_sync lets BIDIRECTIONAL take any. */
 		kind = CVM_BOUNCE_EVENT_DIR_MISMATCH;
 		err = -EPERM;
-	} else if (for_cpu) {
-		if (dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL)
-			memcpy(cvm_bounce_va(m->orig + (slot - m->addr)),
-			       cvm_bounce_va(slot), size);
-	} else {
-		if (dir == DMA_TO_DEVICE || dir == DMA_BIDIRECTIONAL)
-			memcpy(cvm_bounce_va(slot),
-			       cvm_bounce_va(m->orig + (slot - m->addr)), size);
+	}
+	copy = for_cpu ? dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL :
+			 dir == DMA_TO_DEVICE || dir == DMA_BIDIRECTIONAL;
+	orig = was.orig + (slot - was.addr);
+	for (; !err && copy && left; left -= n) {
+		n = min_t(size_t, left, CVM_BOUNCE_UNMAP_LOCKED);
+		if (for_cpu)
+			memcpy(cvm_bounce_va(orig), cvm_bounce_va(at), n);
+		else
+			memcpy(cvm_bounce_va(at), cvm_bounce_va(orig), n);
+		at += n;
+		orig += n;
+		if (left == n)
+			break;
+		spin_unlock_irqrestore(&w.area->lock, w.irq);
+		spin_lock_irqsave(&w.area->lock, w.irq);
+		/* Unmapped meanwhile (a driver bug): the slots may be another's. */
+		if (!cvm_bounce_live(m, c) || m->addr != was.addr ||
+		    m->orig != was.orig || m->size != was.size) {
+			kind = CVM_BOUNCE_EVENT_STRAY;
+			err = -ENOENT;
+		}
 	}
 	spin_unlock_irqrestore(&w.area->lock, w.irq);
 	rcu_read_unlock();
@@ -545,7 +565,9 @@ static int cvm_bounce_sync(struct cvm_bounce_client *c, phys_addr_t slot,
  *
  * Return: 0; or, refused and counted as misuse with nothing copied:
  * -ENOENT when @slot is in no live mapping of @c, -ERANGE when the range
- * leaves the mapping, -EPERM when @dir is not allowed.
+ * leaves the mapping, -EPERM when @dir is not allowed; -ENOENT also when
+ * the mapping is unmapped while a long range is copied (a driver bug),
+ * which stops the copy there.
  */
 int cvm_bounce_sync_for_cpu(struct cvm_bounce_client *c, phys_addr_t slot,
 			    size_t size, enum dma_data_direction dir)

@@ -127,7 +127,9 @@ static int cvm_bounce_put_dev(struct sk_buff *skb, struct netlink_callback *cb,
 		atomic64_read(&c->misuse[CVM_BOUNCE_EVENT_SYNC_RANGE])) ||
 	    P64(CVM_A_POOL_DEV_WAITS, atomic64_read(&c->waits)) ||
 	    P64(CVM_A_POOL_DEV_COHERENT_PAGES,
-		atomic_long_read(&c->coherent_pages))) {
+		atomic_long_read(&c->coherent_pages)) ||
+	    nla_put_u8(skb, CVM_A_POOL_DEV_ZERO_FROM_DEVICE,
+		       cvm_bounce_zero_from_device(c))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -162,12 +164,14 @@ static int cvm_bounce_dev_dumpit(struct sk_buff *skb,
 
 static int cvm_bounce_attach_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *zfd = info->attrs[CVM_A_POOL_ATTACH_ZERO_FROM_DEVICE];
+
 	if (!info->attrs[CVM_A_POOL_ATTACH_DEVICE]) {
 		NL_SET_ERR_MSG(info->extack, "no device given");
 		return -EINVAL;
 	}
 	return cvm_bounce_attach(nla_data(info->attrs[CVM_A_POOL_ATTACH_DEVICE]),
-				 info->extack);
+				 zfd ? nla_get_u8(zfd) : -1, info->extack);
 }
 
 static int cvm_bounce_detach_doit(struct sk_buff *skb, struct genl_info *info)

@@ -109,15 +109,34 @@ static int cvm_bounce_devname(const char *buf, size_t len, char *name)
 	return 0;
 }
 
+#define CVM_BOUNCE_ZFD	"zero_from_device="
+
+/* "DEVICE" follows the pool's zero_from_device, "DEVICE zero_from_device=N" not. */
 static ssize_t attach_store(struct kobject *kobj, struct kobj_attribute *attr,
 			    const char *buf, size_t len)
 {
-	char name[CVM_BOUNCE_NAME_LEN];
-	int err = cvm_bounce_devname(buf, len, name);
+	char line[CVM_BOUNCE_NAME_LEN + sizeof(CVM_BOUNCE_ZFD) + 2];
+	char *opt, *name;
+	int zfd = -1;
 
-	if (err || !strim(name)[0])
-		return err ?: len;
-	return cvm_bounce_attach(strim(name), NULL) ?: len;
+	if (len >= sizeof(line))
+		return -EINVAL;
+	memcpy(line, buf, len);
+	line[len] = '\0';
+	opt = strim(line);
+	name = strsep(&opt, " \t");
+	if (!name[0])
+		return len;
+	if (opt) {
+		opt = skip_spaces(opt);
+		if (!str_has_prefix(opt, CVM_BOUNCE_ZFD) ||
+		    kstrtoint(opt + strlen(CVM_BOUNCE_ZFD), 10, &zfd) ||
+		    zfd < 0 || zfd > 1)
+			return -EINVAL;
+	}
+	if (strlen(name) >= CVM_BOUNCE_NAME_LEN)
+		return -EINVAL;
+	return cvm_bounce_attach(name, zfd, NULL) ?: len;
 }
 
 /* Reading attach lists the devices the pool is attached to. */

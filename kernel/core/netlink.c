@@ -97,6 +97,7 @@ static const struct nla_policy cvm_nl_pool_dev_policy[CVM_A_POOL_DEV_MAX + 1] = 
 
 static const struct nla_policy cvm_nl_pool_attach_policy[CVM_A_POOL_ATTACH_MAX + 1] = {
 	[CVM_A_POOL_ATTACH_DEVICE] = { .type = NLA_NUL_STRING, .len = 63 },
+	[CVM_A_POOL_ATTACH_ZERO_FROM_DEVICE] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy cvm_nl_swiotlb_get_policy[CVM_A_SWIOTLB_MAX + 1] = {

@@ -119,6 +119,9 @@ _cvmctl()
 				misuse_warn wait_ms idle_ms' -- "$cur")) ;;
 		zero_from_device|zero_slack|scrub|misuse_warn)
 			COMPREPLY=($(compgen -W 'on off' -- "$cur")) ;;
+		*)
+			[[ ${words[cword-2]} == attach ]] &&
+				COMPREPLY=($(compgen -W 'zero_from_device' -- "$cur")) ;;
 		esac
 		;;
 	swiotlb)

@@ -4,7 +4,10 @@
  *
  *	pool				totals and policies (pool-get) and the
  *					devices (pool-dev-get dump)
- *	pool attach|detach DEVICE	pool-attach / pool-detach
+ *	pool attach DEVICE [zero_from_device on|off]
+ *					pool-attach, the device following the
+ *					pool's zero_from_device or its own
+ *	pool detach DEVICE		pool-detach
  *	pool set POLICY VALUE		pool-set (zero_from_device, zero_slack,
  *					scrub, misuse_warn: on|off; wait_ms,
  *					idle_ms: a number)
@@ -81,6 +84,7 @@ static const struct cvm_nl_field cvm_dev_fields[CVM_A_POOL_DEV_MAX + 1] = {
 	[CVM_A_POOL_DEV_SYNC_RANGE]	= { "sync_range", CVM_NL_U64 },
 	[CVM_A_POOL_DEV_WAITS]		= { "waits", CVM_NL_U64 },
 	[CVM_A_POOL_DEV_COHERENT_PAGES]	= { "coherent_pages", CVM_NL_U64 },
+	[CVM_A_POOL_DEV_ZERO_FROM_DEVICE] = { "zero_from_device", CVM_NL_U8 },
 };
 
 static const struct cvm_nl_field cvm_swt_fields[CVM_A_SWIOTLB_MAX + 1] = {
@@ -213,21 +217,24 @@ static void cvm_pool_print_text(const struct cvm_pool_state *s)
 	}
 	if (!s->n_devs)
 		return;
-	printf("\n%-16s %-8s %10s %10s %12s %8s %10s %8s %10s\n", "DEVICE",
+	printf("\n%-16s %-8s %10s %10s %12s %8s %10s %8s %10s %s\n", "DEVICE",
 	       "ATTACHED", "MAPS", "UNMAPS", "BYTES", "INFLIGHT",
-	       "HIGH_WATER", "FAILURES", "VIOLATIONS");
+	       "HIGH_WATER", "FAILURES", "VIOLATIONS", "ZERO_FROM_DEVICE");
 	for (i = 0; i < s->n_devs; i++) {
 		const struct cvm_nl_vals *d = &s->devs[i];
 
 		printf("%-16s %-8s %10" PRIu64 " %10" PRIu64 " %12" PRIu64
-		       " %8" PRIu64 " %10" PRIu64 " %8" PRIu64 " %10" PRIu64 "\n",
+		       " %8" PRIu64 " %10" PRIu64 " %8" PRIu64 " %10" PRIu64
+		       " %s\n",
 		       d->str, d->num[CVM_A_POOL_DEV_ATTACHED] ? "yes" : "no",
 		       d->num[CVM_A_POOL_DEV_MAPS], d->num[CVM_A_POOL_DEV_UNMAPS],
 		       d->num[CVM_A_POOL_DEV_BYTES],
 		       d->num[CVM_A_POOL_DEV_INFLIGHT_SLOTS],
 		       d->num[CVM_A_POOL_DEV_HIGH_WATER],
 		       d->num[CVM_A_POOL_DEV_FAILURES],
-		       d->num[CVM_A_POOL_DEV_VIOLATIONS]);
+		       d->num[CVM_A_POOL_DEV_VIOLATIONS],
+		       !cvm_nl_vals_has(d, CVM_A_POOL_DEV_ZERO_FROM_DEVICE) ? "-" :
+		       d->num[CVM_A_POOL_DEV_ZERO_FROM_DEVICE] ? "on" : "off");
 	}
 }
 
@@ -262,7 +269,18 @@ out:
 	return ret;
 }
 
-static int cvm_pool_attach(const char *verb, const char *dev)
+/* "on"/"1" -> 1, "off"/"0" -> 0, anything else -> -1. */
+static int cvm_pool_onoff(const char *value)
+{
+	if (!strcmp(value, "on") || !strcmp(value, "1"))
+		return 1;
+	if (!strcmp(value, "off") || !strcmp(value, "0"))
+		return 0;
+	return -1;
+}
+
+/* @zfd: the device's own zero_from_device, or -1 to follow the pool's. */
+static int cvm_pool_attach(const char *verb, const char *dev, int zfd)
 {
 	bool attach = !strcmp(verb, "attach");
 	struct nl_msg *msg;
@@ -273,7 +291,9 @@ static int cvm_pool_attach(const char *verb, const char *dev)
 		return CVMCTL_EXIT_FAIL;
 	msg = cvm_nl_new_req(&nl, attach ? CVM_CMD_POOL_ATTACH :
 					   CVM_CMD_POOL_DETACH);
-	if (msg && nla_put_string(msg, CVM_A_POOL_ATTACH_DEVICE, dev)) {
+	if (msg && (nla_put_string(msg, CVM_A_POOL_ATTACH_DEVICE, dev) ||
+		    (zfd >= 0 && nla_put_u8(msg, CVM_A_POOL_ATTACH_ZERO_FROM_DEVICE,
+					    zfd)))) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
@@ -299,14 +319,11 @@ static int cvm_pool_set(const char *key, const char *value)
 		return CVMCTL_EXIT_USAGE;
 	}
 	if (cvm_pool_fields[t].type == CVM_NL_U8) {
-		if (!strcmp(value, "on") || !strcmp(value, "1"))
-			v = 1;
-		else if (!strcmp(value, "off") || !strcmp(value, "0"))
-			v = 0;
-		else {
+		if (cvm_pool_onoff(value) < 0) {
 			cvmctl_err("%s: expected on or off, got '%s'", key, value);
 			return CVMCTL_EXIT_USAGE;
 		}
+		v = cvm_pool_onoff(value);
 	} else {
 		errno = 0;
 		v = strtoull(value, &end, 10);
@@ -336,7 +353,16 @@ static int cvm_pool_handler(const struct cvmctl_ctx *ctx, int argc,
 		return cvm_pool_show(ctx);
 	if (argc == 2 && (!strcmp(argv[0], "attach") ||
 			  !strcmp(argv[0], "detach")))
-		return cvm_pool_attach(argv[0], argv[1]);
+		return cvm_pool_attach(argv[0], argv[1], -1);
+	if (argc == 4 && !strcmp(argv[0], "attach") &&
+	    !strcmp(argv[2], "zero_from_device")) {
+		if (cvm_pool_onoff(argv[3]) < 0) {
+			cvmctl_err("zero_from_device: expected on or off, got '%s'",
+				   argv[3]);
+			return CVMCTL_EXIT_USAGE;
+		}
+		return cvm_pool_attach(argv[0], argv[1], cvm_pool_onoff(argv[3]));
+	}
 	if (argc == 3 && !strcmp(argv[0], "set"))
 		return cvm_pool_set(argv[1], argv[2]);
 	cvmctl_usage_hint(&cvmctl_cmd_pool);
@@ -530,7 +556,7 @@ const struct cvmctl_cmd cvmctl_cmd_swiotlb = {
 
 const struct cvmctl_cmd cvmctl_cmd_pool = {
 	.name		= "pool",
-	.args		= "[attach DEVICE | detach DEVICE | set POLICY VALUE]",
+	.args		= "[attach DEVICE [zero_from_device on|off] | detach DEVICE | set POLICY VALUE]",
 	.help		= "bounce pool of cvm_bounce: totals, devices, policies",
 	.handler	= cvm_pool_handler,
 };
