@@ -154,7 +154,7 @@ USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
 USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce | auditor on|off]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=131
+TESTS=133
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -192,7 +192,7 @@ check "long option with an argument" 2 "" \
 	"cvmctl: option '--json' takes no argument; run 'cvmctl help'"
 run
 check "missing command" 2 "" "cvmctl: missing command; run 'cvmctl help'"
-USAGE_POOL='usage: cvmctl [OPTIONS] pool [attach DEVICE | detach DEVICE | set POLICY VALUE]'
+USAGE_POOL='usage: cvmctl [OPTIONS] pool [attach DEVICE [zero_from_device on|off] | detach DEVICE | set POLICY VALUE]'
 run pool bogus
 check "pool with a bad argument" 2 "" "$USAGE_POOL"
 run pool set nope 1
@@ -201,6 +201,11 @@ run pool set scrub maybe
 check "pool set scrub maybe" 2 "" "cvmctl: scrub: expected on or off, got 'maybe'"
 run pool set wait_ms 1x
 check "pool set wait_ms 1x" 2 "" "cvmctl: wait_ms: expected a number, got '1x'"
+run pool attach 0000:00:04.0 zero_from_device maybe
+check "pool attach, zero_from_device maybe" 2 "" \
+	"cvmctl: zero_from_device: expected on or off, got 'maybe'"
+run pool attach 0000:00:04.0 scrub on
+check "pool attach with another policy" 2 "" "$USAGE_POOL"
 run status -j
 check "option after the command" 2 "" \
 	"cvmctl: status: unexpected argument '-j' (global options go before the command)
