@@ -23,11 +23,14 @@
 #                  host's 127.0.0.1; the second with a packed ring and
 #                  without mergeable buffers), virtio-balloon, virtio-serial (a port
 #                  writing to a file in the run's work directory, named
-#                  to the guest by cvm_host_work=), a packed virtio disk
+#                  to the guest by cvm_host_work=), virtio-gpu,
+#                  virtio-crypto (QEMU's builtin backend), a packed virtio disk
 #                  and a hot-pluggable one, and a monitor the guest
 #                  drives: a console line "cvm-host: device_del ID" makes
 #                  the host remove device ID, "cvm-host: balloon MIB" and
-#                  "cvm-host: sendkey KEY" are passed to the monitor, and
+#                  "cvm-host: sendkey KEY" are passed to the monitor,
+#                  "cvm-host: screendump" dumps the display to
+#                  cvmscreen.ppm in the work directory, and
 #                  "cvm-host: echo" ("echo2") makes it connect to the
 #                  guest's port 5000 (5001, on the second NIC) and echo
 #                  all it gets; runs only
@@ -117,7 +120,8 @@ add_program() {
 # init. Built-in ones need nothing; one the kernel lacks is left out and
 # the tests that need it skip.
 KMODS=(virtio_pci virtio_blk virtio_rng 9pnet_virtio 9p)
-[ "$mode" = --devices ] && KMODS+=(virtio_input nvme virtio_scsi sd_mod virtio_net virtio_balloon virtio_console evdev)
+[ "$mode" = --devices ] && KMODS+=(virtio_input nvme virtio_scsi sd_mod virtio_net virtio_balloon virtio_console evdev
+	virtio-gpu virtio_crypto algif_skcipher)
 add_kmods() {
 	local root=$1 base=${MODULES_DIR%/lib/modules/*} m kind path ko
 
@@ -269,13 +273,14 @@ make_ring_devices() {
 # host, a second one (packed ring, no mergeable receive buffers, its own
 # network 10.0.3.0/24) with port 5001 at 127.0.0.1:$netport2, a virtio disk with a packed ring and two queues (cvmpacked),
 # virtio-balloon, virtio-serial with a port (cvm.port) into
-# $work/cvmport.out, and the human monitor on a socket.
+# $work/cvmport.out, virtio-gpu, virtio-crypto with QEMU's software
+# backend, and the human monitor on a socket.
 monitor=$work/monitor.sock
 netport=
 netport2=
 make_real_devices() {
 	rm -f "$work/cvmhot.img" "$work/cvmnvme.img" "$work/cvmscsi.img" "$monitor" \
-		"$work/cvmpacked.img" "$work/cvmport.out"
+		"$work/cvmpacked.img" "$work/cvmport.out" "$work/cvmscreen.ppm"
 	truncate -s 32M "$work/cvmhot.img"
 	truncate -s 16M "$work/cvmpacked.img"
 	truncate -s 16M "$work/cvmnvme.img"
@@ -300,6 +305,9 @@ make_real_devices() {
 		-device "virtio-serial-pci,id=cvmserial,disable-legacy=on"
 		-chardev "file,id=cvmport,path=$work/cvmport.out"
 		-device "virtserialport,bus=cvmserial.0,chardev=cvmport,name=cvm.port"
+		-device "virtio-gpu-pci,id=cvmgpu,iommu_platform=on,disable-legacy=on"
+		-object "cryptodev-backend-builtin,id=cvmcryptobe"
+		-device "virtio-crypto-pci,id=cvmcrypto,cryptodev=cvmcryptobe,disable-legacy=on"
 		-monitor "unix:$monitor,server=on,wait=off")
 }
 
@@ -341,7 +349,7 @@ while out.count(b"(qemu)") < 2:
 }
 
 # Carries out the guest's "cvm-host: device_del ID", "balloon MIB",
-# "sendkey KEY" and "echo" requests, each once; main() stops it when the
+# "sendkey KEY", "screendump" and "echo" requests, each once; main() stops it when the
 # VM is gone.
 host_requests() {
 	local console=$1 done=0 n req arg
@@ -356,12 +364,14 @@ host_requests() {
 			case $req in
 			device_del | balloon | sendkey)
 				hmp "$req $arg" || log "monitor: $req $arg failed" ;;
+			screendump)
+				hmp "screendump $work/cvmscreen.ppm cvmgpu" || log "monitor: screendump failed" ;;
 			echo)
 				(log "echoed $(host_echo "$netport") bytes to the guest") & ;;
 			echo2)
 				(log "echoed $(host_echo "$netport2") bytes to the guest's second NIC") & ;;
 			esac
-		done < <(tr -d '\r' <"$console" | sed -n 's/^cvm-host: \(device_del [A-Za-z0-9_-]*\|balloon [0-9]*\|sendkey [a-z0-9-]*\|echo2\?\)$/\1/p')
+		done < <(tr -d '\r' <"$console" | sed -n 's/^cvm-host: \(device_del [A-Za-z0-9_-]*\|balloon [0-9]*\|sendkey [a-z0-9-]*\|echo2\?\|screendump\)$/\1/p')
 	done
 }
 

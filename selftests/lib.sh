@@ -53,6 +53,27 @@ cvm_pcidev() {
 	return 1
 }
 
+# cvm_fb PCI: the framebuffer device (/dev/fbN) of the DRM driver on
+# that PCI function, once it appears (fbdev emulation registers it
+# after the driver binds); returns 1 after 10 s. Also unbinds fbcon from
+# the virtual terminals, so that nothing but the caller draws on it.
+cvm_fb() {
+	for cvm_v in /sys/class/vtconsole/vtcon*; do
+		grep -q "frame buffer" "$cvm_v/name" 2>/dev/null &&
+			echo 0 >"$cvm_v/bind" 2>/dev/null
+	done
+	for cvm_i in $(seq 1 100); do
+		for cvm_g in /sys/class/graphics/fb[0-9]*; do
+			# The DRM device is the PCI function or its virtioN.
+			case $(readlink -f "$cvm_g/device") in
+			*/"$1" | */"$1"/*) echo "/dev/${cvm_g##*/}"; return 0 ;;
+			esac
+		done
+		sleep 0.1
+	done
+	return 1
+}
+
 # cvm_host_echo WHAT BYTES [PORT]: BYTES random bytes to the host and
 # back through the guest's port 5000, or 5001 on the second NIC
 # (selftests/cvm_netecho; scripts/vm-run.sh --devices echoes what it gets

@@ -7,7 +7,9 @@
 # 127.0.0.1 and back; and a second one with a packed ring and without
 # mergeable receive buffers), virtio-input (keys from the host, LED status to
 # it), virtio-rng, virtio-balloon (inflate and deflate), virtio-serial
-# (a port whose bytes land in a host file) and 9p (the host's root).
+# (a port whose bytes land in a host file), virtio-gpu (its framebuffer
+# written, which the driver sends the host), virtio-crypto (AES-CBC,
+# checked against the kernel's software AES) and 9p (the host's root).
 # Data is checked by sha256, and on these correct devices nothing may be
 # a violation or break a ring. QEMU's sloppy lengths are counted exactly:
 # virtio-scsi overstates every write (it adds the bytes it read) and
@@ -44,10 +46,14 @@ npci=$(cvm_pcidev 0x1af4 0x1041) || fail "no virtio-net PCI device"
 ipci=$(cvm_pcidev 0x1af4 0x1052) || fail "no virtio-input PCI device"
 bpci=$(cvm_pcidev 0x1af4 0x1045) || fail "no virtio-balloon PCI device"
 cpci=$(cvm_pcidev 0x1af4 0x1043) || fail "no virtio-serial PCI device"
+gpci=$(cvm_pcidev 0x1af4 0x1050) || fail "no virtio-gpu PCI device"
+xpci=$(cvm_pcidev 0x1af4 0x1054) || fail "no virtio-crypto PCI device"
 sdev=$(vdev "$spci")
 ndev=$(vdev "$npci")
 bdev=$(vdev "$bpci")
 cdev=$(vdev "$cpci")
+gdev=$(vdev "$gpci")
+xdev=$(vdev "$xpci")
 fdev=$(basename "$(ls -d /sys/bus/virtio/drivers/9pnet_virtio/virtio* | head -n 1)")
 # virtio-input's event buffers were all posted before the auditor
 # started, and its queue is never empty, so none would be judged: bind
@@ -90,6 +96,10 @@ for p in /sys/class/virtio-ports/*; do
 	[ "$(cat "$p/name" 2>/dev/null)" = cvm.port ] && port=/dev/${p##*/}
 done
 [ -c "$port" ] || fail "no virtio-serial port named cvm.port ('$port')"
+fb=$(cvm_fb "$gpci") ||
+	fail "no framebuffer of virtio-gpu $gpci: $(ls -l /sys/class/graphics/ | tr '\n' ' ')"
+grep -q '^driver *: virtio_crypto_aes_cbc$' /proc/crypto ||
+	fail "virtio-crypto registered no AES-CBC"
 mkdir -p /tmp/hostnc
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=none cvmhost /tmp/hostnc ||
 	fail "mount the host's root over 9p (uncached)"
@@ -170,15 +180,30 @@ traffic() {
 	done
 	expect_eq "$1: sha256 of the port's bytes in the host's file" "$(sum /tmp/port.data)" \
 		"$(tail -c $((1 << 20)) "$f" | sha256sum | cut -d' ' -f1)"
+	# gpu: 1 MiB into the framebuffer; the driver's damage worker sends
+	# it to the host (transfer and flush) within a few jiffies.
+	g0=$(rings "$gdev" checked)
+	head -c $((1 << 20)) /dev/urandom >"$fb" || fail "$1: write $fb"
+	for i in $(seq 1 100); do
+		[ "$(rings "$gdev" checked)" -gt "$g0" ] && break
+		sleep 0.1
+	done
+	[ "$(rings "$gdev" checked)" -gt "$g0" ] || fail "$1: $gdev: no command after the framebuffer write"
+	# crypto: 1 MiB in 16 KiB requests, as the kernel's software does it.
+	head -c $((1 << 20)) /dev/urandom >/tmp/cr.data
+	./cvm_alg virtio_crypto_aes_cbc </tmp/cr.data >/tmp/cr.virtio || fail "$1: AES-CBC through virtio-crypto"
+	./cvm_alg "cbc(aes-generic)" </tmp/cr.data >/tmp/cr.soft || fail "$1: AES-CBC in software"
+	expect_eq "$1: virtio-crypto's ciphertext is the software's" "$(sum /tmp/cr.soft)" "$(sum /tmp/cr.virtio)"
+	[ "$(stat -c %s /tmp/cr.virtio)" = $((1 << 20)) ] || fail "$1: $(stat -c %s /tmp/cr.virtio) bytes of ciphertext"
 	# 9p: a file of the host's, read uncached.
 	expect_eq "$1: the host's cvmport.out over 9p, twice" "$(sum "$f")" "$(sum "$f")"
-	rm -f /tmp/*.data /tmp/*.back /tmp/net.out
+	rm -f /tmp/*.data /tmp/*.back /tmp/net.out /tmp/cr.*
 }
 
 # check PHASE: per device, buffers checked, overstated and clamped; no
 # violation, no broken ring, no missed probe hit.
 check() {
-	for d in $pdev $rdev $sdev $ndev $n2dev $idev $bdev $cdev $fdev; do
+	for d in $pdev $rdev $sdev $ndev $n2dev $idev $bdev $cdev $gdev $xdev $fdev; do
 		echo "# $1: $d: $(rings "$d" checked) checked, $(rings "$d" violations) violations, $(rings "$d" overstated) overstated, $(rings "$d" clamped) clamped"
 		[ "$(rings "$d" checked)" -gt 0 ] || fail "$1: $d: nothing checked"
 	done
@@ -213,7 +238,7 @@ expect_eq "enforce: scsi overstated, one per write" $((o_scsi + w_scsi)) "$(ring
 expect_eq "enforce: scsi clamped, as many" "$w_scsi" "$(rings "$sdev" clamped)"
 [ "$(status checked)" -ge "$leds" ] || fail "enforce: input status buffers: $(status checked) < $leds LED changes"
 expect_eq "enforce: input status clamped, every one" "$(status checked)" "$(status clamped)"
-for d in $pdev $rdev $sdev $ndev $n2dev $idev $bdev $cdev $fdev; do
+for d in $pdev $rdev $sdev $ndev $n2dev $idev $bdev $cdev $gdev $xdev $fdev; do
 	expect_eq "enforce: every queue of $d still enforce" enforce \
 		"$(cvmctl -j rings | jq -r --arg d "$d/" '[.rings[] | select(.owner | startswith($d)) | .policy] | unique | join(",")')"
 done
