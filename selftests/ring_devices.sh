@@ -100,6 +100,42 @@ fb=$(cvm_fb "$gpci") ||
 	fail "no framebuffer of virtio-gpu $gpci: $(ls -l /sys/class/graphics/ | tr '\n' ' ')"
 grep -q '^driver *: virtio_crypto_aes_cbc$' /proc/crypto ||
 	fail "virtio-crypto registered no AES-CBC"
+# The kernel's software AES-CBC: cbc-aes-lib since the AES library took
+# over (7.3), the cbc template on aes-generic before.
+soft="cbc(aes-generic)"
+grep -q '^driver *: aes-lib$' /proc/crypto && soft=cbc-aes-lib
+# 7.3's AF_ALG binds only allowlisted names such as "cbc(aes)" unless
+# crypto.af_alg_restrict is 0; the test names implementations.
+restrict=/proc/sys/crypto/af_alg_restrict
+restrict0=
+if [ -e $restrict ]; then
+	restrict0=$(cat $restrict)
+	echo 0 >$restrict || fail "crypto.af_alg_restrict=0"
+fi
+# 7.3's AF_ALG also refuses asynchronous implementations (its
+# AF_ALG_CRYPTOAPI_MASK), which virtio-crypto's are: there the kernel's
+# own known-answer tests drive the device, run again by binding its
+# driver anew (QEMU's RSA fails its test, as at boot: scripts/guest-init.sh).
+alg_user=1
+./cvm_alg virtio_crypto_aes_cbc </dev/null >/dev/null 2>&1 || alg_user=0
+echo "# AES-CBC through virtio-crypto from userspace (AF_ALG): $alg_user"
+
+# crypto_rebind PHASE: virtio-crypto's driver bound again; the kernel's
+# self-tests of its AES-CBC must pass.
+crypto_rebind() {
+	echo "cvmguard-guest: expected WARN begins" >/dev/kmsg
+	echo "$xpci" >/sys/bus/pci/drivers/virtio-pci/unbind &&
+		echo "$xpci" >/sys/bus/pci/drivers/virtio-pci/bind || fail "$1: rebind $xpci"
+	for i in $(seq 1 300); do
+		grep -q '^driver *: virtio_crypto_aes_cbc$' /proc/crypto &&
+			! ps | grep -q '[c]ryptomgr_test' && break
+		sleep 0.1
+	done
+	echo "cvmguard-guest: expected WARN ends" >/dev/kmsg
+	xdev=$(vdev "$xpci")
+	expect_eq "$1: the kernel's self-test of virtio_crypto_aes_cbc" passed \
+		"$(awk '/^driver/ { d = $3 } /^selftest/ && d == "virtio_crypto_aes_cbc" { print $3 }' /proc/crypto)"
+}
 mkdir -p /tmp/hostnc
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=none cvmhost /tmp/hostnc ||
 	fail "mount the host's root over 9p (uncached)"
@@ -190,11 +226,15 @@ traffic() {
 	done
 	[ "$(rings "$gdev" checked)" -gt "$g0" ] || fail "$1: $gdev: no command after the framebuffer write"
 	# crypto: 1 MiB in 16 KiB requests, as the kernel's software does it.
-	head -c $((1 << 20)) /dev/urandom >/tmp/cr.data
-	./cvm_alg virtio_crypto_aes_cbc </tmp/cr.data >/tmp/cr.virtio || fail "$1: AES-CBC through virtio-crypto"
-	./cvm_alg "cbc(aes-generic)" </tmp/cr.data >/tmp/cr.soft || fail "$1: AES-CBC in software"
-	expect_eq "$1: virtio-crypto's ciphertext is the software's" "$(sum /tmp/cr.soft)" "$(sum /tmp/cr.virtio)"
-	[ "$(stat -c %s /tmp/cr.virtio)" = $((1 << 20)) ] || fail "$1: $(stat -c %s /tmp/cr.virtio) bytes of ciphertext"
+	if [ $alg_user = 1 ]; then
+		head -c $((1 << 20)) /dev/urandom >/tmp/cr.data
+		./cvm_alg virtio_crypto_aes_cbc </tmp/cr.data >/tmp/cr.virtio || fail "$1: AES-CBC through virtio-crypto"
+		./cvm_alg "$soft" </tmp/cr.data >/tmp/cr.soft || fail "$1: AES-CBC in software ($soft)"
+		expect_eq "$1: virtio-crypto's ciphertext is the software's" "$(sum /tmp/cr.soft)" "$(sum /tmp/cr.virtio)"
+		[ "$(stat -c %s /tmp/cr.virtio)" = $((1 << 20)) ] || fail "$1: $(stat -c %s /tmp/cr.virtio) bytes of ciphertext"
+	else
+		crypto_rebind "$1"
+	fi
 	# 9p: a file of the host's, read uncached.
 	expect_eq "$1: the host's cvmport.out over 9p, twice" "$(sum "$f")" "$(sum "$f")"
 	rm -f /tmp/*.data /tmp/*.back /tmp/net.out /tmp/cr.*
@@ -244,6 +284,7 @@ for d in $pdev $rdev $sdev $ndev $n2dev $idev $bdev $cdev $gdev $xdev $fdev; do
 done
 
 umount /tmp/hostnc
+[ -z "$restrict0" ] || echo "$restrict0" >$restrict
 ip addr del 10.0.2.15/24 dev "$ifc"
 ip addr del 10.0.3.15/24 dev "$ifc2"
 cvmctl rings auditor off || fail "auditor off"
