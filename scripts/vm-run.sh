@@ -29,8 +29,8 @@
 #                  drives: a console line "cvm-host: device_del ID" makes
 #                  the host remove device ID, "cvm-host: balloon MIB" and
 #                  "cvm-host: sendkey KEY" are passed to the monitor,
-#                  "cvm-host: screendump" dumps the display to
-#                  cvmscreen.ppm in the work directory, and
+#                  "cvm-host: screendump N" dumps the display to
+#                  cvmscreenN.ppm in the work directory, and
 #                  "cvm-host: echo" ("echo2") makes it connect to the
 #                  guest's port 5000 (5001, on the second NIC) and echo
 #                  all it gets; runs only
@@ -365,13 +365,13 @@ host_requests() {
 			device_del | balloon | sendkey)
 				hmp "$req $arg" || log "monitor: $req $arg failed" ;;
 			screendump)
-				hmp "screendump $work/cvmscreen.ppm cvmgpu" || log "monitor: screendump failed" ;;
+				hmp "screendump $work/cvmscreen$arg.ppm cvmgpu" || log "monitor: screendump failed" ;;
 			echo)
 				(log "echoed $(host_echo "$netport") bytes to the guest") & ;;
 			echo2)
 				(log "echoed $(host_echo "$netport2") bytes to the guest's second NIC") & ;;
 			esac
-		done < <(tr -d '\r' <"$console" | sed -n 's/^cvm-host: \(device_del [A-Za-z0-9_-]*\|balloon [0-9]*\|sendkey [a-z0-9-]*\|echo2\?\|screendump\)$/\1/p')
+		done < <(tr -d '\r' <"$console" | sed -n 's/^cvm-host: \(device_del [A-Za-z0-9_-]*\|balloon [0-9]*\|sendkey [a-z0-9-]*\|echo2\?\|screendump [0-9]*\)$/\1/p')
 	done
 }
 

@@ -8,8 +8,9 @@
  *   cvm_fbcheck FB PPM
  *
  * Waits up to 30 s for PPM to be whole (the host writes it while the
- * guest reads it over 9p). Prints "WxH: N pixels differ" and exits 0 when
- * N is 0, 1 otherwise (2 for a usage or I/O error).
+ * guest reads it over 9p). Prints "WxH: N pixels differ", with the first
+ * and last rows that differ, and exits 0 when N is 0, 1 otherwise (2 for
+ * a usage or I/O error).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -68,8 +69,9 @@ int main(int argc, char **argv)
 {
 	struct fb_var_screeninfo var;
 	struct fb_fix_screeninfo fix;
-	unsigned int w, h, x, y, bpp;
-	unsigned long diff = 0;
+	unsigned int w, h, x, y, bpp, first = 0, last = 0;
+	unsigned long diff = 0, black = 0, row, page, pages[8];
+	unsigned int npages = 0, i;
 	unsigned char *px, *fb;
 	ssize_t len;
 	int fd;
@@ -104,17 +106,39 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (y = 0; y < h; y++) {
+		row = 0;
 		for (x = 0; x < w; x++) {
 			const unsigned char *p = fb + y * fix.line_length + x * bpp;
 			const unsigned char *q = px + ((size_t)y * w + x) * 3;
 			unsigned int v = 0;
 
 			memcpy(&v, p, bpp);
-			diff += cvm_fb_chan(v, &var.red) != q[0] ||
-				cvm_fb_chan(v, &var.green) != q[1] ||
-				cvm_fb_chan(v, &var.blue) != q[2];
+			if (cvm_fb_chan(v, &var.red) == q[0] &&
+			    cvm_fb_chan(v, &var.green) == q[1] &&
+			    cvm_fb_chan(v, &var.blue) == q[2])
+				continue;
+			row++;
+			black += !q[0] && !q[1] && !q[2];
+			page = (y * fix.line_length + x * bpp) / 4096;
+			for (i = 0; i < npages && pages[i] != page; i++)
+				;
+			if (i == npages && npages < 8)
+				pages[npages++] = page;
 		}
+		if (row && !diff)
+			first = y;
+		if (row)
+			last = y;
+		diff += row;
 	}
-	printf("%ux%u: %lu pixels differ\n", w, h, diff);
+	if (diff) {
+		printf("%ux%u: %lu pixels differ (%lu black on the host), rows %u to %u, 4 KiB pages",
+		       w, h, diff, black, first, last);
+		for (i = 0; i < npages; i++)
+			printf(" %lu", pages[i]);
+		printf("\n");
+	}
+	else
+		printf("%ux%u: 0 pixels differ\n", w, h);
 	return diff ? 1 : 0;
 }

@@ -218,8 +218,8 @@ else
 		# Random pixels over the whole screen (the write stops at its end).
 		head -c $((64 << 20)) /dev/urandom >"$fb" 2>/dev/null
 		sleep 1
-		echo "cvm-host: screendump" >/dev/console
-		out=$(./cvm_fbcheck "$fb" "/tmp/hostnc$host_work/cvmscreen.ppm")
+		echo "cvm-host: screendump 1" >/dev/console
+		out=$(./cvm_fbcheck "$fb" "/tmp/hostnc$host_work/cvmscreen1.ppm")
 		rc=$?
 		echo "# virtio-gpu $gpci ($fb): $out; $(($(pooldev "$gpci" syncs) - s0)) syncs, $(pooldev "$gpci" maps) maps, $(pooldev "$gpci" inflight_bytes) bytes mapped"
 		expect_eq "the host shows what the guest drew" 0 "$rc"
