@@ -280,7 +280,7 @@ netport=
 netport2=
 make_real_devices() {
 	rm -f "$work/cvmhot.img" "$work/cvmnvme.img" "$work/cvmscsi.img" "$monitor" \
-		"$work/cvmpacked.img" "$work/cvmport.out" "$work/cvmscreen.ppm"
+		"$work/cvmpacked.img" "$work/cvmport.out" "$work"/cvmscreen*.ppm
 	truncate -s 32M "$work/cvmhot.img"
 	truncate -s 16M "$work/cvmpacked.img"
 	truncate -s 16M "$work/cvmnvme.img"

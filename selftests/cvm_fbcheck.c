@@ -71,7 +71,8 @@ int main(int argc, char **argv)
 	struct fb_fix_screeninfo fix;
 	unsigned int w, h, x, y, bpp, first = 0, last = 0;
 	unsigned long diff = 0, black = 0, row, page, pages[8];
-	unsigned int npages = 0, i;
+	unsigned int npages = 0, i, fx = 0, fy = 0, fv = 0;
+	const unsigned char *q;
 	unsigned char *px, *fb;
 	ssize_t len;
 	int fd;
@@ -117,6 +118,11 @@ int main(int argc, char **argv)
 			    cvm_fb_chan(v, &var.green) == q[1] &&
 			    cvm_fb_chan(v, &var.blue) == q[2])
 				continue;
+			if (!diff && !row) {
+				fx = x;
+				fy = y;
+				fv = v;
+			}
 			row++;
 			black += !q[0] && !q[1] && !q[2];
 			page = (y * fix.line_length + x * bpp) / 4096;
@@ -136,7 +142,9 @@ int main(int argc, char **argv)
 		       w, h, diff, black, first, last);
 		for (i = 0; i < npages; i++)
 			printf(" %lu", pages[i]);
-		printf("\n");
+		q = px + ((size_t)fy * w + fx) * 3;
+		printf("; first at %u,%u: fb %06x, host %02x%02x%02x\n", fx, fy,
+		       fv, q[0], q[1], q[2]);
 	}
 	else
 		printf("%ux%u: 0 pixels differ\n", w, h);
