@@ -145,8 +145,8 @@ int main(int argc, char **argv)
 		q = px + ((size_t)fy * w + fx) * 3;
 		printf("; first at %u,%u: fb %06x, host %02x%02x%02x\n", fx, fy,
 		       fv, q[0], q[1], q[2]);
-	}
-	else
+	} else {
 		printf("%ux%u: 0 pixels differ\n", w, h);
+	}
 	return diff ? 1 : 0;
 }
