@@ -36,7 +36,7 @@ help:
 	@echo 'make dkms-install    the modules under DKMS (/usr/src/cvmguard-<version>); dkms-uninstall'
 	@echo 'make dkms-check      dkms build against the cached 6.1 headers, in a private tree'
 	@echo 'make install-check   make install + uninstall into a scratch DESTDIR, every file checked'
-	@echo 'make style           checkpatch and sparse on the kernel code'
+	@echo 'make style           checkpatch and sparse on the kernel code, shellcheck on the scripts'
 	@echo 'make fuzz            fuzz the bounce slot allocator for FUZZ_TIME s (default 60)'
 	@echo 'make bench           benchmarks in one VM (BENCH_KERNEL=6.1); not part of check'
 	@echo 'make stress DURATION=1800  the adversarial suite that long on the debug kernel'
@@ -120,6 +120,7 @@ fuzz:
 style:
 	scripts/checkpatch.sh
 	scripts/sparse.sh
+	scripts/shellcheck.sh
 
 vm-%: userspace
 	scripts/vm-run.sh $*

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # Sourced by deps.sh and kernel-prep.sh: read the machine's own apt
 # configuration, so no script ever names a mirror host.
 

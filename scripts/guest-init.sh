@@ -24,7 +24,7 @@ echo "cvmguard-guest: $(uname -r) up after $(cut -d' ' -f1 /proc/uptime)s"
 # suite uses the device's AES-CBC (selftests/ring_devices.sh). Since 6.12
 # the self-tests run in cryptomgr_test threads after insmod returns.
 cvm_crypto_tests_done() {
-	for i in $(seq 1 300); do
+	for _ in $(seq 1 300); do
 		ps | grep -q '[c]ryptomgr_test' || return 0
 		sleep 0.1
 	done
@@ -94,7 +94,7 @@ bench_bounce() {
 	rmmod cvm_bench_bounce
 
 	# The disk drivers were loaded at boot (/cvm/kmods, above).
-	vb= vs=
+	vb='' vs=''
 	for d in /sys/block/vd*; do
 		case $(cat "$d/serial") in
 		cvmbounce) vb=${d##*/} ;;

@@ -19,7 +19,7 @@ mkdir -p "$src" "$(dirname "$out")"
 rsync -a --delete --exclude .git --exclude 'tools/' --exclude 'selftests/' "$top/" "$src/"
 # MAKEFLAGS cleared: under `make -s` kbuild would not print the CHECK
 # lines that prove sparse ran.
-MAKEFLAGS= CVM_KBUILD_SRC=$src "$top/scripts/kbuild.sh" "$name" C=2 CVM_TEST=m >"$out" 2>&1 ||
+MAKEFLAGS='' CVM_KBUILD_SRC=$src "$top/scripts/kbuild.sh" "$name" C=2 CVM_TEST=m >"$out" 2>&1 ||
 	{ cat "$out" >&2; echo "sparse: build failed" >&2; exit 1; }
 if grep -E "^$src/.*: (warning|error):" "$out" | sed "s|^$src/||" >&2; then
 	echo "sparse: warnings in cvmguard code (full log: $out)" >&2

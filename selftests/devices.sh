@@ -256,7 +256,7 @@ done
 [ -e "/sys/bus/pci/devices/$hpci" ] && fail "$hpci still there 60 s after device_del"
 wait $io
 # The bus's link goes before the bus notifier runs: give it a moment.
-for j in $(seq 1 50); do
+for _ in $(seq 1 50); do
 	grep -qx "$hpci" $dir/attach || break
 	sleep 0.1
 done

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
 # Shared by the shell selftests (busybox sh in the guest). kselftest exit
 # codes: 0 pass, 1 fail, 4 skip; diagnostics go out as "# " lines.
 
@@ -62,7 +63,7 @@ cvm_fb() {
 		grep -q "frame buffer" "$cvm_v/name" 2>/dev/null &&
 			echo 0 >"$cvm_v/bind" 2>/dev/null
 	done
-	for cvm_i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		for cvm_g in /sys/class/graphics/fb[0-9]*; do
 			# The DRM device is the PCI function or its virtioN.
 			case $(readlink -f "$cvm_g/device") in
@@ -82,12 +83,12 @@ cvm_fb() {
 # directory, not in a subshell (a failure must count).
 cvm_host_echo() {
 	cvm_echo_port=${3:-5000}
-	cvm_echo_req=echo
+	cvm_echo_req='echo'
 	[ "$cvm_echo_port" = 5001 ] && cvm_echo_req=echo2
 	head -c "$2" /dev/urandom >/tmp/net.data
 	./cvm_netecho "$cvm_echo_port" /tmp/net.data /tmp/net.back >/tmp/net.out 2>&1 &
 	cvm_echoer=$!
-	for cvm_i in $(seq 1 50); do
+	for _ in $(seq 1 50); do
 		grep -q listening /tmp/net.out && break
 		sleep 0.1
 	done
@@ -104,7 +105,7 @@ cvm_host_echo() {
 # (scripts/vm-run.sh gives each test disk one), once it appears: it comes
 # back asynchronously after a driver rebind. Returns 1 after 10 s.
 cvm_disk() {
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		for b in /sys/block/vd*; do
 			[ "$(cat "$b/serial" 2>/dev/null)" = "$1" ] &&
 				{ echo "${b##*/}"; return 0; }
@@ -120,7 +121,7 @@ cvm_disk() {
 # listed.
 cvm_load_kmods() {
 	[ -s /cvm/kmods/order ] || return 0
-	for pass in 1 2 3; do
+	for _ in 1 2 3; do
 		for m in $(cat /cvm/kmods/order); do
 			grep -q "^${m%.ko} " /proc/modules ||
 				insmod "/cvm/kmods/$m" 2>/dev/null

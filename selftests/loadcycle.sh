@@ -25,6 +25,7 @@ in_use() {
 
 rmmod cvm_core
 i=0 maps=0 rings=0 allocs=0
+# shellcheck disable=SC2154 # failures: lib.sh's count
 while [ $i -lt "$n" ] && [ "$failures" -eq 0 ]; do
 	i=$((i + 1))
 	for m in $MODS; do

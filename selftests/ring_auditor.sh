@@ -40,7 +40,7 @@ io() {
 	dd if=/dev/urandom of=/tmp/pattern bs=64k count=64 2>/dev/null
 	dd if=/tmp/pattern of=/dev/$disk bs=64k conv=fsync 2>/dev/null ||
 		fail "$1: write $disk"
-	for i in 1 2 3 4; do
+	for _ in 1 2 3 4; do
 		echo 3 >/proc/sys/vm/drop_caches
 		dd if=/dev/$disk bs=64k count=64 2>/dev/null |
 			cmp -s /tmp/pattern - || fail "$1: $disk read back differs"
@@ -136,7 +136,9 @@ hostile() {
 	before=$(ls /sys/bus/virtio/devices)
 	echo 1 >$hsv/device || { fail "$1: create hostile device"; return 1; }
 	hdev=
-	for d in $(ls /sys/bus/virtio/devices); do
+	for d in /sys/bus/virtio/devices/*; do
+		[ -e "$d" ] || continue
+		d=${d##*/}
 		echo "$before" | grep -qx "$d" || hdev=$d
 	done
 	pending=$(cat $hsv/pending)

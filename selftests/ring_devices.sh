@@ -70,7 +70,7 @@ done
 [ -n "$sd" ] || fail "no disk behind virtio-scsi $spci"
 pk=$(cvm_disk cvmpacked)
 pdev=$(basename "$(readlink -f /sys/block/$pk/device)")
-rdev=$(basename "$(readlink -f /sys/block/$(cvm_disk cvmring)/device)")
+rdev=$(basename "$(readlink -f "/sys/block/$(cvm_disk cvmring)/device")")
 expect_eq "queues of the packed disk" 2 "$(ls -d /sys/block/$pk/mq/* | wc -l)"
 ifc=$(ls /sys/bus/virtio/devices/"$ndev"/net | head -n 1)
 ip link set "$ifc" up && ip addr add 10.0.2.15/24 dev "$ifc" || fail "configure $ifc"
@@ -86,7 +86,7 @@ expect_eq "$ifc2: packed ring, no mergeable buffers" 10 \
 	"$(echo "$f" | cut -c35)$(echo "$f" | cut -c16)"
 ip link set "$ifc2" up && ip addr add 10.0.3.15/24 dev "$ifc2" || fail "configure $ifc2"
 ev=
-for i in $(seq 1 100); do
+for _ in $(seq 1 100); do
 	ev=$(ls -d /sys/bus/virtio/devices/"$idev"/input/input*/event* 2>/dev/null | head -n 1)
 	[ -n "$ev" ] && break
 	sleep 0.1
@@ -128,7 +128,7 @@ crypto_rebind() {
 	echo "cvmguard-guest: expected WARN begins" >/dev/kmsg
 	echo "$xpci" >/sys/bus/pci/drivers/virtio-pci/unbind &&
 		echo "$xpci" >/sys/bus/pci/drivers/virtio-pci/bind || fail "$1: rebind $xpci"
-	for i in $(seq 1 300); do
+	for _ in $(seq 1 300); do
 		grep -q '^driver *: virtio_crypto_aes_cbc$' /proc/crypto &&
 			! ps | grep -q '[c]ryptomgr_test' && break
 		sleep 0.1
@@ -184,7 +184,7 @@ traffic() {
 	# input: keys from the host, two LED changes to it.
 	k0=$(rings "$idev/events" checked)
 	echo "cvm-host: sendkey a" >/dev/console
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		[ "$(rings "$idev/events" checked)" -ge $((k0 + 4)) ] && break
 		sleep 0.1
 	done
@@ -196,14 +196,14 @@ traffic() {
 	# balloon: 128 MiB out and back.
 	m0=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)
 	echo "cvm-host: balloon 1920" >/dev/console
-	for i in $(seq 1 600); do
+	for _ in $(seq 1 600); do
 		[ "$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)" -eq $((m0 - 131072)) ] && break
 		sleep 0.1
 	done
 	expect_eq "$1: MemTotal with 128 MiB ballooned" $((m0 - 131072)) \
 		"$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)"
 	echo "cvm-host: balloon 2048" >/dev/console
-	for i in $(seq 1 600); do
+	for _ in $(seq 1 600); do
 		[ "$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)" -eq "$m0" ] && break
 		sleep 0.1
 	done
@@ -212,7 +212,7 @@ traffic() {
 	head -c $((1 << 20)) /dev/urandom >/tmp/port.data
 	cat /tmp/port.data >"$port" || fail "$1: write $port"
 	f=/tmp/hostnc$host_work/cvmport.out
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		[ "$(stat -c %s "$f" 2>/dev/null)" = $(((1 << 20) * $2)) ] && break
 		sleep 0.1
 	done
@@ -222,7 +222,7 @@ traffic() {
 	# it to the host (transfer and flush) within a few jiffies.
 	g0=$(rings "$gdev" checked)
 	head -c $((1 << 20)) /dev/urandom >"$fb" || fail "$1: write $fb"
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		[ "$(rings "$gdev" checked)" -gt "$g0" ] && break
 		sleep 0.1
 	done
