@@ -506,6 +506,68 @@ TEST_F(conv, injected_unshare_failure_leaks)
 	expect_sysfs_equals_netlink(_metadata, self->fd, self->family);
 }
 
+/*
+ * The same leak rule through the kernel's own fault attributes
+ * (CONFIG_FAULT_INJECTION_DEBUG_FS, the debug kernel): probability 100 and
+ * times 1 fail exactly one conversion in each direction.
+ */
+static void fault_attr_arm(struct __test_metadata *_metadata, const char *dir,
+			   const char *probability, const char *times)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), FAILINJ "%s/verbose", dir);
+	ASSERT_EQ(0, cvm_write_file(path, "0"));
+	snprintf(path, sizeof(path), FAILINJ "%s/interval", dir);
+	ASSERT_EQ(0, cvm_write_file(path, "1"));
+	snprintf(path, sizeof(path), FAILINJ "%s/times", dir);
+	ASSERT_EQ(0, cvm_write_file(path, times));
+	snprintf(path, sizeof(path), FAILINJ "%s/probability", dir);
+	ASSERT_EQ(0, cvm_write_file(path, probability));
+}
+
+TEST_F(conv, fault_attr_failures_leak)
+{
+	struct conv before, after;
+	char buf[32];
+	struct owner o;
+	int id;
+
+	if (access(FAILINJ "fail_share/probability", F_OK))
+		SKIP(return,
+		     "no %sfail_share: kernel without CONFIG_FAULT_INJECTION_DEBUG_FS",
+		     FAILINJ);
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &before));
+	fault_attr_arm(_metadata, "fail_share", "100", "1");
+	EXPECT_EQ(-EIO, hs(self->out, sizeof(self->out), "alloc t_fattr 2"));
+	ASSERT_EQ(0, cvm_read_file(FAILINJ "fail_share/times", buf, sizeof(buf)));
+	EXPECT_STREQ("0", buf);
+	/* times spent: the next one succeeds although probability is 100. */
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "alloc t_fattr 2"));
+	ASSERT_EQ(1, sscanf(self->out, "%d", &id));
+	fault_attr_arm(_metadata, "fail_share", "0", "1");
+
+	fault_attr_arm(_metadata, "fail_unshare", "100", "1");
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "free %d", id));
+	EXPECT_STREQ("leaked", self->out);
+	fault_attr_arm(_metadata, "fail_unshare", "0", "1");
+
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &after));
+	EXPECT_EQ(1, DELTA(after, before, CVM_A_CONV_SHARE_FAILURES));
+	EXPECT_EQ(1, DELTA(after, before, CVM_A_CONV_UNSHARE_FAILURES));
+	EXPECT_EQ(1, DELTA(after, before, CVM_A_CONV_SHARE_OPS));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_UNSHARE_OPS));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_SHARED_PAGES));
+	EXPECT_EQ(2, DELTA(after, before, CVM_A_CONV_RANGES));
+	EXPECT_EQ(4, DELTA(after, before, CVM_A_CONV_LEAKED_PAGES));
+	ASSERT_EQ(0, owner_get(self->fd, self->family, "t_fattr", 0, &o));
+	EXPECT_EQ(2, o.v[CVM_A_CONV_OWNER_FAILURES]);
+	EXPECT_EQ(4, o.v[CVM_A_CONV_OWNER_LEAKED_PAGES]);
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "check-leaked %d", id));
+	EXPECT_STREQ("ok", self->out);
+	expect_sysfs_equals_netlink(_metadata, self->fd, self->family);
+}
+
 TEST_F(conv, concurrent_share_unshare)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);

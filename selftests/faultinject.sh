@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Every allocation failure point of each module's init (the last 120 of
-# loading it), of the ledger's operations, of growing the bounce pool and
-# of mapping through it, is hit in turn (cvm_failnth): each failure gives
+# Every failure point (allocations, and cvm_convert's conversions through
+# its fault attributes) of each module's init (the last 120 of loading
+# it), of the ledger's operations, of growing the bounce pool and of
+# mapping through it, is hit in turn (cvm_failnth): each failure gives
 # the caller a clean error, leaves no module half-registered, the ledger
 # and the pool exact (every chunk the pool holds is in the ledger, no slot
-# left mapped), no private byte in a slot the host can read and, checked
-# by kmemleak at the end of the run, nothing leaked.
+# left mapped, every failed conversion's range leaked and nothing else),
+# no private byte in a slot the host can read and, checked by kmemleak at
+# the end of the run, nothing leaked.
 # Needs the debug kernel's fault injection; packaged kernels skip.
 . ./lib.sh
 
@@ -42,13 +44,35 @@ insmod "$CVM_MODULES/cvm_core.ko" || fail "insmod cvm_core"
 
 insmod "$CVM_MODULES/cvm_convert.ko" || fail "insmod cvm_convert"
 insmod "$CVM_MODULES/cvm_hostsim.ko" || fail "insmod cvm_hostsim"
-empty="[ \$(cat $C/shared_pages) = 0 ] && [ \$(cat $C/ranges) = 0 ] && [ \$(cat $C/leaked_pages) = 0 ]"
+for a in fail_share fail_unshare; do
+	[ -d $D/cvm_convert/$a ] || fail "no $D/cvm_convert/$a"
+	echo 0 >$D/cvm_convert/$a/verbose
+done
+# fail-nth can meet the conversions too (cvm_convert's fault attributes),
+# and a failed one leaves its range leaked for good. ledger_exact SHARED RANGES: SHARED pages are
+# shared, and the ledger holds RANGES ranges besides those the counted
+# failures left leaked (a script: cvm_failnth runs checks in a new shell).
+cat >/tmp/ledger_exact <<EOF
+f=\$((\$(cat $C/share_failures) + \$(cat $C/unshare_failures)))
+[ "\$(cat $C/shared_pages)" = "\$1" ] && [ "\$(cat $C/ranges)" = "\$((\$2 + f))" ]
+EOF
+empty="sh /tmp/ledger_exact 0 0"
+counts() { echo "$(cat $C/share_failures) $(cat $C/unshare_failures) $(cat $C/leaked_pages)"; }
 # alloc answers "ID PFN PAGES"; free takes the ID.
 ./cvm_failnth -u "echo \"free \$(cut -d' ' -f1 $H)\" >$H" -c "$empty" \
 	write $H "alloc fi 3" ||
 	fail "ledger: alloc"
+echo "# ledger: alloc: share and unshare failures, leaked pages: $(counts)"
+# shares: N one-page conversions failed so far.
+shares() { cat $C/share_failures; }
+f0=$(shares) l0=$(cat $C/leaked_pages)
 ./cvm_failnth -u "echo 'bulk-free fi' >$H" -c "$empty" write $H "bulk fi 20" ||
 	fail "ledger: bulk"
+# Each conversion fail-nth failed leaked its one page.
+f=$(($(shares) - f0)) l=$(($(cat $C/leaked_pages) - l0))
+echo "# ledger: bulk: $f conversions failed by fail-nth, $l pages leaked"
+[ "$f" -ge 1 ] && [ "$l" = "$f" ] ||
+	fail "ledger: bulk: $f failed conversions, $l leaked pages (want as many, at least 1)"
 
 
 # cvm_bounce's load takes its initial chunks from the ledger: a failed
@@ -57,6 +81,7 @@ B=/sys/kernel/cvm/bounce
 HB=$D/cvm_hostsim/bounce
 ./cvm_failnth -l 120 -u "rmmod cvm_bounce" -c "[ ! -e $B ] && $empty" \
 	insmod "$CVM_MODULES/cvm_bounce.ko" init_chunks=4 || fail "loading cvm_bounce"
+echo "# loading cvm_bounce: share and unshare failures, leaked pages: $(counts)"
 ./cvm_failnth -l 120 -u "rmmod cvm_ring" \
 	-c "[ ! -e /sys/kernel/cvm/ring ] && cvmctl status >/dev/null" \
 	insmod "$CVM_MODULES/cvm_ring.ko" || fail "loading cvm_ring"
@@ -64,13 +89,18 @@ HB=$D/cvm_hostsim/bounce
 # The pool at rest: 4 chunks of 256 pages, all in the ledger, no slot used
 # (4, not the default 16: each chunk is a dozen more places to fail).
 insmod "$CVM_MODULES/cvm_bounce.ko" init_chunks=4 || fail "insmod cvm_bounce"
-pool="[ \$(cat $B/chunks) = 4 ] && [ \$(cat $C/shared_pages) = 1024 ] &&
-	[ \$(cat $C/leaked_pages) = 0 ] && [ \$(cat $B/used) = 0 ] &&
+pool="[ \$(cat $B/chunks) = 4 ] && sh /tmp/ledger_exact 1024 4 && [ \$(cat $B/used) = 0 ] &&
 	[ \$(cat $B/maps) = \$(cat $B/unmaps) ]"
 eval "$pool" || fail "pool at rest: $(cat $B/chunks) chunks, $(cat $C/shared_pages) shared pages"
 # Growing by a chunk (pages, the ledger's range, the area's bitmap).
+f0=$(shares) l0=$(cat $C/leaked_pages)
 ./cvm_failnth -r -u "echo shrink >$HB" -c "$pool" write $HB grow ||
 	fail "pool: grow"
+# A chunk whose conversion failed is leaked whole, never freed.
+f=$(($(shares) - f0)) l=$(($(cat $C/leaked_pages) - l0))
+echo "# pool: grow: $f conversions failed by fail-nth, $l pages leaked"
+[ "$f" -ge 1 ] && [ "$l" = $((f * 256)) ] ||
+	fail "pool: grow: $f failed conversions, $l leaked pages (want 256 each, at least 1)"
 # A mapping for DMA_FROM_DEVICE of a private buffer full of a secret:
 # whether or not it succeeds, the host never sees a byte of the secret.
 ./cvm_failnth -r -c "$pool" -u "r=\$(cat $HB); id=\${r%% *};

@@ -6,24 +6,13 @@
  * handing possibly host-visible pages back to the page allocator (the bug
  * fixed caller by caller in CVE-2024-35939 and CVE-2024-36909..36913).
  *
- * Fault injection for tests: writing N to
- * /sys/kernel/debug/cvm_convert/fail_next_share (or fail_next_unshare)
- * makes the next N conversions in that direction fail with -EIO the way
- * TDX and Hyper-V fail them: the first half of the range (rounded down)
- * really is converted, then the error comes, so the failure paths run on
- * any kernel with the pages in the mixed state a host can leave them in.
+ * Failures can be injected (failinj.c) to run the leak paths on any kernel.
  */
-#include <linux/atomic.h>
-#include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/set_memory.h>
 #include "convert.h"
-
-static atomic_t cvm_convert_fail_share = ATOMIC_INIT(0);
-static atomic_t cvm_convert_fail_unshare = ATOMIC_INIT(0);
-static struct dentry *cvm_convert_debugfs;
 
 /*
  * set_memory_decrypted() or set_memory_encrypted(), or an injected failure
@@ -33,10 +22,8 @@ static int cvm_convert_set(void *addr, size_t npages, bool share)
 {
 	int (*set)(unsigned long addr, int numpages) =
 		share ? set_memory_decrypted : set_memory_encrypted;
-	atomic_t *fail_next = share ? &cvm_convert_fail_share :
-				      &cvm_convert_fail_unshare;
 
-	if (atomic_dec_if_positive(fail_next) < 0)
+	if (!cvm_convert_should_fail(share, npages))
 		return set((unsigned long)addr, npages);
 	if (npages / 2)
 		set((unsigned long)addr, npages / 2);
@@ -231,40 +218,3 @@ int cvm_convert_state(const void *addr, size_t npages)
 	return err ?: cvm_ledger_state(PHYS_PFN(__pa(addr)), npages);
 }
 EXPORT_SYMBOL_GPL(cvm_convert_state);
-
-static int cvm_convert_fail_get(void *data, u64 *val)
-{
-	*val = atomic_read(data);
-	return 0;
-}
-
-static int cvm_convert_fail_set(void *data, u64 val)
-{
-	if (val > INT_MAX)
-		return -ERANGE;
-	atomic_set(data, val);
-	return 0;
-}
-
-DEFINE_DEBUGFS_ATTRIBUTE(cvm_convert_fail_fops, cvm_convert_fail_get,
-			 cvm_convert_fail_set, "%llu\n");
-
-int cvm_convert_failinj_init(void)
-{
-	/* Tests need it, the module does not: debugfs errors are ignored. */
-	cvm_convert_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	debugfs_create_file_unsafe("fail_next_share", 0600,
-				   cvm_convert_debugfs,
-				   &cvm_convert_fail_share,
-				   &cvm_convert_fail_fops);
-	debugfs_create_file_unsafe("fail_next_unshare", 0600,
-				   cvm_convert_debugfs,
-				   &cvm_convert_fail_unshare,
-				   &cvm_convert_fail_fops);
-	return 0;
-}
-
-void cvm_convert_failinj_exit(void)
-{
-	debugfs_remove_recursive(cvm_convert_debugfs);
-}

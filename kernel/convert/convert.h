@@ -84,8 +84,9 @@ void cvm_ledger_totals(struct cvm_convert_totals *t);
 bool cvm_ledger_next_run(u64 from_pfn, struct cvm_convert_run *run);
 bool cvm_ledger_owner_at(unsigned int idx, struct cvm_convert_owner *copy);
 
-/* api.c: fault injection */
-int cvm_convert_failinj_init(void);
+/* failinj.c */
+bool cvm_convert_should_fail(bool share, size_t npages);
+void cvm_convert_failinj_init(void);
 void cvm_convert_failinj_exit(void);
 
 /* observer.c */
