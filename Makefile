@@ -38,7 +38,8 @@ help:
 	@echo 'make install-check   make install + uninstall into a scratch DESTDIR, every file checked'
 	@echo 'make style           checkpatch and sparse on the kernel code, shellcheck on the scripts'
 	@echo 'make fuzz            fuzz the bounce slot allocator for FUZZ_TIME s (default 60)'
-	@echo 'make bench           benchmarks in one VM (BENCH_KERNEL=6.1); not part of check'
+	@echo 'make bench           benchmarks: bench-native, then one VM (BENCH_KERNEL=6.1); not part of check'
+	@echo 'make bench-native    cvm_bounce vs the kernel'"'"'s own swiotlb.c, natively, side by side (ROUNDS=301)'
 	@echo 'make stress DURATION=1800  the adversarial suite that long on the debug kernel'
 	@echo 'make fuzz-smoke      ring validator fuzzers, FUZZ_SMOKE_TIME s each (part of check)'
 	@echo 'make fuzz            ring validator fuzzers, FUZZ_TIME s each (default 600)'
@@ -105,6 +106,7 @@ unit: userspace
 	scripts/test-judge.sh
 	$(MAKE) -C tools/cvmctl test test-cli
 	$(MAKE) -C tools/testing/bounce test
+	CVM_BENCH_SMOKE=1 scripts/bench-native.sh
 	$(MAKE) -C tools/testing/ring test
 
 # libFuzzer targets of the ring validators and the bounce slot allocator:
@@ -161,10 +163,15 @@ demo: deps
 	$(MAKE) userspace
 	scripts/vm-run.sh $(DEMO_KERNEL) --demo
 
-# Benchmarks are not tests: ratios measured side by side in one VM boot.
+# Benchmarks are not tests: ratios measured side by side in one run.
 bench: deps
 	$(MAKE) userspace
+	scripts/bench-native.sh
 	scripts/bench.sh $(BENCH_KERNEL)
+
+# cvm_bounce against the kernel's own swiotlb.c, natively (no VM).
+bench-native: deps
+	scripts/bench-native.sh $(ROUNDS)
 
 # The adversarial suite on the debug kernel for DURATION seconds: stress
 # rounds with data integrity, load cycles and fault injection between them
@@ -184,5 +191,5 @@ clean:
 	[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 .PHONY: all help deps userspace modules modules_install install spec-check \
-	unit fuzz fuzz-smoke style check demo bench stress clean uninstall dkms-install \
+	unit fuzz fuzz-smoke style check demo bench bench-native stress clean uninstall dkms-install \
 	dkms-uninstall dkms-check install-check

@@ -4,8 +4,10 @@
 # Fetch the kernel's own developer tools that cvmguard uses, from Debian's
 # newest packaged kernel source (linux-source of bookworm-backports, resolved
 # through the metapackage): the YNL code generator and schemas
-# (tools/net/ynl, Documentation/netlink), checkpatch.pl with its data, and
-# the kselftest headers the selftests are written with.
+# (tools/net/ynl, Documentation/netlink), checkpatch.pl with its data, the
+# kselftest headers the selftests are written with, and the kernel's
+# swiotlb (kernel/dma/swiotlb.c and the two headers it reads for real),
+# the reference make bench-native times cvm_bounce against.
 # Only those paths are extracted, into a cache directory keyed by version.
 # The last line of stdout is that directory.
 set -euo pipefail
@@ -21,10 +23,10 @@ pkg=$(apt-cache depends -t "$suite" linux-source 2>/dev/null |
 [ -n "$pkg" ] || { log "cannot resolve linux-source in $suite (run scripts/deps.sh)"; exit 1; }
 ver=$(apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
 # Bump the suffix when the list of extracted paths changes.
-dir=$cache/kernel-tools/$pkg-$ver-2
+dir=$cache/kernel-tools/$pkg-$ver-3
 
 if [ ! -e "$dir/.done" ]; then
-	log "extracting YNL and checkpatch from $pkg $ver"
+	log "extracting YNL, checkpatch, kselftest headers and swiotlb from $pkg $ver"
 	mkdir -p "$cache"
 	tmp=$(mktemp -d "$cache/kernel-tools.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
@@ -36,7 +38,9 @@ if [ ! -e "$dir/.done" ]; then
 		"$pkg/scripts/checkpatch.pl" "$pkg/scripts/spelling.txt" \
 		"$pkg/scripts/const_structs.checkpatch" "$pkg/MAINTAINERS" \
 		"$pkg/tools/testing/selftests/kselftest.h" \
-		"$pkg/tools/testing/selftests/kselftest_harness.h"
+		"$pkg/tools/testing/selftests/kselftest_harness.h" \
+		"$pkg/kernel/dma/swiotlb.c" "$pkg/include/linux/swiotlb.h" \
+		"$pkg/include/linux/iommu-helper.h"
 	rm -rf "$dir"
 	mkdir -p "$(dirname "$dir")"
 	mv "$tmp/src" "$dir"
