@@ -39,6 +39,7 @@ help:
 	@echo 'make style           checkpatch and sparse on the kernel code, shellcheck on the scripts'
 	@echo 'make fuzz            fuzz the bounce slot allocator for FUZZ_TIME s (default 60)'
 	@echo 'make bench           benchmarks: bench-native, then one VM (BENCH_KERNEL=6.1); not part of check'
+	@echo 'make bench-count     instructions, locked RMWs, lines per map+unmap counted in one TCG boot (QEMU plugin)'
 	@echo 'make bench-native    cvm_bounce vs the kernel'"'"'s own swiotlb.c, natively, side by side (ROUNDS=301)'
 	@echo 'make stress DURATION=1800  the adversarial suite that long on the debug kernel'
 	@echo 'make fuzz-smoke      ring validator fuzzers, FUZZ_SMOKE_TIME s each (part of check)'
@@ -107,6 +108,7 @@ unit: userspace
 	$(MAKE) -C tools/cvmctl test test-cli
 	$(MAKE) -C tools/testing/bounce test
 	CVM_BENCH_SMOKE=1 scripts/bench-native.sh
+	$(MAKE) -C tools/testing/count test PLUGIN="$$(scripts/qemu-plugin.sh | tail -n 1)"
 	$(MAKE) -C tools/testing/ring test
 
 # libFuzzer targets of the ring validators and the bounce slot allocator:
@@ -154,6 +156,9 @@ check: deps
 	case " $(KERNELS) " in *" debug "*) \
 		scripts/check-harness.sh debug || failed="$$failed harness";; \
 	esac; \
+	case " $(KERNELS) " in *" $(BENCH_KERNEL) "*) \
+		scripts/bench-count.sh $(BENCH_KERNEL) --gate || failed="$$failed count-gate";; \
+	esac; \
 	[ -z "$$failed" ] || echo "check: failed on:$$failed"; \
 	[ -z "$$failed" ] || [ $$fail -gt 0 ] || fail=1; \
 	echo "check: $$pass passed, $$fail failed, $$skip skipped"; \
@@ -167,7 +172,13 @@ demo: deps
 bench: deps
 	$(MAKE) userspace
 	scripts/bench-native.sh
+	scripts/bench-count.sh $(BENCH_KERNEL)
 	scripts/bench.sh $(BENCH_KERNEL)
+
+# Deterministic counts of the same cases in one TCG boot (QEMU plugin).
+bench-count: deps
+	$(MAKE) userspace
+	scripts/bench-count.sh $(BENCH_KERNEL)
 
 # cvm_bounce against the kernel's own swiotlb.c, natively (no VM).
 bench-native: deps
@@ -191,5 +202,5 @@ clean:
 	[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 .PHONY: all help deps userspace modules modules_install install spec-check \
-	unit fuzz fuzz-smoke style check demo bench bench-native stress clean uninstall dkms-install \
+	unit fuzz fuzz-smoke style check demo bench bench-native bench-count stress clean uninstall dkms-install \
 	dkms-uninstall dkms-check install-check

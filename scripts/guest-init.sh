@@ -130,6 +130,28 @@ bench_bounce() {
 	rmmod cvm_bounce
 }
 
+# Counting, not timing (make bench-count; QEMU runs the cvm_count TCG
+# plugin): every map+unmap case of cvm_bench_bounce between plugin
+# markers, policies on, then off; scripts/bench-count.sh pairs the
+# plugin's segments with the case lists between the CVMCOUNT markers.
+count() {
+	m=/cvm/modules c=/sys/kernel/debug/cvm_bench_bounce/count
+	p=/sys/kernel/cvm/bounce
+	batches=$(sed -n 's/.*cvm\.count_batches=\([0-9]*\).*/\1/p' /proc/cmdline)
+
+	for mod in cvm_core cvm_convert cvm_bounce cvm_bench_bounce; do
+		insmod "$m/$mod.ko" || return 1
+	done
+	echo "CVMCOUNT-BEGIN"
+	echo "policies on"
+	echo "${batches:-5}" >"$c" && cat "$c" || return 1
+	for f in zero_from_device zero_slack scrub; do echo 0 >"$p/$f"; done
+	echo "policies off"
+	echo "${batches:-5}" >"$c" && cat "$c" || return 1
+	echo "CVMCOUNT-END"
+	rmmod cvm_bench_bounce cvm_bounce cvm_convert cvm_core
+}
+
 result=FAIL
 bug=$(sed -n 's/.*cvm\.harness=\([a-z]*\).*/\1/p' /proc/cmdline)
 if [ "$bug" = hang ]; then
@@ -141,6 +163,8 @@ elif [ -n "$bug" ]; then
 	result=PASS
 elif grep -q 'cvm.bench=1' /proc/cmdline; then
 	bench && result=PASS
+elif grep -q 'cvm.count=1' /proc/cmdline; then
+	count && result=PASS
 elif grep -q 'cvm.demo=1' /proc/cmdline; then
 	insmod /cvm/modules/cvm_core.ko &&
 		echo '$ cvmctl status' && cvmctl status &&

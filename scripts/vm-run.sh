@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# vm-run.sh NAME [--demo | --bench | --harness BUG | --iommu | --devices] -- build cvmguard for test
+# vm-run.sh NAME [--demo | --bench | --count | --harness BUG | --iommu | --devices] -- build cvmguard for test
 # kernel NAME (6.1 | 6.12 | 7.3 | debug), boot it in a throwaway QEMU VM
 # (TCG) with an initramfs holding busybox, the modules, the selftests and
 # cvmctl, run the suite in the guest and judge the console.
@@ -11,6 +11,11 @@
 #                  (scripts/bench.sh); the guest gets CVM_VM_MEM MiB
 #                  (default 2048: the 100k-range ledger takes 800 MiB),
 #                  CVM_BENCH_BATCHES and CVM_BENCH_RANGES pass through
+#   --count        count instead of timing (scripts/bench-count.sh): QEMU
+#                  runs the TCG plugin CVM_COUNT_PLUGIN and the guest runs
+#                  cvm_bench_bounce's cases CVM_COUNT_BATCHES times (5)
+#                  between its markers; log NAME-count.log, segments in
+#                  NAME-count.plugin
 #   --harness BUG  load a module with a deliberate bug (uaf, leak, warn,
 #                  lockdep) or hang the guest (hang), instead of testing:
 #                  the run must then fail (scripts/check-harness.sh)
@@ -64,7 +69,7 @@ cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
 rundir=${CVM_RUN_DIR:-$cache}
 timeout_s=${CVM_VM_TIMEOUT:-900}
 boot_timeout=${CVM_BOOT_TIMEOUT:-180}
-name=${1:?usage: vm-run.sh NAME [--demo | --bench | --harness BUG | --iommu | --devices]}
+name=${1:?usage: vm-run.sh NAME [--demo | --bench | --count | --harness BUG | --iommu | --devices]}
 mode=${2:-}
 bug=${3:-}
 
@@ -82,6 +87,7 @@ if [ "$mode" = --bench ]; then run=$name-bench; fi
 work=$rundir/work/$run
 run+=${CVM_RUN_TAG:+-$CVM_RUN_TAG}
 # The same modules as the plain run: built once for both.
+if [ "$mode" = --count ]; then run=$name-count; fi
 if [ "$mode" = --iommu ]; then run=$name-iommu; CVM_TESTS=iommu.sh; fi
 if [ "$mode" = --devices ]; then run=$name-devices; CVM_TESTS="ring_devices.sh devices.sh"; fi
 mkdir -p "$work" "$rundir/logs"
@@ -239,6 +245,15 @@ boot() {
 # it has to come before the devices it translates.
 machine=()
 [ "$mode" = --iommu ] && machine=(-machine q35 -device intel-iommu)
+# --count: the cvm_count TCG plugin (scripts/bench-count.sh builds it and
+# sets CVM_COUNT_PLUGIN; CVM_COUNT_MEM=1 adds memory accesses and lines)
+# writes its segments to $rundir/logs/NAME-count.plugin.
+if [ "$mode" = --count ]; then
+	[ -n "${CVM_COUNT_PLUGIN:-}" ] || die "--count needs CVM_COUNT_PLUGIN (scripts/bench-count.sh)"
+	rm -f "$rundir/logs/$run.plugin"
+	machine=(-plugin "$CVM_COUNT_PLUGIN,mem=$([ "${CVM_COUNT_MEM:-0}" = 1 ] && echo on || echo off)"
+		-d plugin -D "$rundir/logs/$run.plugin")
+fi
 
 # Two raw virtio disks, both using the DMA API (iommu_platform=on, as a
 # confidential guest's must): serial cvmbounce for cvm_bounce's dma_map_ops
@@ -400,6 +415,7 @@ main() {
 	--bench)
 		append+=" cvm.bench=1 cvm.bench_batches=${CVM_BENCH_BATCHES:-200}"
 		append+=" cvm.bench_ranges=${CVM_BENCH_RANGES:-100000}" ;;
+	--count) append+=" cvm.count=1 cvm.count_batches=${CVM_COUNT_BATCHES:-5}" ;;
 	--harness) append+=" cvm.harness=$bug" ;;
 	# swiotlb=force would make dma-iommu bounce too (and fail to probe)
 	--iommu) append=${append/ swiotlb=force/}; append=${append/ pci=noacpi/}; append+=" intel_iommu=on" ;;

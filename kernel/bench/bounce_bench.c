@@ -19,6 +19,14 @@
  *
  * TSC read with rdtsc_ordered() around a batch of CVM_BB_OPS operations,
  * with preemption off; cycles converted with tsc_khz.
+ *
+ * Writing N to .../count runs the same cases (no memcpy on two CPUs) for
+ * counting instead (make bench-count): each of the N batches is wrapped
+ * in marker instructions that the cvm_count TCG plugin counts between
+ * (tools/testing/count/cvm_count.c), with interrupts off so that nothing
+ * else runs inside; reading the file returns the cases in the order they
+ * ran ("case METHOD SIZE DIR CPUS BATCHES OPS"), which is the order of
+ * the plugin's segments on each vCPU.
  */
 #include <linux/completion.h>
 #include <linux/debugfs.h>
@@ -45,6 +53,17 @@ enum { CVM_BB_CVM, CVM_BB_SWIOTLB, CVM_BB_MEMCPY, CVM_BB_NMETHODS };
 static const char *const cvm_bb_methods[] = { "cvm_bounce", "swiotlb", "memcpy" };
 static const size_t cvm_bb_sizes[] = { 256, 1536, 4096, 16384, 65536 };
 
+/* "nopl 0x434d5653(%rax,%rax,1)" and 0x434d5645: no-ops, plugin markers. */
+static __always_inline void cvm_bb_mark_start(void)
+{
+	asm volatile(".byte 0x0f, 0x1f, 0x84, 0x00, 0x53, 0x56, 0x4d, 0x43" ::: "memory");
+}
+
+static __always_inline void cvm_bb_mark_stop(void)
+{
+	asm volatile(".byte 0x0f, 0x1f, 0x84, 0x00, 0x45, 0x56, 0x4d, 0x43" ::: "memory");
+}
+
 struct cvm_bb_worker {
 	struct completion done;
 	struct completion *go;
@@ -55,10 +74,13 @@ struct cvm_bb_worker {
 	u64 *samples;		/* per-op time in ns x 100, one per batch */
 	void *buf;		/* private buffer */
 	void *dst;		/* memcpy target */
+	bool count;		/* between plugin markers, not timed */
 	int err;
 };
 
 static DEFINE_MUTEX(cvm_bb_lock);
+/* The count file's private data: which of the two files was written. */
+static char cvm_bb_count_tag;
 static struct dentry *cvm_bb_dir;
 static struct platform_device *cvm_bb_pdev;
 static struct cvm_bounce_client *cvm_bb_client;
@@ -102,6 +124,20 @@ static int cvm_bb_run(struct cvm_bb_worker *w)
 	int err = 0;
 
 	for (b = 0; b < warm + w->batches && !err; b++) {
+		if (w->count) {
+			unsigned long flags;
+
+			local_irq_save(flags);
+			if (b >= warm)
+				cvm_bb_mark_start();
+			for (i = 0; i < CVM_BB_OPS && !err; i++)
+				err = cvm_bb_one(w);
+			if (b >= warm)
+				cvm_bb_mark_stop();
+			local_irq_restore(flags);
+			cond_resched();
+			continue;
+		}
 		preempt_disable();
 		t0 = rdtsc_ordered();
 		for (i = 0; i < CVM_BB_OPS && !err; i++)
@@ -151,7 +187,7 @@ static void cvm_bb_stats(struct cvm_bb_worker *w, unsigned int n, u64 *all,
 /* One case on @nthreads CPUs (0 and 1) at once. */
 static int cvm_bb_case(struct cvm_bb_worker *w, unsigned int nthreads,
 		       int method, enum dma_data_direction dir, size_t size,
-		       u64 *all, u64 *p50, u64 *p99)
+		       bool count, u64 *all, u64 *p50, u64 *p99)
 {
 	DECLARE_COMPLETION_ONSTACK(go);
 	unsigned int i;
@@ -165,6 +201,7 @@ static int cvm_bb_case(struct cvm_bb_worker *w, unsigned int nthreads,
 		w[i].method = method;
 		w[i].dir = dir;
 		w[i].size = size;
+		w[i].count = count;
 		w[i].err = 0;
 		t = kthread_create(cvm_bb_thread, &w[i], "cvm_bench_b/%u", i);
 		if (IS_ERR(t))
@@ -177,7 +214,7 @@ static int cvm_bb_case(struct cvm_bb_worker *w, unsigned int nthreads,
 		wait_for_completion(&w[i].done);
 		err = err ?: w[i].err;
 	}
-	if (!err)
+	if (!err && !count)
 		cvm_bb_stats(w, nthreads, all, p50, p99);
 	return err;
 }
@@ -200,7 +237,41 @@ static const char *cvm_bb_fix(char *buf, u64 v)
 	return buf;
 }
 
-static int cvm_bb_all(unsigned int batches)
+/* Every case between plugin markers; the output lists them in order. */
+static int cvm_bb_count_all(struct cvm_bb_worker *w, unsigned int batches,
+			    u64 *all)
+{
+	static const enum dma_data_direction dirs[] = {
+		DMA_TO_DEVICE, DMA_FROM_DEVICE,
+	};
+	unsigned int s, d, m, t;
+	u64 unused;
+	int err = 0;
+
+	for (s = 0; s < ARRAY_SIZE(cvm_bb_sizes) && !err; s++) {
+		for (d = 0; d < ARRAY_SIZE(dirs) && !err; d++) {
+			for (t = 1; t <= 2 && !err; t++) {
+				for (m = 0; m < CVM_BB_NMETHODS && !err; m++) {
+					if (t == 2 && m == CVM_BB_MEMCPY)
+						continue;
+					err = cvm_bb_case(w, t, m, dirs[d],
+							  cvm_bb_sizes[s], true,
+							  all, &unused, &unused);
+					if (!err)
+						cvm_bb_printf("case %s %zu %s %u %u %u\n",
+							      cvm_bb_methods[m],
+							      cvm_bb_sizes[s],
+							      dirs[d] == DMA_TO_DEVICE ?
+							      "to" : "from", t,
+							      batches, CVM_BB_OPS);
+				}
+			}
+		}
+	}
+	return err;
+}
+
+static int cvm_bb_all(unsigned int batches, bool count)
 {
 	static const enum dma_data_direction dirs[] = {
 		DMA_TO_DEVICE, DMA_FROM_DEVICE,
@@ -234,6 +305,10 @@ static int cvm_bb_all(unsigned int batches)
 		dma_unmap_single(&cvm_bb_pdev->dev, dma, 256, DMA_TO_DEVICE);
 
 	cvm_bb_len = 0;
+	if (count) {
+		err = bounced ? cvm_bb_count_all(w, batches, all) : -EOPNOTSUPP;
+		goto out;
+	}
 	cvm_bb_printf("cvm_bench_bounce: map+unmap, ns/op, %u batches of %u after %u warm-up, tsc_khz %u, swiotlb %s\n",
 		      batches, CVM_BB_OPS, batches / 10 + 1, tsc_khz,
 		      bounced ? "forced (bounces)" : "NOT bouncing: boot with swiotlb=force");
@@ -249,7 +324,7 @@ static int cvm_bb_all(unsigned int batches)
 						continue;
 					}
 					err = cvm_bb_case(w, t, m, dirs[d],
-							  cvm_bb_sizes[s], all,
+							  cvm_bb_sizes[s], false, all,
 							  &p50[m][t - 1],
 							  &p99[m][t - 1]);
 				}
@@ -295,6 +370,7 @@ out:
 static ssize_t cvm_bb_write(struct file *file, const char __user *ubuf,
 			    size_t len, loff_t *ppos)
 {
+	bool count = file->private_data == &cvm_bb_count_tag;
 	unsigned int batches;
 	int err;
 
@@ -303,10 +379,10 @@ static ssize_t cvm_bb_write(struct file *file, const char __user *ubuf,
 		return err;
 	if (!batches || batches > CVM_BB_MAX_BATCHES)
 		return -ERANGE;
-	if (num_online_cpus() < 2 || !tsc_khz)
+	if (num_online_cpus() < 2 || (!tsc_khz && !count))
 		return -EOPNOTSUPP;
 	mutex_lock(&cvm_bb_lock);
-	err = cvm_bb_all(batches);
+	err = cvm_bb_all(batches, count);
 	mutex_unlock(&cvm_bb_lock);
 	return err ?: len;
 }
@@ -356,6 +432,8 @@ static int __init cvm_bb_init(void)
 		goto err_pdev;
 	cvm_bb_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("bounce", 0600, cvm_bb_dir, NULL, &cvm_bb_fops);
+	debugfs_create_file("count", 0600, cvm_bb_dir, &cvm_bb_count_tag,
+			    &cvm_bb_fops);
 	return 0;
 
 err_pdev:
