@@ -199,9 +199,32 @@ fi
 # QEMU's virtio-gpu (id 0x1050): the driver maps its framebuffer's pages
 # once and syncs them for the device before each transfer to the host, a
 # narrower direction than a BIDIRECTIONAL mapping's on some kernels; the
-# host must show exactly what the guest drew. Left unbound afterwards:
-# nothing may draw on it while the guest powers off.
+# host must show exactly what the guest drew. It maps its 4 MB
+# framebuffer beside another device's buffers, in a pool at its starting
+# size (cvm_bounce reloaded with its defaults): no DMA API mapping may
+# sleep, so that mapping cannot wait for the pool to grow; it must fit.
+# Left unbound afterwards: nothing may draw on it while the guest powers
+# off.
 host_work=$(sed -n 's/.*cvm_host_work=\([^ ]*\).*/\1/p' /proc/cmdline)
+# virtio-net again, up, its receive buffers mapped: the other device.
+netpci=
+if [ -n "$npci" ] && rmmod cvm_bounce && insmod "$CVM_MODULES/cvm_bounce.ko"; then
+	expect_eq "attach $npci again" 0 "$(./cvm_blkio attach "$npci")"
+	echo "$npci" >$drv/bind || fail "bind virtio-pci to $npci again"
+	netpci=$npci
+	for i in $(seq 1 100); do
+		ifc=$(ls /sys/bus/pci/devices/"$npci"/virtio*/net 2>/dev/null | head -n 1)
+		[ -n "$ifc" ] && break
+		sleep 0.1
+	done
+	ip link set "$ifc" up || fail "set $ifc up again"
+	sleep 1
+	echo "# beside the framebuffer: $npci holds $(pooldev "$npci" inflight_bytes) bytes in $(cat $dir/used) slots of $(cat $dir/chunks) chunks"
+	[ "$(cat $dir/used)" -gt 0 ] || fail "virtio-net maps no receive buffers"
+else
+	fail "reload cvm_bounce with its defaults"
+fi
+chunks0=$(cat $dir/chunks)
 if ! gpci=$(cvm_pcidev 0x1af4 0x1050); then
 	fail "no virtio-gpu PCI device"
 elif [ -z "$host_work" ]; then
@@ -215,8 +238,21 @@ else
 		mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=none cvmhost /tmp/hostnc ||
 			fail "mount the host's root over 9p (uncached)"
 		s0=$(pooldev "$gpci" syncs)
-		# Random pixels over the whole screen (the write stops at its end).
-		head -c $((64 << 20)) /dev/urandom >"$fb" 2>/dev/null
+		# Random pixels over the whole screen, in one write: Linux's
+		# fbdev emulation (drm_fb_helper_memory_range_to_clip(), 6.1
+		# and 6.12 alike) computes an empty damage rectangle for a
+		# write that stays within one scanline and ends at its end
+		# (x2 = 0; upstream fix "drm/fb-helper: Fix clipping when
+		# damage area spans a single scanline", 2026), so such a
+		# 4 KiB write never reached the host unless a neighbour's
+		# damage covered it: whole pages k with k + 1 a multiple of 5
+		# (5120-byte lines) came out black, through swiotlb as
+		# through the pool, when the damage worker ran between writes.
+		g=/sys/class/graphics/${fb##*/}
+		fbsize=$(($(cat "$g/stride") * $(cut -d, -f2 "$g/virtual_size")))
+		head -c "$fbsize" /dev/urandom >/tmp/fb.data
+		dd if=/tmp/fb.data of="$fb" bs="$fbsize" count=1 2>/dev/null ||
+			fail "write $fbsize bytes to $fb"
 		sleep 1
 		echo "cvm-host: screendump 1" >/dev/console
 		out=$(./cvm_fbcheck "$fb" "/tmp/hostnc$host_work/cvmscreen1.ppm")
@@ -228,11 +264,17 @@ else
 	fi
 	expect_eq "failed mappings of $gpci" 0 "$(pooldev "$gpci" failures)"
 	expect_eq "violations of $gpci" 0 "$(pooldev "$gpci" violations)"
+	echo "# pool: $chunks0 chunks before the framebuffer, $(cat $dir/chunks) after, $(cat $dir/failures) failed mappings"
 	echo "$gpci" >$drv/unbind || fail "unbind virtio-pci from $gpci"
 	expect_eq "coherent pages of $gpci after unbind" 0 "$(pooldev "$gpci" coherent_pages)"
 	expect_eq "detach $gpci" 0 "$(./cvm_blkio detach "$gpci")"
-	expect_eq "slots in use after detach of $gpci" 0 "$(cat $dir/used)"
 fi
+if [ -n "$netpci" ]; then
+	expect_eq "failed mappings of $netpci beside the framebuffer" 0 "$(pooldev "$netpci" failures)"
+	echo "$netpci" >$drv/unbind || fail "unbind virtio-pci from $netpci"
+	expect_eq "detach $netpci" 0 "$(./cvm_blkio detach "$netpci")"
+fi
+expect_eq "slots in use after the framebuffer and virtio-net" 0 "$(cat $dir/used)"
 
 # The host takes the attached disk away during I/O.
 attach_virtio "$hpci"
