@@ -42,8 +42,8 @@
 #                  selftests/ring_devices.sh and selftests/devices.sh
 #                  (NAME-devices.log)
 #
-# CVM_TESTS="a.sh b" runs only those selftests (default: all; "@1" and
-# "@2" the two halves of the list in selftests/run_tests.sh);
+# CVM_TESTS="a.sh b" runs only those selftests (default: all; "@1", "@2"
+# and "@3" the three parts of the list in selftests/run_tests.sh);
 # CVM_RUN_TAG=T names the console log NAME-T.log (the modules are shared);
 # CVM_STRESS_DURATION=SECONDS makes stress.sh run that long (make stress).
 #
