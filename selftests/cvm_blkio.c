@@ -16,6 +16,18 @@
  *                                   at offset OFF (physically contiguous,
  *                                   so one segment of that offset), then
  *                                   to FILE; exit 2 without a huge page
+ *   cvm_blkio load DEV random|seq QD SIZE READS
+ *                                   READS O_DIRECT reads of SIZE bytes
+ *                                   by QD threads at once, at random
+ *                                   SIZE-aligned offsets or in turn
+ *                                   from the start (make bench: the
+ *                                   memory each pool holds under load)
+ *   cvm_blkio countread DEV BATCHES READS
+ *                                   on CPU 0, BATCHES times READS
+ *                                   sequential 4 KiB O_DIRECT reads, each
+ *                                   batch between the cvm_count plugin's
+ *                                   markers (make bench-count: the whole
+ *                                   guest I/O path, counted)
  *
  * busybox dd has oflag=direct, but its buffer is not guaranteed to be
  * aligned for O_DIRECT; this one is, and does 1 MiB per call.
@@ -23,6 +35,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +198,103 @@ static int hugeread(const char *dev, size_t bytes, size_t off,
 	return write(out, buf + off, bytes) != n;
 }
 
+struct loader {
+	pthread_t t;
+	int fd, n, random;
+	size_t size;
+	off_t span, next;
+	unsigned int seed;
+	int err;
+};
+
+static void *load_one(void *arg)
+{
+	struct loader *l = arg;
+	void *buf;
+	int i;
+
+	if (posix_memalign(&buf, 4096, l->size)) {
+		l->err = ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < l->n; i++) {
+		off_t off = l->random ?
+			(off_t)(rand_r(&l->seed) % (l->span / l->size)) * l->size :
+			l->next % l->span;
+
+		if (pread(l->fd, buf, l->size, off) != (ssize_t)l->size) {
+			l->err = errno ? errno : EIO;
+			break;
+		}
+		l->next += l->size;
+	}
+	free(buf);
+	return NULL;
+}
+
+static int load(const char *path, const char *how, int qd, size_t size,
+		int reads)
+{
+	struct loader *l = calloc(qd, sizeof(*l));
+	int fd = open(path, O_RDONLY | O_DIRECT), i, err = 0;
+	off_t span = fd < 0 ? -1 : lseek(fd, 0, SEEK_END);
+
+	if (!l || fd < 0 || span < (off_t)size || qd < 1 || !size ||
+	    size % 4096) {
+		fprintf(stderr, "load %s: bad device or arguments\n", path);
+		return 1;
+	}
+	for (i = 0; i < qd; i++) {
+		l[i] = (struct loader){ .fd = fd, .n = reads / qd,
+			.random = !strcmp(how, "random"), .size = size,
+			.span = span - span % size, .seed = i + 1,
+			.next = (off_t)i * size };
+		if (pthread_create(&l[i].t, NULL, load_one, &l[i]))
+			return 1;
+	}
+	for (i = 0; i < qd; i++) {
+		pthread_join(l[i].t, NULL);
+		err = err ?: l[i].err;
+	}
+	if (err)
+		fprintf(stderr, "load %s: %s\n", path, strerror(err));
+	free(l);
+	return !!err;
+}
+
+/* The cvm_count plugin's markers (tools/testing/count/cvm_count.c). */
+#define MARK_START ".byte 0x0f, 0x1f, 0x84, 0x00, 0x53, 0x56, 0x4d, 0x43"
+#define MARK_STOP ".byte 0x0f, 0x1f, 0x84, 0x00, 0x45, 0x56, 0x4d, 0x43"
+
+static int countread(const char *path, int batches, int reads)
+{
+	off_t off = 0;
+	cpu_set_t cpu;
+	void *buf;
+	int fd, b, i;
+
+	CPU_ZERO(&cpu);
+	CPU_SET(0, &cpu);
+	fd = open(path, O_RDONLY | O_DIRECT);
+	if (fd < 0 || sched_setaffinity(0, sizeof(cpu), &cpu) ||
+	    posix_memalign(&buf, 4096, 4096)) {
+		perror(path);
+		return 1;
+	}
+	for (b = 0; b < batches; b++) {
+		__asm__ __volatile__(MARK_START ::: "memory");
+		for (i = 0; i < reads; i++, off += 4096)
+			if (pread(fd, buf, 4096, off) != 4096)
+				break;
+		__asm__ __volatile__(MARK_STOP ::: "memory");
+		if (i < reads) {
+			perror("pread");
+			return 1;
+		}
+	}
+	return close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	off_t size;
@@ -235,6 +346,11 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[1], "hugeread"))
 		return hugeread(argv[2], strtoull(argv[3], NULL, 0),
 				strtoull(argv[4], NULL, 0), argv[5]);
+	if (argc == 7 && !strcmp(argv[1], "load"))
+		return load(argv[2], argv[3], atoi(argv[4]),
+			    strtoull(argv[5], NULL, 0), atoi(argv[6]));
+	if (argc == 5 && !strcmp(argv[1], "countread"))
+		return countread(argv[2], atoi(argv[3]), atoi(argv[4]));
 	fprintf(stderr, "usage: see the comment at the top of cvm_blkio.c\n");
 	return 1;
 }

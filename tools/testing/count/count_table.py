@@ -151,6 +151,16 @@ def main():
                 elif baseline and not b:
                     gate_fail.append(f"{size} {d} policies {pol}: not in the baseline")
 
+    e2e = {c["method"].split("-", 1)[1]: c["per_op"] for c in cases
+           if c["method"].startswith("blkread-")}
+    if e2e:
+        print("end to end, per 4 KiB O_DIRECT virtio-blk read (all vCPU 0 ran:"
+              " syscall, block layer, driver, DMA API, interrupt)")
+        print(f"{'pool':>10} | {'insns':>7} {'rep':>6} {'locked':>6} {'irqf':>5}")
+        for name, v in sorted(e2e.items()):
+            print(f"{name:>10} | {v['insns']:>7.0f} {v['rep']:>6.0f} {v['locked']:>6.1f}"
+                  f" {v['irqf']:>5.1f}")
+
     def goal(name, x, op, target):
         met = x <= target if op == "<=" else x >= target
         print(f"goal {name}: measured {x:.2f}, target {op} {target:.2f},"
@@ -159,6 +169,10 @@ def main():
     goal("count-insns-vs-swiotlb-256-4k", goals["small"], "<=", 0.25)
     goal("count-insns-vs-swiotlb-64k", goals["big"], "<=", 0.5)
     goal("count-locked-rmw-per-op", goals["locked"], "<=", 2)
+    if "cvm_bounce" in e2e and "swiotlb" in e2e:
+        goal("count-e2e-blk-read-vs-swiotlb",
+             e2e["cvm_bounce"]["insns"] / e2e["swiotlb"]["insns"], "<=", 1.0)
+    print("goal count-e2e-net-packet-vs-swiotlb: not measured (no network in the counting boot)")
     if mem:
         goal("count-cross-cpu-lines", goals["xlines"], "<=", 0)
     else:
