@@ -61,12 +61,15 @@ struct cvm_bounce_slot {
  * @lock: protects @slots, @retired and the metadata of these slots
  * @retired: the chunk is being given back: no more mappings
  * @first: index in the chunk of the area's first slot
+ * @checked: jiffies when a mapping in this half-full area last made the
+ *	pool see whether it is half full (cvm_bounce_pool_check())
  * @slots: the allocator
  */
 struct cvm_bounce_area {
 	spinlock_t lock;
 	bool retired;
 	u32 first;
+	unsigned long checked;
 	struct cvm_slots slots;
 } ____cacheline_aligned_in_smp;
 
@@ -101,9 +104,15 @@ struct cvm_bounce_chunk {
 /* Misuse kinds, counted per client; values of enum cvm_bounce_event. */
 #define CVM_BOUNCE_NR_MISUSE	(CVM_BOUNCE_EVENT_SYNC_RANGE + 1)
 
-/* Per-CPU traffic counters of a client: no shared cache line per map. */
+/*
+ * Per-CPU traffic counters of a client: no shared cache line and no
+ * locked instruction per map. @slots is the slots this CPU mapped less
+ * those it unmapped (negative where it unmaps more than it maps); the
+ * client's slots in flight are the sum.
+ */
 struct cvm_bounce_client_pcpu {
 	u64 maps, unmaps, bytes, unmapped_bytes, syncs;
+	long slots;
 };
 
 /**
@@ -113,7 +122,10 @@ struct cvm_bounce_client_pcpu {
  * @dev: the device when attached as its dma_map_ops, else NULL
  * @old_ops: the device's DMA ops before the attach
  * @pcpu: traffic counters, summed into @maps.. by cvm_bounce_client_at()
- * @maps: counters, as dumps see them (only in snapshots for the traffic)
+ * @maps: counters, as dumps see them (only in snapshots for the traffic
+ *	and for @inflight_slots and @inflight_bytes)
+ * @high_water: the most slots in flight at once, as sampled (see
+ *	cvm_bounce_client_inflight())
  * @coherent_pages: coherent memory the device's driver holds now
  * @warned: misuse kinds already logged once
  * @zero_from_device: the device's own zero_from_device policy (0 or 1), or
@@ -182,6 +194,7 @@ int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,
 			 unsigned int max_mapping_kib);
 void cvm_bounce_pool_exit(void);
 void cvm_bounce_pool_used(long nslots);
+void cvm_bounce_pool_check(struct cvm_bounce_client *c);
 void cvm_bounce_pool_low(void);
 void cvm_bounce_pool_ran_out(void);
 void cvm_bounce_pool_kick_shrink(void);
@@ -194,9 +207,10 @@ void cvm_bounce_pool_driver_leaks(unsigned long n);
 void cvm_bounce_pool_coherent_refused(void);
 struct cvm_bounce_chunk *cvm_bounce_chunk_find(phys_addr_t addr);
 
-/* Per-CPU pool counters, summed when read. */
+/* Per-CPU pool counters, summed when read; @slots as in a client's. */
 struct cvm_bounce_pcpu {
 	u64 maps, unmaps, bytes, syncs, failures, violations, waits;
+	long slots;
 };
 
 DECLARE_PER_CPU(struct cvm_bounce_pcpu, cvm_bounce_pcpu);
@@ -212,6 +226,8 @@ DECLARE_PER_CPU(struct cvm_bounce_pcpu, cvm_bounce_pcpu);
  * @offset: out: offset of @slot in the first slot
  * @stale: out: some slot may hold an earlier mapping's bytes (see
  *	struct cvm_bounce_slot), so the zeroing policies have work to do
+ * @check: out: the area it went to is half full, and the pool was not
+ *	looked at this tick: see whether it should grow
  */
 struct cvm_bounce_place {
 	struct cvm_slots_req req;
@@ -222,6 +238,7 @@ struct cvm_bounce_place {
 	u32 nslots;
 	u32 offset;
 	bool stale;
+	bool check;
 };
 
 /* map.c */
@@ -236,6 +253,7 @@ void cvm_bounce_misuse(struct cvm_bounce_client *c, u32 kind,
 		       phys_addr_t addr, size_t size, int err);
 int cvm_bounce_client_at(unsigned int i, struct cvm_bounce_client *snap,
 			 bool *attached);
+long cvm_bounce_client_inflight(struct cvm_bounce_client *c);
 
 /* dmaops.c */
 int cvm_bounce_attach(const char *name, int zero_from_device,

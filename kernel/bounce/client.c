@@ -108,19 +108,51 @@ EXPORT_SYMBOL_GPL(cvm_bounce_client_new);
  */
 int cvm_bounce_client_free(struct cvm_bounce_client *c)
 {
-	if (atomic_long_read(&c->inflight_slots))
+	if (cvm_bounce_client_inflight(c))
 		return -EBUSY;
 	cvm_bounce_client_destroy(c);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(cvm_bounce_client_free);
 
+/**
+ * cvm_bounce_client_inflight() - slots @c has mapped now
+ * @c: the client
+ *
+ * The sum of its per-CPU counts; raises its high-water mark to it. Exact
+ * when nothing maps or unmaps for @c meanwhile (free, detach); a moment
+ * off otherwise.
+ *
+ * Return: the slots.
+ */
+long cvm_bounce_client_inflight(struct cvm_bounce_client *c)
+{
+	long n = 0, hw;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu_ptr(c->pcpu, cpu)->slots);
+	n = max(n, 0L);
+	hw = atomic_long_read(&c->high_water);
+	while (n > hw) {
+		long old = atomic_long_cmpxchg(&c->high_water, hw, n);
+
+		if (old == hw)
+			break;
+		hw = old;
+	}
+	return n;
+}
+
 /* The per-CPU traffic counters of @c, as totals in @snap. */
-static void cvm_bounce_client_sum(const struct cvm_bounce_client *c,
+static void cvm_bounce_client_sum(struct cvm_bounce_client *c,
 				  struct cvm_bounce_client *snap)
 {
 	u64 maps = 0, unmaps = 0, bytes = 0, unbytes = 0, syncs = 0;
 	int cpu;
+
+	atomic_long_set(&snap->inflight_slots, cvm_bounce_client_inflight(c));
+	atomic_long_set(&snap->high_water, atomic_long_read(&c->high_water));
 
 	for_each_possible_cpu(cpu) {
 		const struct cvm_bounce_client_pcpu *p = per_cpu_ptr(c->pcpu, cpu);

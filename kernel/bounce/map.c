@@ -39,22 +39,10 @@ static void *cvm_bounce_va(phys_addr_t phys)
 	return phys_to_virt(phys);
 }
 
-/* Slots in flight are shared: detach and the high-water mark need them. */
+/* Slots in flight, per CPU: detach and the high-water mark sum them. */
 static void cvm_bounce_count(struct cvm_bounce_client *c, long slots)
 {
-	long v = atomic_long_add_return(slots, &c->inflight_slots);
-	long hw;
-
-	if (slots < 0)
-		return;
-	hw = atomic_long_read(&c->high_water);
-	while (v > hw) {
-		long old = atomic_long_cmpxchg(&c->high_water, hw, v);
-
-		if (old == hw)
-			break;
-		hw = old;
-	}
+	this_cpu_add(c->pcpu->slots, slots);
 }
 
 /*
@@ -109,9 +97,13 @@ int cvm_bounce_alloc(struct cvm_bounce_client *c, struct cvm_bounce_place *p)
 			m->dir = p->dir;
 			m->state = CVM_BOUNCE_MAPPED;
 			m->slack_stale = stale && !p->zero_slack;
-			spin_unlock_irqrestore(&a->lock, flags);
 			/* Written once a tick, not once a mapping. */
 			now = jiffies;
+			p->check = a->slots.used * 2 >= a->slots.nslots &&
+				   a->checked != now;
+			if (p->check)
+				a->checked = now;
+			spin_unlock_irqrestore(&a->lock, flags);
 			if (READ_ONCE(ch->last_active) != now)
 				WRITE_ONCE(ch->last_active, now);
 			p->slot = m->addr;
@@ -195,6 +187,8 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 	}
 	cvm_bounce_pool_used(p.nslots);
 	cvm_bounce_count(c, p.nslots);
+	if (p.check)
+		cvm_bounce_pool_check(c);
 	va = cvm_bounce_va(p.slot);
 	if (p.stale && p.zero_slack) {
 		memset(va - p.offset, 0, p.offset);

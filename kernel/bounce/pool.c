@@ -32,7 +32,6 @@ static unsigned int cvm_bounce_chunk_pages;
 static unsigned int cvm_bounce_init_chunks;
 static unsigned int cvm_bounce_max_chunks;
 static unsigned int cvm_bounce_nchunks;	/* under the mutex; READ_ONCE */
-static atomic_long_t cvm_bounce_used;
 static atomic_long_t cvm_bounce_high_water;
 static atomic64_t cvm_bounce_grows;
 static atomic64_t cvm_bounce_shrinks;
@@ -58,18 +57,25 @@ static u32 cvm_bounce_total_slots(void)
  * cvm_bounce_pool_used() - account slots taken (> 0) or given back (< 0)
  * @nslots: the change
  *
- * Keeps the high-water mark and starts growing once half the pool is in
- * use. Most mappings cannot wait for a chunk to be converted (block I/O
- * maps from atomic context), so growth has to stay ahead of a burst: at
- * half full the pool still has as much room as is in use while it grows.
+ * One per-CPU add: no shared cache line and no locked instruction per
+ * mapping. The sum is read where it is needed (stats, growth, shrinking).
  */
 void cvm_bounce_pool_used(long nslots)
 {
-	long used = atomic_long_add_return(nslots, &cvm_bounce_used);
-	long hw = atomic_long_read(&cvm_bounce_high_water);
+	this_cpu_add(cvm_bounce_pcpu.slots, nslots);
+}
 
-	if (nslots < 0)
-		return;
+/* Slots in use now; raises the high-water mark to it. */
+static long cvm_bounce_pool_sample(void)
+{
+	long used = 0, hw;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		used += READ_ONCE(per_cpu_ptr(&cvm_bounce_pcpu, cpu)->slots);
+	/* Mappings in flight between CPUs can make the sum dip a moment. */
+	used = max(used, 0L);
+	hw = atomic_long_read(&cvm_bounce_high_water);
 	while (used > hw) {
 		long old = atomic_long_cmpxchg(&cvm_bounce_high_water, hw, used);
 
@@ -77,15 +83,32 @@ void cvm_bounce_pool_used(long nslots)
 			break;
 		hw = old;
 	}
-	if ((u64)used * 2 >= cvm_bounce_total_slots())
+	return used;
+}
+
+/**
+ * cvm_bounce_pool_check() - a mapping went to a half-full area
+ * @c: its client, whose high-water mark is sampled too
+ *
+ * Starts growing once half the pool is in use. Most mappings cannot wait
+ * for a chunk to be converted (block I/O maps from atomic context), so
+ * growth has to stay ahead of a burst: at half full the pool still has as
+ * much room as is in use while it grows. Called at most once a tick per
+ * area, and only for areas at least half full, so that the sum over CPUs
+ * stays off the common path; the high-water marks are sampled here and
+ * whenever they are read.
+ */
+void cvm_bounce_pool_check(struct cvm_bounce_client *c)
+{
+	if ((u64)cvm_bounce_pool_sample() * 2 >= cvm_bounce_total_slots())
 		cvm_bounce_pool_low();
+	cvm_bounce_client_inflight(c);
 }
 
 /* Under half full, or none of it in use; wants the pool mutex held. */
 static bool cvm_bounce_pool_roomy(void)
 {
-	return (u64)atomic_long_read(&cvm_bounce_used) * 2 <
-	       cvm_bounce_total_slots();
+	return (u64)cvm_bounce_pool_sample() * 2 < cvm_bounce_total_slots();
 }
 
 /**
@@ -96,6 +119,7 @@ static bool cvm_bounce_pool_roomy(void)
  */
 void cvm_bounce_pool_ran_out(void)
 {
+	cvm_bounce_pool_sample();
 	atomic_set(&cvm_bounce_ran_out, 1);
 	cvm_bounce_pool_low();
 }
@@ -455,7 +479,7 @@ void cvm_bounce_stats(struct cvm_bounce_stats *st)
 	st->chunks = READ_ONCE(cvm_bounce_nchunks);
 	st->slots = cvm_bounce_total_slots();
 	st->size = (u64)st->chunks * cvm_bounce_chunk_pages << PAGE_SHIFT;
-	st->used = atomic_long_read(&cvm_bounce_used);
+	st->used = cvm_bounce_pool_sample();
 	st->high_water = atomic_long_read(&cvm_bounce_high_water);
 	st->slot_size = 1U << cvm_bounce_slot_shift;
 	st->max_chunks = cvm_bounce_max_chunks;

@@ -107,6 +107,12 @@ void cvm_bounce_misuse(struct cvm_bounce_client *c, u32 kind,
 	misuses++;
 }
 
+/* The benchmark's one client: its slots in flight, as client.c sums them. */
+long cvm_bounce_client_inflight(struct cvm_bounce_client *c)
+{
+	return c->pcpu->slots;
+}
+
 void cvm_bounce_notify(u32 event, const char *name, u64 addr, u64 size,
 		       int error)
 {
