@@ -20,12 +20,11 @@
  * "goal NAME: measured X, target Y, met|missed".
  */
 #include "kshim.h"
-#include <time.h>
 #include <unistd.h>
-#include <x86intrin.h>
 #include <linux/swiotlb.h>
 #include "../../../kernel/bounce/bounce.h"
 #include "swiotlb_inst.h"
+#include "../bench_tsc.h"
 
 #define BATCH		64
 #define MAX_SIZE	(64 * 1024)
@@ -117,43 +116,6 @@ void cvm_bounce_notify(u32 event, const char *name, u64 addr, u64 size,
 		       int error)
 {
 	notices++;
-}
-
-static double tsc_ghz;
-
-static u64 tsc(void)
-{
-	unsigned int aux;
-
-	return __rdtscp(&aux);
-}
-
-static void calibrate(void)
-{
-	struct timespec a, b;
-	u64 t0, t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	t0 = tsc();
-	do {
-		clock_gettime(CLOCK_MONOTONIC, &b);
-	} while ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec) < 2e8);
-	t1 = tsc();
-	tsc_ghz = (t1 - t0) / ((b.tv_sec - a.tv_sec) * 1e9 +
-			       (b.tv_nsec - a.tv_nsec));
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_d);
-	return v[n / 2];
 }
 
 static void die(const char *what)

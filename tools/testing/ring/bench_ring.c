@@ -15,46 +15,15 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-#include <x86intrin.h>
 #include "virtio_split.h"
 #include "virtio_packed.h"
 #include "vmbus.h"
+#include "../bench_tsc.h"
 
 #define NUM	256
 #define DSIZE	(256 * 1024)
 
-static double tsc_ghz;
 static volatile u64 sink;
-
-static u64 tsc(void)
-{
-	unsigned int aux;
-
-	return __rdtscp(&aux);
-}
-
-static void calibrate(void)
-{
-	struct timespec a, b;
-	u64 t0, t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	t0 = tsc();
-	do {
-		clock_gettime(CLOCK_MONOTONIC, &b);
-	} while ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec) < 2e8);
-	t1 = tsc();
-	tsc_ghz = (t1 - t0) / ((b.tv_sec - a.tv_sec) * 1e9 +
-			       (b.tv_nsec - a.tv_nsec));
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 struct stat {
 	double med, p90;
