@@ -73,6 +73,27 @@ bench() {
 	rmmod cvm_hostsim cvm_bench cvm_convert cvm_core
 }
 
+# The two benchmark disks (their drivers were loaded at boot, from
+# /cvm/kmods): vb, serial cvmbounce, with cvm_bounce attached to its PCI
+# function pci; vs, serial cvmswiotlb, bounced by swiotlb.
+bench_disks() {
+	vb='' vs=''
+	for d in /sys/block/vd*; do
+		case $(cat "$d/serial") in
+		cvmbounce) vb=${d##*/} ;;
+		cvmswiotlb) vs=${d##*/} ;;
+		esac
+	done
+	[ -n "$vb" ] && [ -n "$vs" ] || { echo "no benchmark disks"; return 1; }
+	pci=$(basename "$(readlink -f "/sys/block/$vb/device/..")")
+	echo "$pci" >$drv/unbind && echo "$pci" >/sys/kernel/cvm/bounce/attach &&
+		echo "$pci" >$drv/bind || return 1
+	sleep 1
+	for d in /sys/block/vd*; do
+		[ "$(cat "$d/serial")" = cvmbounce ] && vb=${d##*/}
+	done
+}
+
 # The bounce pool against the kernel's swiotlb (this boot has
 # swiotlb=force): map+unmap in the kernel (cvm_bench_bounce), then
 # sequential O_DIRECT reads of the two virtio disks, one behind
@@ -93,22 +114,7 @@ bench_bounce() {
 	echo 1 >/sys/kernel/cvm/bounce/scrub
 	rmmod cvm_bench_bounce
 
-	# The disk drivers were loaded at boot (/cvm/kmods, above).
-	vb='' vs=''
-	for d in /sys/block/vd*; do
-		case $(cat "$d/serial") in
-		cvmbounce) vb=${d##*/} ;;
-		cvmswiotlb) vs=${d##*/} ;;
-		esac
-	done
-	[ -n "$vb" ] && [ -n "$vs" ] || { echo "no benchmark disks"; return 1; }
-	pci=$(basename "$(readlink -f "/sys/block/$vb/device/..")")
-	echo "$pci" >$drv/unbind && echo "$pci" >/sys/kernel/cvm/bounce/attach &&
-		echo "$pci" >$drv/bind || return 1
-	sleep 1
-	for d in /sys/block/vd*; do
-		[ "$(cat "$d/serial")" = cvmbounce ] && vb=${d##*/}
-	done
+	bench_disks || return 1
 	# One untimed read of each first: the first pass over each disk runs
 	# at a quarter of the speed of later ones, for both pools alike
 	# (one-off work in the emulator and on the host), and would swamp
@@ -157,20 +163,7 @@ count() {
 	# of the one bounced by swiotlb, everything vCPU 0 runs counted (the
 	# reader is pinned there, and so is its queue's interrupt).
 	blk=/cvm/selftests/cvm_blkio drv=/sys/bus/pci/drivers/virtio-pci
-	vb='' vs=''
-	for d in /sys/block/vd*; do
-		case $(cat "$d/serial") in
-		cvmbounce) vb=${d##*/} ;;
-		cvmswiotlb) vs=${d##*/} ;;
-		esac
-	done
-	[ -n "$vb" ] && [ -n "$vs" ] || { echo "no benchmark disks"; return 1; }
-	pci=$(basename "$(readlink -f "/sys/block/$vb/device/..")")
-	echo "$pci" >$drv/unbind && echo "$pci" >$p/attach && echo "$pci" >$drv/bind || return 1
-	sleep 1
-	for d in /sys/block/vd*; do
-		[ "$(cat "$d/serial")" = cvmbounce ] && vb=${d##*/}
-	done
+	bench_disks || return 1
 	"$blk" readtime "/dev/$vb" 1048576 >/dev/null &&
 		"$blk" readtime "/dev/$vs" 1048576 >/dev/null || return 1
 	for side in "cvm_bounce $vb" "swiotlb $vs"; do
