@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# count_table.py's gate on a crafted counting boot: one case at exactly
+# the baseline passes (per-op counts are fractions of a batch: 14897/16
+# is 931.06, written as 931), one instruction per map+unmap more fails.
+set -euo pipefail
+cd "$(dirname "$0")"
+w=${OUT:-work}
+mkdir -p "$w"
+printf 'CVMCOUNT-BEGIN\npolicies on\n%s\n%s\n%s\nCVMCOUNT-END\n' \
+	'case cvm_bounce 256 to 1 1 16' 'case swiotlb 256 to 1 1 16' \
+	'case memcpy 256 to 1 1 16' >"$w/t.console"
+printf '# SIZE DIR POLICIES NON-REP-INSNS LOCKED-RMWS\n256 to on 931 2.0\n' >"$w/t.baseline"
+seg() {
+	echo "cvmcount vcpu=0 seq=$1 insns=$2 rep=0 locked=$3 irqf=0 loads=0 stores=0 lines=0 xlines=0"
+}
+{ seg 0 14897 32; seg 1 40000 32; seg 2 928 0; } >"$w/t.plugin"
+python3 count_table.py "$w/t.console" "$w/t.plugin" --baseline "$w/t.baseline" >"$w/t.out" ||
+	{ cat "$w/t.out"; echo "count_table: the gate failed a case at its baseline"; exit 1; }
+grep -q '^count gate: 1 cases at or under the baseline' "$w/t.out"
+grep -q '^goal count-locked-rmw-per-op: measured 2.00, target <= 2.00, met$' "$w/t.out"
+{ seg 0 14913 32; seg 1 40000 32; seg 2 928 0; } >"$w/t.plugin"
+if python3 count_table.py "$w/t.console" "$w/t.plugin" --baseline "$w/t.baseline" >"$w/t.out"; then
+	cat "$w/t.out"
+	echo "count_table: the gate passed 932 instructions against a baseline of 931"
+	exit 1
+fi
+grep -q '256 to policies on: 932 insns' "$w/t.out"
+{ seg 0 14897 48; seg 1 40000 32; seg 2 928 0; } >"$w/t.plugin"
+! python3 count_table.py "$w/t.console" "$w/t.plugin" --baseline "$w/t.baseline" >"$w/t.out" ||
+	{ echo "count_table: the gate passed 3 locked RMWs against 2"; exit 1; }
+echo "count_table: the gate passes at the baseline and fails one instruction or one locked RMW above it"
