@@ -24,7 +24,7 @@
 #include <linux/swiotlb.h>
 #include "../../../kernel/bounce/bounce.h"
 #include "swiotlb_inst.h"
-#include "../bench_tsc.h"
+#include "../bench.h"
 
 #define BATCH		64
 #define MAX_SIZE	(64 * 1024)
@@ -226,14 +226,6 @@ static void run_case(struct result *r, int rounds)
 		free(q[k]);
 }
 
-static void print_goal(const char *name, double x, const char *op,
-		       double target)
-{
-	bool met = op[0] == '<' ? x <= target : x >= target;
-
-	printf("goal %s: measured %.2f, target %s %.2f, %s\n", name, x, op,
-	       target, met ? "met" : "missed");
-}
 
 int main(int argc, char **argv)
 {

@@ -2,12 +2,15 @@
 /*
  * What the native benchmarks (tools/testing/ring/bench_ring.c,
  * tools/testing/bounce/bench_native.c) share: the TSC, read with rdtscp
- * and calibrated against CLOCK_MONOTONIC over 200 ms, and medians.
+ * and calibrated against CLOCK_MONOTONIC over 200 ms, medians, and the
+ * goal lines every benchmark ends with.
  */
-#ifndef _CVM_BENCH_TSC_H
-#define _CVM_BENCH_TSC_H
+#ifndef _CVM_BENCH_H
+#define _CVM_BENCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <x86intrin.h>
@@ -50,4 +53,14 @@ static inline double median(double *v, int n)
 	return v[n / 2];
 }
 
-#endif /* _CVM_BENCH_TSC_H */
+/* "goal NAME: measured X, target OP Y, met|missed" (issue 16's format). */
+static inline void print_goal(const char *name, double x, const char *op,
+			      double target)
+{
+	bool met = op[0] == '<' ? x <= target : x >= target;
+
+	printf("goal %s: measured %.2f, target %s %.2f, %s\n", name, x, op,
+	       target, met ? "met" : "missed");
+}
+
+#endif /* _CVM_BENCH_H */
