@@ -7,7 +7,8 @@
 # (tools/net/ynl, Documentation/netlink), checkpatch.pl with its data, the
 # kselftest headers the selftests are written with, and the kernel's
 # swiotlb (kernel/dma/swiotlb.c and the two headers it reads for real),
-# the reference make bench-native times cvm_bounce against.
+# the reference make bench-native times cvm_bounce against, and the EFI
+# header whose GUIDs cvmctl's tests take variable names from.
 # Only those paths are extracted, into a cache directory keyed by version.
 # The last line of stdout is that directory.
 set -euo pipefail
@@ -23,7 +24,7 @@ pkg=$(apt-cache depends -t "$suite" linux-source 2>/dev/null |
 [ -n "$pkg" ] || { log "cannot resolve linux-source in $suite (run scripts/deps.sh)"; exit 1; }
 ver=$(apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
 # Bump the suffix when the list of extracted paths changes.
-dir=$cache/kernel-tools/$pkg-$ver-3
+dir=$cache/kernel-tools/$pkg-$ver-4
 
 if [ ! -e "$dir/.done" ]; then
 	log "extracting YNL, checkpatch, kselftest headers and swiotlb from $pkg $ver"
@@ -40,7 +41,7 @@ if [ ! -e "$dir/.done" ]; then
 		"$pkg/tools/testing/selftests/kselftest.h" \
 		"$pkg/tools/testing/selftests/kselftest_harness.h" \
 		"$pkg/kernel/dma/swiotlb.c" "$pkg/include/linux/swiotlb.h" \
-		"$pkg/include/linux/iommu-helper.h"
+		"$pkg/include/linux/iommu-helper.h" "$pkg/include/linux/efi.h"
 	rm -rf "$dir"
 	mkdir -p "$(dirname "$dir")"
 	mv "$tmp/src" "$dir"

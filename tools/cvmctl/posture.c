@@ -14,7 +14,9 @@
 #include "posture.h"
 
 #define EFI_DIR		"/sys/firmware/efi"
-#define SECURE_BOOT_VAR	"/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0b9ee24d5ae"
+/* The kernel's EFI_GLOBAL_VARIABLE_GUID (include/linux/efi.h), as efivarfs names it. */
+#define EFI_GLOBAL_VARIABLE_GUID	"8be4df61-93ca-11d2-aa0d-00e098032b8c"
+#define SECURE_BOOT_VAR	"/sys/firmware/efi/efivars/SecureBoot-" EFI_GLOBAL_VARIABLE_GUID
 #define LOCKDOWN_FILE	"/sys/kernel/security/lockdown"
 #define TPM_DIR		"/sys/class/tpm/tpm0"
 #define SIG_ENFORCE	"/sys/module/module/parameters/sig_enforce"

@@ -5,13 +5,30 @@
 # real system, and the netlink/libkmod paths against tests/fake_kernel.so,
 # an LD_PRELOAD shim that plays cvm_core (see the comment at its top).
 #
-# usage: test_cli.sh CVMCTL FAKE_KERNEL_SO
+# usage: test_cli.sh CVMCTL FAKE_KERNEL_SO EFI_H
+# EFI_H is the kernel's include/linux/efi.h: the fake EFI variables are
+# named after its GUIDs, not after cvmctl's own idea of them.
 # Output: TAP; exit 0 only if every test passed.
 
 set -u
 
 CVMCTL=$1
 SHIM=$2
+EFI_H=$3
+# The GUID of the kernel's #define $1 (EFI_GUID(0x8be4df61, 0x93ca, ...))
+# as efivarfs spells it in file names; exits if efi.h has no such GUID.
+efi_guid()
+{
+	local g f
+
+	g=$(sed -n "/#define $1[[:space:]]/,/)/p" "$EFI_H" | tr -d ' \t\n\\')
+	g=${g#*EFI_GUID(}
+	g=${g%%)*}
+	IFS=, read -r -a f <<<"$g"
+	[[ ${#f[@]} -eq 11 ]] || { echo "Bail out! no $1 in $EFI_H"; exit 1; }
+	# shellcheck disable=SC2059 # the format is the point
+	printf '%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x' "${f[@]}"
+}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -147,7 +164,7 @@ echo 4096 >"$GOOD/proc/sys/kernel/tainted"
 echo 'console=ttyS0' >"$GOOD/proc/cmdline"
 echo 'none [integrity] confidentiality' >"$GOOD/sys/kernel/security/lockdown"
 printf '\006\000\000\000\001' \
-	>"$GOOD/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0b9ee24d5ae"
+	>"$GOOD/sys/firmware/efi/efivars/SecureBoot-$(efi_guid EFI_GLOBAL_VARIABLE_GUID)"
 
 USAGE_CONFIG='usage: cvmctl [OPTIONS] config event-ratelimit N'
 USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
