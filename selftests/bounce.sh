@@ -91,6 +91,46 @@ run() {
 }
 
 insmod "$CVM_MODULES/cvm_convert.ko" || { fail "insmod cvm_convert"; finish; }
+
+# A pool nobody uses holds no shared memory: none at load, none for an
+# attach that is refused; the first client (cvm_hostsim binds at its first
+# command) takes init_chunks; idle_ms after the last client left they are
+# private again, counted as shrinks.
+shared=/sys/kernel/cvm/convert/shared_pages
+idle_pool() {
+	expect_eq "$1: chunks" 0 "$(cat $dir/chunks)"
+	expect_eq "$1: size" 0 "$(cat $dir/size)"
+	expect_eq "$1: slots" 0 "$(cat $dir/slots)"
+	expect_eq "$1: shared pages" 0 "$(cat $shared)"
+}
+if insmod "$CVM_MODULES/cvm_bounce.ko" init_chunks=2 idle_ms=100; then
+	idle_pool "pool at load"
+	bound=
+	for d in /sys/bus/pci/devices/*; do
+		[ -e "$d/driver" ] && { bound=${d##*/}; break; }
+	done
+	out=$(cvmctl pool attach "$bound" 2>&1)
+	expect_eq "attach of a bound device ($bound): exit" 1 $?
+	expect_eq "attach of a bound device" "cvmctl: a driver is bound to the device; unbind it first (Device or resource busy)" "$out"
+	idle_pool "pool after a refused attach"
+	insmod "$CVM_MODULES/cvm_hostsim.ko" || fail "insmod cvm_hostsim"
+	idle_pool "pool with cvm_hostsim loaded, not yet a client"
+	echo drain >$hs || fail "cvm_hostsim: first command"
+	expect_eq "first client: chunks" 2 "$(cat $dir/chunks)"
+	expect_eq "first client: shared pages" 512 "$(cat $shared)"
+	expect_eq "first client: grows (the first chunks are not growth)" 0 "$(cat $dir/grows)"
+	rmmod cvm_hostsim || fail "rmmod cvm_hostsim"
+	i=0
+	while [ "$(cat $dir/chunks)" != 0 ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	idle_pool "pool idle_ms after its last client"
+	expect_eq "last client gone: shrinks" 2 "$(cat $dir/shrinks)"
+	rmmod cvm_bounce || fail "rmmod cvm_bounce (idle pool)"
+else
+	fail "insmod cvm_bounce init_chunks=2 idle_ms=100"
+fi
 excl=
 for t in $grow; do excl="$excl -T $t"; done
 mark="cvmguard-guest: bounce.sh default pool $$"

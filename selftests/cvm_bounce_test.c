@@ -276,6 +276,12 @@ FIXTURE_SETUP(bounce)
 	uint32_t version = 0;
 
 	ASSERT_EQ(0, access(HOSTSIM, W_OK)) TH_LOG("cvm_hostsim not loaded");
+	/*
+	 * hostsim binds on its first command, and the pool takes its
+	 * init_chunks only for its first client: bind before any test
+	 * reads the pool.
+	 */
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "drain"));
 	self->fd = nl_open();
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, nl_family(self->fd, CVM_FAMILY_NAME, &self->family,

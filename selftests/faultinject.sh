@@ -75,8 +75,8 @@ echo "# ledger: bulk: $f conversions failed by fail-nth, $l pages leaked"
 	fail "ledger: bulk: $f failed conversions, $l leaked pages (want as many, at least 1)"
 
 
-# cvm_bounce's load takes its initial chunks from the ledger: a failed
-# load gives every one back. cvm_ring's load registers with cvm_core.
+# cvm_bounce's load converts nothing (a pool nobody uses holds no shared
+# memory); cvm_ring's load registers with cvm_core.
 B=/sys/kernel/cvm/bounce
 HB=$D/cvm_hostsim/bounce
 ./cvm_failnth -l 120 -u "rmmod cvm_bounce" -c "[ ! -e $B ] && $empty" \
@@ -86,9 +86,28 @@ echo "# loading cvm_bounce: share and unshare failures, leaked pages: $(counts)"
 	-c "[ ! -e /sys/kernel/cvm/ring ] && cvmctl status >/dev/null" \
 	insmod "$CVM_MODULES/cvm_ring.ko" || fail "loading cvm_ring"
 
-# The pool at rest: 4 chunks of 256 pages, all in the ledger, no slot used
-# (4, not the default 16: each chunk is a dozen more places to fail).
-insmod "$CVM_MODULES/cvm_bounce.ko" init_chunks=4 || fail "insmod cvm_bounce"
+# The first client (cvm_hostsim binds at its first command) makes the
+# pool take its initial chunks from the ledger (4, not the default 16:
+# each chunk is a dozen more places to fail). Whether the client came or
+# not, every chunk the pool holds is in the ledger and no slot is used;
+# a chunk whose conversion failed is leaked, never held. UNDO lets the
+# client go and waits (idle_ms=10) until the pool is empty again.
+insmod "$CVM_MODULES/cvm_bounce.ko" init_chunks=4 idle_ms=10 || fail "insmod cvm_bounce"
+f0=$(shares) l0=$(cat $C/leaked_pages)
+held="c=\$(cat $B/chunks); sh /tmp/ledger_exact \$((c * 256)) \$c && [ \$(cat $B/used) = 0 ]"
+gone="rmmod cvm_hostsim && insmod $CVM_MODULES/cvm_hostsim.ko && i=0 &&
+	while [ \$(cat $B/chunks) != 0 ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done &&
+	$held"
+eval "$gone" || fail "pool without a client: $(cat $B/chunks) chunks"
+./cvm_failnth -u "$gone" -c "$held" write $HB drain || fail "pool: first client"
+f=$(($(shares) - f0)) l=$(($(cat $C/leaked_pages) - l0))
+echo "# pool: first client: $f conversions failed by fail-nth, $l pages leaked"
+[ "$f" -ge 1 ] && [ "$l" = $((f * 256)) ] ||
+	fail "pool: first client: $f failed conversions, $l leaked pages (want 256 each, at least 1)"
+
+# The pool at rest: 4 chunks of 256 pages, all in the ledger, no slot used.
+cvmctl pool set idle_ms 5000 || fail "cvmctl pool set idle_ms 5000"
+echo drain >$HB || fail "cvm_hostsim: bind"
 pool="[ \$(cat $B/chunks) = 4 ] && sh /tmp/ledger_exact 1024 4 && [ \$(cat $B/used) = 0 ] &&
 	[ \$(cat $B/maps) = \$(cat $B/unmaps) ]"
 eval "$pool" || fail "pool at rest: $(cat $B/chunks) chunks, $(cat $C/shared_pages) shared pages"

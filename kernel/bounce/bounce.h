@@ -193,6 +193,8 @@ int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,
 			 unsigned int init_chunks, unsigned int max_chunks,
 			 unsigned int max_mapping_kib);
 void cvm_bounce_pool_exit(void);
+int cvm_bounce_pool_get(void);
+void cvm_bounce_pool_put(void);
 void cvm_bounce_pool_used(long nslots);
 void cvm_bounce_pool_check(struct cvm_bounce_client *c);
 void cvm_bounce_pool_low(void);

@@ -53,18 +53,26 @@ void cvm_bounce_misuse(struct cvm_bounce_client *c, u32 kind,
 	cvm_bounce_notify(kind, c->name, addr, size, err);
 }
 
+/*
+ * Returns the client, or an ERR_PTR: -ENOMEM, or the error of the pool
+ * taking its first chunks when this is its first client.
+ */
 struct cvm_bounce_client *cvm_bounce_client_create(const char *name,
 						   struct device *dev)
 {
 	struct cvm_bounce_client *c;
+	int err = -ENOMEM;
 
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	c->pcpu = alloc_percpu(struct cvm_bounce_client_pcpu);
-	if (!c->pcpu) {
+	if (c->pcpu)
+		err = cvm_bounce_pool_get();
+	if (err) {
+		free_percpu(c->pcpu);
 		kfree(c);
-		return NULL;
+		return ERR_PTR(err);
 	}
 	strscpy(c->name, name, sizeof(c->name));
 	c->dev = dev;
@@ -82,19 +90,23 @@ void cvm_bounce_client_destroy(struct cvm_bounce_client *c)
 	mutex_unlock(&cvm_bounce_clients_lock);
 	free_percpu(c->pcpu);
 	kfree(c);
+	cvm_bounce_pool_put();
 }
 
 /**
  * cvm_bounce_client_new() - register a kernel user of the pool
  * @name: name in the per-device dump
  *
- * Sleeps.
+ * The pool's first client makes it take its initial chunks. Sleeps.
  *
- * Return: the client, or NULL without memory.
+ * Return: the client, or NULL without memory or when the pool could not
+ * take its first chunk.
  */
 struct cvm_bounce_client *cvm_bounce_client_new(const char *name)
 {
-	return cvm_bounce_client_create(name, NULL);
+	struct cvm_bounce_client *c = cvm_bounce_client_create(name, NULL);
+
+	return IS_ERR(c) ? NULL : c;
 }
 EXPORT_SYMBOL_GPL(cvm_bounce_client_new);
 

@@ -338,6 +338,25 @@ static struct cvm_bounce_attachment *cvm_bounce_attached(struct device *dev)
 	return NULL;
 }
 
+/* Why @dev cannot be attached now, or 0. Device lock and attach_lock held. */
+static int cvm_bounce_attach_refused(struct device *dev,
+				     struct netlink_ext_ack *extack)
+{
+	if (dev->driver) {
+		NL_SET_ERR_MSG(extack, "a driver is bound to the device; unbind it first");
+		return -EBUSY;
+	}
+	if (cvm_bounce_attached(dev)) {
+		NL_SET_ERR_MSG(extack, "already attached");
+		return -EALREADY;
+	}
+	if (cvm_bounce_behind_iommu(dev)) {
+		NL_SET_ERR_MSG(extack, "an IOMMU translates the device's DMA; cvm_bounce cannot stand in for it");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 /**
  * cvm_bounce_attach() - make the pool a device's dma_map_ops
  * @name: device name (PCI or platform bus)
@@ -345,16 +364,20 @@ static struct cvm_bounce_attachment *cvm_bounce_attached(struct device *dev)
  *	-1 to follow the pool's
  * @extack: for the error message, or NULL
  *
+ * The pool's first client makes it take its initial chunks, so the first
+ * attach converts them; a refused attach converts nothing.
+ *
  * Return: 0; -ENODEV for an unknown device, -EBUSY when a driver is bound,
  * -EALREADY when attached already, -EOPNOTSUPP when an IOMMU translates
- * the device's DMA, -ENOMEM.
+ * the device's DMA, -ENOMEM, or the error of converting the pool's first
+ * chunk.
  */
 int cvm_bounce_attach(const char *name, int zero_from_device,
 		      struct netlink_ext_ack *extack)
 {
 	struct cvm_bounce_attachment *at;
 	struct device *dev;
-	int err = 0;
+	int err;
 
 	dev = cvm_bounce_find_device(name);
 	if (!dev) {
@@ -362,29 +385,26 @@ int cvm_bounce_attach(const char *name, int zero_from_device,
 		return -ENODEV;
 	}
 	at = kzalloc(sizeof(*at), GFP_KERNEL);
-	if (at)
-		at->client = cvm_bounce_client_create(name, dev);
-	if (!at || !at->client) {
-		kfree(at);
+	if (!at) {
 		put_device(dev);
 		return -ENOMEM;
 	}
-	at->client->zero_from_device = zero_from_device;
 	/* The device lock keeps a driver from binding while we switch. */
 	device_lock(dev);
 	mutex_lock(&cvm_bounce_attach_lock);
-	if (dev->driver) {
-		NL_SET_ERR_MSG(extack, "a driver is bound to the device; unbind it first");
-		err = -EBUSY;
-	} else if (cvm_bounce_attached(dev)) {
-		NL_SET_ERR_MSG(extack, "already attached");
-		err = -EALREADY;
-	} else if (cvm_bounce_behind_iommu(dev)) {
-		NL_SET_ERR_MSG(extack, "an IOMMU translates the device's DMA; cvm_bounce cannot stand in for it");
-		err = -EOPNOTSUPP;
-	} else if (!try_module_get(THIS_MODULE)) {
+	err = cvm_bounce_attach_refused(dev, extack);
+	if (!err) {
+		at->client = cvm_bounce_client_create(name, dev);
+		if (IS_ERR(at->client)) {
+			err = PTR_ERR(at->client);
+			at->client = NULL;
+			NL_SET_ERR_MSG(extack, "the pool could not take its first chunk of shared memory");
+		}
+	}
+	if (!err && !try_module_get(THIS_MODULE))
 		err = -ENODEV;
-	} else {
+	if (!err) {
+		at->client->zero_from_device = zero_from_device;
 		/* Written once, before the device can see it. */
 		memcpy((void *)&at->ops, &cvm_bounce_dma_ops, sizeof(at->ops));
 		at->dev = dev;
@@ -401,7 +421,8 @@ int cvm_bounce_attach(const char *name, int zero_from_device,
 	mutex_unlock(&cvm_bounce_attach_lock);
 	device_unlock(dev);
 	if (err) {
-		cvm_bounce_client_destroy(at->client);
+		if (at->client)
+			cvm_bounce_client_destroy(at->client);
 		kfree(at);
 		put_device(dev);
 		return err;

@@ -18,7 +18,7 @@ MODULE_PARM_DESC(chunk_kib, "The pool grows and shrinks by chunks of this many K
 
 static unsigned int init_chunks = 16;
 module_param(init_chunks, uint, 0444);
-MODULE_PARM_DESC(init_chunks, "Chunks at load; the pool never shrinks below (16)");
+MODULE_PARM_DESC(init_chunks, "Chunks the first client takes, kept while any is attached (16)");
 
 static unsigned int max_chunks = 64;
 module_param(max_chunks, uint, 0444);

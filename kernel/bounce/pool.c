@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The pool's memory: chunks of shared memory from cvm_convert, each cut
- * into areas that have their own lock so CPUs rarely meet. The pool grows
+ * into areas that have their own lock so CPUs rarely meet. A pool nobody
+ * uses holds none: the first client (an attached device or a kernel user
+ * of the API) takes init_chunks, and once the last one has gone they go
+ * back after idle_ms like any idle chunk. Shared memory is what the host
+ * can read, so none is exposed before a device needs it. The pool grows
  * (from a work item: converting memory sleeps, mapping does not) once half
  * of it is in use, until less than half is, up to max_chunks, and gives
  * chunks that stayed unused for idle_ms back to private memory, down to
- * init_chunks. A chunk whose conversion back fails is leaked through the
- * cvm_convert ledger: it leaves the pool for good and is never reused.
+ * init_chunks while it has clients. A chunk whose conversion back fails is
+ * leaked through the cvm_convert ledger: it leaves the pool for good and
+ * is never reused.
  */
 #include <linux/cpumask.h>
 #include <linux/io.h>
@@ -32,6 +37,7 @@ static unsigned int cvm_bounce_chunk_pages;
 static unsigned int cvm_bounce_init_chunks;
 static unsigned int cvm_bounce_max_chunks;
 static unsigned int cvm_bounce_nchunks;	/* under the mutex; READ_ONCE */
+static unsigned int cvm_bounce_users;	/* clients; under the mutex */
 static atomic_long_t cvm_bounce_high_water;
 static atomic64_t cvm_bounce_grows;
 static atomic64_t cvm_bounce_shrinks;
@@ -248,7 +254,7 @@ err_meta:
 	return ERR_PTR(err);
 }
 
-static int cvm_bounce_grow_one(void)
+static int cvm_bounce_grow_one(bool growth)
 {
 	struct cvm_bounce_chunk *ch;
 
@@ -258,8 +264,9 @@ static int cvm_bounce_grow_one(void)
 	ch = cvm_bounce_chunk_new();
 	if (IS_ERR(ch))
 		return PTR_ERR(ch);
-	/* Counted before anyone can map in it. */
-	atomic64_inc(&cvm_bounce_grows);
+	/* Counted before anyone can map in it; the first chunks are not growth. */
+	if (growth)
+		atomic64_inc(&cvm_bounce_grows);
 	list_add_tail_rcu(&ch->node, &cvm_bounce_chunks);
 	WRITE_ONCE(cvm_bounce_nchunks, cvm_bounce_nchunks + 1);
 	return 0;
@@ -281,16 +288,17 @@ static void cvm_bounce_grown(void)
  */
 static void cvm_bounce_grow_fn(struct work_struct *work)
 {
-	int err;
+	int err, ran_out;
 
 	for (;;) {
 		mutex_lock(&cvm_bounce_pool_lock);
-		if (!atomic_xchg(&cvm_bounce_ran_out, 0) &&
-		    cvm_bounce_pool_roomy() && cvm_bounce_nchunks) {
+		ran_out = atomic_xchg(&cvm_bounce_ran_out, 0);
+		if (!cvm_bounce_users ||
+		    (!ran_out && cvm_bounce_pool_roomy())) {
 			mutex_unlock(&cvm_bounce_pool_lock);
 			break;
 		}
-		err = cvm_bounce_grow_one();
+		err = cvm_bounce_grow_one(true);
 		mutex_unlock(&cvm_bounce_pool_lock);
 		if (err || READ_ONCE(cvm_bounce_exiting))
 			break;
@@ -353,14 +361,20 @@ static void cvm_bounce_chunk_release(struct cvm_bounce_chunk *ch)
 	cvm_bounce_chunk_free_meta(ch);
 }
 
-/* One idle chunk above init_chunks (the newest first), or NULL. */
+/* Chunks the pool keeps however idle: init_chunks while it has clients. */
+static unsigned int cvm_bounce_floor(void)
+{
+	return READ_ONCE(cvm_bounce_users) ? cvm_bounce_init_chunks : 0;
+}
+
+/* One idle chunk above the floor (the newest first), or NULL. */
 static struct cvm_bounce_chunk *cvm_bounce_take_idle(bool force)
 {
 	unsigned long idle = msecs_to_jiffies(cvm_bounce_policy.idle_ms);
 	struct cvm_bounce_chunk *ch;
 
 	lockdep_assert_held(&cvm_bounce_pool_lock);
-	if (cvm_bounce_nchunks <= cvm_bounce_init_chunks)
+	if (cvm_bounce_nchunks <= cvm_bounce_floor())
 		return NULL;
 	list_for_each_entry_reverse(ch, &cvm_bounce_chunks, node) {
 		if (!force &&
@@ -396,7 +410,52 @@ static void cvm_bounce_shrink_fn(struct work_struct *work)
 {
 	cvm_bounce_shrink(false);
 	/* Chunks above the floor that are still busy: look again later. */
-	if (READ_ONCE(cvm_bounce_nchunks) > cvm_bounce_init_chunks)
+	if (READ_ONCE(cvm_bounce_nchunks) > cvm_bounce_floor())
+		cvm_bounce_pool_kick_shrink();
+}
+
+/**
+ * cvm_bounce_pool_get() - a client arrives
+ *
+ * The first one takes init_chunks (those idle chunks that are still held
+ * count). Sleeps.
+ *
+ * Return: 0 when the pool holds at least one chunk, or the error of the
+ * first chunk's allocation or conversion (the client must not register).
+ */
+int cvm_bounce_pool_get(void)
+{
+	int err = 0;
+
+	mutex_lock(&cvm_bounce_pool_lock);
+	while (cvm_bounce_nchunks < cvm_bounce_init_chunks && !err)
+		err = cvm_bounce_grow_one(false);
+	if (err && cvm_bounce_nchunks) {
+		/* Short of the floor: growth on demand adds the rest. */
+		pr_warn("took %u of %u initial chunks (%d)\n",
+			cvm_bounce_nchunks, cvm_bounce_init_chunks, err);
+		err = 0;
+	}
+	if (!err)
+		WRITE_ONCE(cvm_bounce_users, cvm_bounce_users + 1);
+	mutex_unlock(&cvm_bounce_pool_lock);
+	return err;
+}
+
+/**
+ * cvm_bounce_pool_put() - a client has gone, with no mapping left
+ *
+ * After the last one every chunk goes back once idle for idle_ms.
+ */
+void cvm_bounce_pool_put(void)
+{
+	bool last;
+
+	mutex_lock(&cvm_bounce_pool_lock);
+	WRITE_ONCE(cvm_bounce_users, cvm_bounce_users - 1);
+	last = !cvm_bounce_users;
+	mutex_unlock(&cvm_bounce_pool_lock);
+	if (last)
 		cvm_bounce_pool_kick_shrink();
 }
 
@@ -410,7 +469,7 @@ int cvm_bounce_grow_now(void)
 	int err;
 
 	mutex_lock(&cvm_bounce_pool_lock);
-	err = cvm_bounce_grow_one();
+	err = cvm_bounce_grow_one(true);
 	mutex_unlock(&cvm_bounce_pool_lock);
 	if (!err)
 		cvm_bounce_grown();
@@ -495,9 +554,6 @@ int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,
 			 unsigned int init_chunks, unsigned int max_chunks,
 			 unsigned int max_mapping_kib)
 {
-	unsigned int i;
-	int err;
-
 	/* A chunk is one alloc_pages_exact(): no larger than the buddy's. */
 	if (chunk_kib > (PAGE_SIZE << CVM_MAX_PAGE_ORDER) / 1024) {
 		pr_err("chunk_kib=%u is above the largest contiguous allocation, %lu KiB\n",
@@ -520,15 +576,8 @@ int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,
 	cvm_bounce_init_chunks = init_chunks;
 	cvm_bounce_max_chunks = max_chunks;
 	cvm_bounce_exiting = false;
-	mutex_lock(&cvm_bounce_pool_lock);
-	for (i = 0, err = 0; i < init_chunks && !err; i++)
-		err = cvm_bounce_grow_one();
-	/* The initial chunks are not growth. */
-	atomic64_set(&cvm_bounce_grows, 0);
-	mutex_unlock(&cvm_bounce_pool_lock);
-	if (err)
-		cvm_bounce_pool_exit();
-	return err;
+	/* No chunk yet: the first client takes them (cvm_bounce_pool_get()). */
+	return 0;
 }
 
 /* All mappings are gone (clients were freed first). */

@@ -262,6 +262,9 @@ int main(int argc, char **argv)
 	if (cvm_bounce_pool_init(SLOT_SIZE, CHUNK_KIB, INIT_CHUNKS, MAX_CHUNKS,
 				 MAX_MAP_KIB))
 		die("cvm_bounce_pool_init failed");
+	/* What cvm_bounce_client_create() does (client.c is not built here). */
+	if (cvm_bounce_pool_get())
+		die("cvm_bounce_pool_get failed");
 	client = kzalloc(sizeof(*client), GFP_KERNEL);
 	if (!client)
 		die("out of memory");
