@@ -33,9 +33,10 @@ help:
 	@echo 'make userspace       build cvmctl and the selftests'
 	@echo 'make install         modules (for KDIR), depmod, cvmctl, man page, bash completion,'
 	@echo '                     modprobe.d and modules-load.d examples; make uninstall'
+	@echo '  MOK_KEY=K MOK_CERT=C   sign the modules (Secure Boot: then mokutil --import C)'
 	@echo 'make dkms-install    the modules under DKMS (/usr/src/cvmguard-<version>); dkms-uninstall'
-	@echo 'make dkms-check      dkms build against the cached 6.1 headers, in a private tree'
-	@echo 'make install-check   make install + uninstall into a scratch DESTDIR, every file checked'
+	@echo 'make dkms-check      dkms build against the cached 6.1 headers, in a private tree, signatures verified'
+	@echo 'make install-check   make install + uninstall into a scratch DESTDIR, every file checked, signed installs verified'
 	@echo 'make style           checkpatch and sparse on the kernel code, shellcheck on the scripts'
 	@echo 'make fuzz            fuzz the bounce slot allocator for FUZZ_TIME s (default 60)'
 	@echo 'make bench           benchmarks: bench-native, then one VM (BENCH_KERNEL=6.1); not part of check'
@@ -58,9 +59,31 @@ modules:
 modules_install:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
+# Module signing. MOK_KEY= and MOK_CERT= (a key and its certificate, the
+# one enrolled with `mokutil --import`): the built modules are signed with
+# the kernel's own scripts/sign-file before kbuild installs (and, where the
+# kernel does, compresses) them, and kbuild's own signing is off. Without
+# them kbuild signs with the kernel's build key when KDIR has it (a kernel
+# built here); distribution headers ship no key, and kbuild's attempt would
+# only print OpenSSL errors, so it is off there too.
+MOK_KEY ?=
+MOK_CERT ?=
+KSIGKEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"/\1/p' \
+	$(KDIR)/include/config/auto.conf 2>/dev/null)
+KBUILD_SIGNS = $(if $(MOK_KEY)$(MOK_CERT),,$(filter pkcs11:%,$(KSIGKEY))$(wildcard \
+	$(filter /%,$(KSIGKEY)) $(addprefix $(KDIR)/,$(filter-out /%,$(KSIGKEY)))))
+CVM_KOS = $(patsubst %.o,%.ko,$(shell cat modules.order 2>/dev/null))
+
 # kbuild puts external modules in extra/ (6.1) or updates/ (newer).
 install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+ifneq ($(MOK_KEY)$(MOK_CERT),)
+	@[ -n "$(MOK_KEY)" ] && [ -n "$(MOK_CERT)" ] || \
+		{ echo "make install: MOK_KEY and MOK_CERT go together" >&2; exit 1; }
+	@[ -z "$(INSTALL_MOD_STRIP)" ] || { echo "make install: INSTALL_MOD_STRIP would strip the signature MOK_KEY adds; strip before signing or leave it out" >&2; exit 1; }
+	scripts/sign-modules.sh sign $(KDIR) $(MOK_KEY) $(MOK_CERT) $(CVM_KOS)
+endif
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		$(if $(KBUILD_SIGNS),,CONFIG_MODULE_SIG_ALL=) modules_install
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KRELEASE)
 	$(MAKE) -C tools/cvmctl install
 	install -d $(DESTDIR)$(MANDIR)/man7

@@ -10,7 +10,9 @@
 #   check      dkms add + build against the cached 6.1 headers
 #              (scripts/kernel-prep.sh 6.1) in a private DKMS tree under a
 #              temporary directory: the host's /var/lib/dkms, /usr/src and
-#              /lib/modules are never touched (`make dkms-check`)
+#              /lib/modules are never touched (`make dkms-check`); DKMS
+#              signs the modules with the MOK key it generates there, and
+#              every module must verify against its certificate
 #
 # The version is CVMGUARD_VERSION from ./Kbuild.
 set -euo pipefail
@@ -77,6 +79,9 @@ do_check() {
 	# not to /var/lib/dkms (dkms reads these from the environment when
 	# /etc/dkms/framework.conf does not set them).
 	export mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.pub
+	# DKMS signs what it builds, as on a Secure Boot guest; it looks for
+	# sign-file where Debian installs headers, so name the cached one.
+	export sign_file=$KBUILD_DIR/scripts/sign-file
 	opts=(--dkmstree "$tmp/dkms" --sourcetree "$tmp/source"
 	      --installtree "$tmp/install")
 	stage "$tmp/source/$name-$version"
@@ -93,7 +98,12 @@ do_check() {
 		ls "$dir/$mod.ko"* >/dev/null 2>&1 ||
 			{ cat "$tmp/log" >&2; die "dkms built no $mod.ko"; }
 	done
-	log "PASS: $(cd "$dir" && echo *)"
+	# The key DKMS generated signed every module.
+	"$top/scripts/sign-modules.sh" verify "$tmp/mok.pub" "$dir"/cvm_*.ko* ||
+		{ cat "$tmp/log" >&2; die "dkms did not sign the modules with its MOK key"; }
+	grep -q 'bad exit status' "$tmp/log" &&
+		{ cat "$tmp/log" >&2; die "a dkms step failed (the log above)"; }
+	log "PASS: $(cd "$dir" && echo *), signed with DKMS's MOK key"
 }
 
 case ${1:-} in

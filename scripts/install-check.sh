@@ -7,7 +7,11 @@
 # Every file the README promises must be installed (the four modules, their
 # depmod entries, cvmctl, both man pages, the bash completion, the example
 # modprobe.d and modules-load.d files) and none may be left after
-# uninstall. The host's /lib/modules, /usr and /etc are never touched.
+# uninstall; the plain install must not try to sign (the headers ship no
+# key). Then signed installs (MOK_KEY/MOK_CERT), uncompressed and with
+# kbuild compressing, each module verified against its certificate and
+# against another one, and bad keys refused with nothing installed.
+# The host's /lib/modules, /usr and /etc are never touched.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +30,9 @@ mk() { make -s -C "$tmp/src" "$@" DESTDIR="$root" KDIR="$KBUILD_DIR" PREFIX=/usr
 	{ cat "$tmp/log" >&2; die "make $*"; }; }
 
 mk install
+# Debian's headers ship no signing key: kbuild must not try to sign with it.
+! grep -E 'SSL error|sign-file' "$tmp/log" >&2 ||
+	die "make install tried to sign without a key (the lines above)"
 want=(usr/sbin/cvmctl usr/share/man/man8/cvmctl.8 usr/share/man/man7/cvmguard.7
       usr/share/bash-completion/completions/cvmctl
       etc/modprobe.d/cvmguard.conf etc/modules-load.d/cvmguard.conf)
@@ -47,4 +54,46 @@ mk uninstall
 for f in "${want[@]}"; do
 	[[ ! -e $root/$f ]] || die "$f left after uninstall"
 done
-log "PASS: ${#want[@]} files installed and removed"
+
+# Signed install: MOK_KEY/MOK_CERT as DKMS makes them (a 2048-bit RSA key,
+# a self-signed DER certificate), checked with the kernel's signature
+# layout and OpenSSL; then with kbuild compressing what it installs, as
+# the 6.12 and 7.3 kernels do (sign first, then compress).
+signer=$top/scripts/sign-modules.sh
+openssl req -new -x509 -nodes -days 36500 -subj "/CN=cvmguard install-check" \
+	-newkey rsa:2048 -keyout "$tmp/mok.key" -outform DER -out "$tmp/mok.der" 2>/dev/null
+openssl req -new -x509 -nodes -days 1 -subj "/CN=someone else" \
+	-newkey rsa:2048 -keyout "$tmp/other.key" -out "$tmp/other.pem" 2>/dev/null
+mods() { (cd "$root" && find "lib/modules/$KVER" -name 'cvm_*.ko*' | sort); }
+for comp in "" xz; do
+	mk install MOK_KEY="$tmp/mok.key" MOK_CERT="$tmp/mok.der" \
+		${comp:+CONFIG_MODULE_COMPRESS_XZ=y}
+	mapfile -t kos < <(mods)
+	[[ ${#kos[@]} -eq 4 ]] || die "signed install${comp:+ ($comp)}: ${#kos[@]} modules, not 4"
+	for f in "${kos[@]}"; do
+		[[ -z $comp || $f == *.ko.xz ]] || die "$f: not compressed by kbuild"
+		"$signer" verify "$tmp/mok.der" "$root/$f" 2>"$tmp/log" ||
+			{ cat "$tmp/log" >&2; die "$f: no valid signature after make install MOK_KEY="; }
+		! "$signer" verify "$tmp/other.pem" "$root/$f" 2>/dev/null ||
+			die "$f: verifies against a certificate that did not sign it"
+	done
+	mk uninstall
+done
+
+# Bad keys: a clear error naming the file, and nothing installed.
+bad() {
+	local msg=$1
+	shift
+	if make -s -C "$tmp/src" install "$@" DESTDIR="$root" KDIR="$KBUILD_DIR" \
+		PREFIX=/usr >"$tmp/log" 2>&1; then
+		die "make install $* succeeded"
+	fi
+	grep -qF "$msg" "$tmp/log" || { cat "$tmp/log" >&2; die "make install $*: no '$msg'"; }
+	[[ -z $(mods) && ! -e $root/usr/sbin/cvmctl ]] ||
+		die "make install $* failed but left files behind"
+}
+bad "MOK_KEY and MOK_CERT go together" MOK_KEY="$tmp/mok.key"
+bad "$tmp/nokey: no such readable file" MOK_KEY="$tmp/nokey" MOK_CERT="$tmp/mok.der"
+bad "is not the private key of MOK_CERT" MOK_KEY="$tmp/other.key" MOK_CERT="$tmp/mok.der"
+bad "not an X.509 certificate" MOK_KEY="$tmp/mok.key" MOK_CERT="$tmp/mok.key"
+log "PASS: ${#want[@]} files installed and removed; signed installs (plain and xz) verify against their certificate only; bad keys refused"
