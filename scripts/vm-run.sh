@@ -184,6 +184,17 @@ make_initramfs() {
 	make -s -C "$top/selftests" install DESTDIR="$root/cvm/selftests"
 	find "$work/src/kernel" "$work/src/selftests" -name '*.ko' \
 		-exec install -m 0644 {} "$root/cvm/modules/" \;
+	# cvm_core and cvm_convert as `make install` leaves them, with the
+	# host's depmod index: selftests/modsig.sh mounts this on /lib/modules
+	# to see what cvmctl says of installed modules the kernel refuses.
+	mkdir -p "$root/cvm/installed/lib/modules/$KVER/extra"
+	ln "$root/cvm/modules/cvm_core.ko" "$root/cvm/modules/cvm_convert.ko" \
+		"$root/cvm/installed/lib/modules/$KVER/extra/"
+	cp "$MODULES_DIR/modules.builtin" "$MODULES_DIR/modules.builtin.modinfo" \
+		"$root/cvm/installed/lib/modules/$KVER/"
+	printf 'extra/cvm_core.ko\nextra/cvm_convert.ko\n' \
+		>"$root/cvm/installed/lib/modules/$KVER/modules.order"
+	depmod -b "$root/cvm/installed" "$KVER"
 	install -m 0755 "$top/scripts/guest-init.sh" "$root/init"
 	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"

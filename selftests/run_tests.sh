@@ -8,7 +8,9 @@
 #   run_tests.sh [TEST...]     default: all, in the order below
 #   run_tests.sh @1 | @2 | @3  a third of them each (the debug kernel runs
 #                              them in three boots; @3 is the systematic
-#                              fault injection alone)
+#                              fault injection, then modsig.sh)
+# modsig.sh comes last: it leaves the kernel locked down, enforcing module
+# signatures and with module loading disabled.
 cd "$(dirname "$0")" || exit 1
 CVM_MODULES=${CVM_MODULES:-/cvm/modules}
 export CVM_MODULES
@@ -16,7 +18,7 @@ export CVM_MODULES
 part1="core_load.sh sysfs.sh cvm_netlink cvmctl.sh convert.sh cvmctl_conv.sh
 cvmctl_ops.sh ynl_cli.sh detect_virt.sh nlfuzz.sh perm.sh"
 part2="ring.sh ring_auditor.sh bounce.sh dma_contract.sh bounce_dev.sh loadcycle.sh stress.sh"
-part3="faultinject.sh"
+part3="faultinject.sh modsig.sh"
 case ${*:-} in
 @1) tests=$part1 ;;
 @2) tests=$part2 ;;

@@ -15,9 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/utsname.h>
+#include <unistd.h>
+
 #include <libkmod.h>
 
 #include "cvmctl.h"
+#include "posture.h"
 
 static const char *const cvm_default_modules[] = { "cvm_core", "cvm_convert" };
 
@@ -52,16 +56,182 @@ static bool cvm_mod_loaded(struct kmod_module *mod)
 	       st == KMOD_MODULE_BUILTIN;
 }
 
+#define CVM_SIGN_FIX \
+	"sign the modules with a key the kernel trusts (make install MOK_KEY=KEY MOK_CERT=CERT, or DKMS) and enrol its certificate (mokutil --import CERT; see cvmguard(7))"
+
+/*
+ * Why the kernel refused a module, in one sentence with the fix. The
+ * kernel's module_sig_check() says EKEYREJECTED when signatures are
+ * enforced and the module is unsigned or signed by a key it does not
+ * trust, and EPERM (the lockdown LSM's answer) when only lockdown asks
+ * for a signature; EPERM also comes from capable(), modules_disabled
+ * and LoadPin, so the posture tells which.
+ */
 static void cvm_load_perror(const char *name, int err)
 {
-	if (err == EPERM || err == EACCES)
-		cvmctl_err("permission denied: loading %s needs CAP_SYS_MODULE (run as root)",
+	struct cvm_posture p;
+	char buf[8];
+
+	switch (err) {
+	case EKEYREJECTED:
+		cvmctl_err("cannot load %s: the kernel enforces module signatures and %s is unsigned or signed by a key it does not trust; "
+			   CVM_SIGN_FIX, name, name);
+		return;
+	case EBADMSG:
+	case EMSGSIZE:
+	case ENOPKG:
+		cvmctl_err("cannot load %s: its signature is malformed or uses an algorithm this kernel lacks (%s); "
+			   CVM_SIGN_FIX, name, strerror(err));
+		return;
+	case ENOEXEC:
+		cvmctl_err("cannot load %s: it was built for another kernel (version magic or symbol versions differ); rebuild it against the headers of the running kernel (make install, or DKMS)",
 			   name);
-	else if (err == ENOENT)
+		return;
+	case ENOENT:
 		cvmctl_err("module %s not found (install it with 'make modules_install', or use --dir)",
 			   name);
-	else
+		return;
+	case EPERM:
+	case EACCES:
+		break;
+	default:
 		cvmctl_err("cannot load %s: %s", name, strerror(err));
+		return;
+	}
+	if (geteuid()) {
+		cvmctl_err("permission denied: loading %s needs CAP_SYS_MODULE (run as root)",
+			   name);
+		return;
+	}
+	/* modules_disabled refuses before any signature is looked at. */
+	cvm_posture_probe(&p);
+	if (cvm_read_line("/proc/sys/kernel/modules_disabled", buf,
+			  sizeof(buf)) && !strcmp(buf, "1"))
+		cvmctl_err("cannot load %s: module loading is disabled until the next boot (kernel.modules_disabled=1)",
+			   name);
+	else if (p.lockdown[0] && strcmp(p.lockdown, "none"))
+		cvmctl_err("cannot load %s: kernel lockdown (%s) refuses modules without a valid signature; "
+			   CVM_SIGN_FIX, name, p.lockdown);
+	else
+		cvmctl_err("cannot load %s: permission denied although running as root: a security module (LoadPin, SELinux, AppArmor) refused it; see dmesg",
+			   name);
+}
+
+/* "sig_enforce=Y", "lockdown: integrity", or NULL when nothing asks for signatures. */
+static const char *cvm_sig_required(const struct cvm_posture *p, char *buf,
+				    size_t size)
+{
+	if (p->sig_enforce == CVM_YES)
+		return "sig_enforce=Y";
+	/* Without CONFIG_MODULE_SIG (no sig_enforce) lockdown checks no module. */
+	if (p->sig_enforce == CVM_NO && p->lockdown[0] &&
+	    strcmp(p->lockdown, "none")) {
+		snprintf(buf, size, "lockdown: %s", p->lockdown);
+		return buf;
+	}
+	return NULL;
+}
+
+/* The module's signer as libkmod reads it: "" if signed by an unnamed key, NULL if unsigned. */
+static const char *cvm_mod_signer(struct kmod_module *mod, char *buf,
+				  size_t size)
+{
+	struct kmod_list *info = NULL, *itr;
+	const char *ret = NULL;
+
+	if (kmod_module_get_info(mod, &info) < 0)
+		return NULL;
+	kmod_list_foreach(itr, info) {
+		const char *key = kmod_module_info_get_key(itr);
+
+		if (!strcmp(key, "signer")) {
+			snprintf(buf, size, "%s",
+				 kmod_module_info_get_value(itr) ?: "");
+			ret = buf;
+			break;
+		}
+		if (!strcmp(key, "sig_id") || !strcmp(key, "signature")) {
+			buf[0] = '\0';
+			ret = buf;
+		}
+	}
+	kmod_module_info_free_list(info);
+	return ret;
+}
+
+/**
+ * cvm_load_diagnose() - can @name be loaded, and if not, why
+ * @name: module name, looked up as modprobe does
+ * @why: one sentence with the fix
+ * @size: of @why
+ *
+ * From what the kernel shows root without any cvmguard module: module
+ * support, kernel.modules_disabled, the module's installed file and its
+ * signature, LoadPin, sig_enforce and lockdown.
+ *
+ * Return: CVM_YES when it can be loaded, CVM_NO when it cannot, CVM_UNKNOWN
+ * when the kernel decides (a signature whose key may not be trusted).
+ */
+enum cvm_tristate cvm_load_diagnose(const char *name, char *why, size_t size)
+{
+	struct kmod_list *list = NULL;
+	struct kmod_module *mod = NULL;
+	enum cvm_tristate ret = CVM_YES;
+	char buf[48], signer[128], rel[128] = "the running kernel";
+	const char *need, *sig;
+	struct kmod_ctx *kctx;
+	struct cvm_posture p;
+	struct utsname u;
+
+	if (!uname(&u))
+		snprintf(rel, sizeof(rel), "%s", u.release);
+	if (access("/proc/modules", F_OK)) {
+		snprintf(why, size, "the kernel has no module support (CONFIG_MODULES is off): build cvmguard into it");
+		return CVM_NO;
+	}
+	if (cvm_read_line("/proc/sys/kernel/modules_disabled", buf,
+			  sizeof(buf)) && !strcmp(buf, "1")) {
+		snprintf(why, size, "module loading is disabled until the next boot (kernel.modules_disabled=1): remove what sets it (sysctl.d, a boot script) and reboot");
+		return CVM_NO;
+	}
+	kctx = kmod_new(NULL, NULL);
+	if (kctx) {
+		kmod_set_log_fn(kctx, cvm_kmod_silent, NULL);
+		if (kmod_module_new_from_lookup(kctx, name, &list) >= 0 && list)
+			mod = kmod_module_get_module(list);
+		kmod_module_unref_list(list);
+	}
+	if (!mod || !kmod_module_get_path(mod)) {
+		snprintf(why, size, "%s is not installed for %s: install it (make install, or make dkms-install)",
+			 name, rel);
+		ret = CVM_NO;
+		goto out;
+	}
+	cvm_posture_probe(&p);
+	need = cvm_sig_required(&p, buf, sizeof(buf));
+	sig = cvm_mod_signer(mod, signer, sizeof(signer));
+	if (need && !sig) {
+		snprintf(why, size, "the kernel requires signed modules (%s) and %s is unsigned: " CVM_SIGN_FIX,
+			 need, kmod_module_get_path(mod));
+		ret = CVM_NO;
+	} else if (need) {
+		snprintf(why, size, "the kernel requires signed modules (%s); %s is signed%s%s%s: it loads if the kernel trusts that key (enrolled with mokutil --import; listed in /proc/keys)",
+			 need, kmod_module_get_path(mod), sig[0] ? " by \"" : "",
+			 sig, sig[0] ? "\"" : "");
+		ret = CVM_UNKNOWN;
+	} else if (cvm_read_line("/proc/sys/kernel/loadpin/enforce", buf,
+				 sizeof(buf)) && !strcmp(buf, "1")) {
+		snprintf(why, size, "LoadPin is enforcing: modules load only from the filesystem the first module came from; install %s there",
+			 name);
+		ret = CVM_UNKNOWN;
+	} else {
+		snprintf(why, size, "%s can be loaded: modprobe %s (or cvmctl load)",
+			 name, name);
+	}
+out:
+	kmod_module_unref(mod);
+	kmod_unref(kctx);
+	return ret;
 }
 
 /* Load DIR/@name.ko after its dependencies (from DIR as well). */

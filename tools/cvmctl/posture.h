@@ -62,4 +62,10 @@ void cvm_module_params(const char *module,
 				  void *arg),
 		       void *arg);
 
+/*
+ * Can module @name be loaded (load.c): CVM_YES, CVM_NO, or CVM_UNKNOWN when
+ * the kernel decides; @why is one sentence with the fix.
+ */
+enum cvm_tristate cvm_load_diagnose(const char *name, char *why, size_t size);
+
 #endif /* CVMCTL_POSTURE_H */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libkmod.h>
 #include <netlink/attr.h>
@@ -56,8 +57,17 @@ static const char *const cvm_status_attr_names[CVM_A_STATUS_MAX + 1] = {
 _Static_assert(CVM_A_STATUS_MAX < 32, "status attributes must fit a u32 mask");
 _Static_assert(CVM_NR_KNOWN <= 32, "known modules must fit a u32 mask");
 
+#define CVM_CORE_MODULE_DIR	"/sys/module/cvm_core"
+
+/* cvm_core is not loaded: can it be, and why (not). */
+struct cvm_not_loaded {
+	enum cvm_tristate loadable;
+	char why[512];
+};
+
 /* The get-status reply. */
 struct cvm_status {
+	const struct cvm_not_loaded *not_loaded;	/* NULL: cvm_core loaded */
 	bool got_reply;
 	const char *bad_attr;	/* first malformed attribute, if any */
 	uint32_t present;	/* bit per CVM_A_STATUS_* received */
@@ -371,6 +381,9 @@ static void cvm_status_print_text(const struct cvm_status *st,
 		       cvm_known_modules[i].name,
 		       m->has_version ? m->version : "-", m->state, refcnt);
 	}
+	if (st->not_loaded)
+		printf("%-18scvm_core not loaded: %s\n", "module:",
+		       st->not_loaded->why);
 
 	/* Appended after the original lines: their consumers keep working. */
 	cvm_posture_print_text(pos);
@@ -441,6 +454,21 @@ static int cvm_status_print_json(const struct cvmctl_ctx *ctx,
 		jsonw_end_object(&jw);
 	}
 	jsonw_end_array(&jw);
+	/* null while cvm_core is loaded */
+	jsonw_name(&jw, "not_loaded");
+	if (st->not_loaded) {
+		jsonw_start_object(&jw);
+		jsonw_string_field(&jw, "module", "cvm_core");
+		if (st->not_loaded->loadable == CVM_UNKNOWN)
+			jsonw_null_field(&jw, "loadable");
+		else
+			jsonw_bool_field(&jw, "loadable",
+					 st->not_loaded->loadable == CVM_YES);
+		jsonw_string_field(&jw, "why", st->not_loaded->why);
+		jsonw_end_object(&jw);
+	} else {
+		jsonw_null(&jw);
+	}
 
 	cvm_posture_print_json(&jw, pos);
 	cvm_headlines_print_json(&jw, heads);
@@ -618,6 +646,7 @@ static int cvmctl_do_status(const struct cvmctl_ctx *ctx, int argc,
 	struct cvm_module_state mods[CVM_NR_KNOWN] = { 0 };
 	struct cvm_headlines heads;
 	struct cvm_status st = { 0 };
+	struct cvm_not_loaded nl;
 	struct cvm_posture pos;
 	uint32_t check = 0, skip = 0, m;
 	bool checking = false;
@@ -664,15 +693,31 @@ static int cvmctl_do_status(const struct cvmctl_ctx *ctx, int argc,
 		goto usage;
 	}
 
-	if (cvm_status_fetch(&st))
+	/*
+	 * Without cvm_core, the posture is still worth showing, and so is
+	 * why the module is not loaded (the usual reason on a locked-down
+	 * guest: it could not be).
+	 */
+	if (access(CVM_CORE_MODULE_DIR, F_OK)) {
+		nl.loadable = cvm_load_diagnose("cvm_core", nl.why,
+						sizeof(nl.why));
+		st.not_loaded = &nl;
+	} else if (cvm_status_fetch(&st)) {
 		return CVMCTL_EXIT_FAIL;
+	}
 	cvm_posture_probe(&pos);
-	if (checking)
+	if (checking) {
+		if (st.not_loaded)
+			cvmctl_err("cvm_core is not loaded: %s", nl.why);
 		return cvm_status_check(check & ~skip, &st, &pos);
+	}
 
-	if (cvm_modules_collect(mods))
+	/* The others depend on cvm_core: none is loaded without it. */
+	if (!st.not_loaded && cvm_modules_collect(mods))
 		return CVMCTL_EXIT_FAIL;
-	cvm_headlines_fetch(&heads);
+	memset(&heads, 0, sizeof(heads));
+	if (!st.not_loaded)
+		cvm_headlines_fetch(&heads);
 
 	if (!ctx->json) {
 		cvm_status_print_text(&st, mods, &pos, &heads);

@@ -8,7 +8,8 @@
  *	open/openat/fopen/stat/access/opendir of /sys/module/...,
  *	/proc/modules and the posture files (/sys/firmware, /sys/kernel/
  *	security, /sys/class/tpm, /proc/sys/kernel/tainted, /proc/cmdline,
- *	/sys/kernel/debug) go to DIR/... instead.
+ *	/sys/kernel/debug, /proc/sys/kernel/modules_disabled and loadpin/,
+ *	/lib/modules) go to DIR/... instead.
  *
  * CVMCTL_FAKE_NL=SCENARIO
  *	socket(AF_NETLINK, *, NETLINK_GENERIC) returns a fake socket whose
@@ -117,7 +118,8 @@ static const char *fake_path(const char *path, char *buf, size_t size)
 		"/sys/module", "/proc/modules", "/sys/firmware",
 		"/sys/kernel/security", "/sys/class/tpm",
 		"/proc/sys/kernel/tainted", "/proc/cmdline",
-		"/sys/kernel/debug",
+		"/sys/kernel/debug", "/proc/sys/kernel/modules_disabled",
+		"/proc/sys/kernel/loadpin", "/lib/modules",
 	};
 	size_t i;
 

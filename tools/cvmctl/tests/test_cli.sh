@@ -171,7 +171,7 @@ USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
 USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce | auditor on|off]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=133
+TESTS=137
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -256,9 +256,15 @@ assert "config rejects invalid values locally" "$bad_fail"
 if [ -e /sys/module/cvm_core ]; then
 	skip "status without cvm_core" "cvm_core is loaded here"
 else
+	# The posture of whatever machine this is, and why cvm_core is not loaded.
 	run status
-	check "status without cvm_core" 1 "" \
-		"cvmctl: cvm_core is not loaded; load it with 'modprobe cvm_core'"
+	bad=
+	[ "$rc" = 0 ] || bad="exit $rc"
+	[ -s "$TMP/err" ] && bad="$bad; stderr: $(cat "$TMP/err")"
+	grep -q '^module:           cvm_core not loaded: .' "$TMP/out" ||
+		bad="$bad; no 'cvm_core not loaded' line in: $(cat "$TMP/out")"
+	grep -q '^sig_enforce:      ' "$TMP/out" || bad="$bad; no posture"
+	assert "status without cvm_core: the posture, and why not loaded" "$bad"
 fi
 
 # ---- against the fake kernel ---------------------------------------------
@@ -279,7 +285,7 @@ ring_violations:  7
 rings_broken:     1" ""
 
 run_fake ok -j status
-check "status -j" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":true,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],'"$POSTURE_JSON"',"conversions":null,"pool":null,"rings":{"rings":2,"checked":1000,"violations":7,"broken":1}}' ""
+check "status -j" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":true,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],"not_loaded":null,'"$POSTURE_JSON"',"conversions":null,"pool":null,"rings":{"rings":2,"checked":1000,"violations":7,"broken":1}}' ""
 
 run_fake snp -p status
 check "status -p (SEV-SNP, u64 max, registered by name and id)" 0 '{
@@ -317,6 +323,7 @@ check "status -p (SEV-SNP, u64 max, registered by name and id)" 0 '{
       "parameters": {}
     }
   ],
+  "not_loaded": null,
   "secure_boot": null,
   "efi": false,
   "lockdown": null,
@@ -367,7 +374,7 @@ ring_violations:  7
 rings_broken:     -" ""
 
 run_fake partial -j status
-check "status -j with attributes missing" 0 '{"technology":null,"mem_encrypt":null,"version":"0.1.0","event_ratelimit":null,"events_sent":null,"events_dropped":null,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":false,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],'"$POSTURE_JSON"',"conversions":null,"pool":null,"rings":{"rings":2,"checked":null,"violations":7,"broken":null}}' ""
+check "status -j with attributes missing" 0 '{"technology":null,"mem_encrypt":null,"version":"0.1.0","event_ratelimit":null,"events_sent":null,"events_dropped":null,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":2,"registered":false,"parameters":{}},{"name":"cvm_ring","version":null,"state":"live","refcnt":1,"registered":false,"parameters":{"policy":"monitor"}},{"name":"cvm_hostsim","version":"0.1.0","state":"going","refcnt":0,"registered":false,"parameters":{}}],"not_loaded":null,'"$POSTURE_JSON"',"conversions":null,"pool":null,"rings":{"rings":2,"checked":null,"violations":7,"broken":null}}' ""
 
 run_fake malformed status
 check "malformed reply" 1 "" \
@@ -385,11 +392,46 @@ run_fake nofamily status
 check "cvm_core loaded without family" 1 "" \
 	"cvmctl: generic netlink family 'cvm' not found (cvm_core is loaded but did not register it; see dmesg)"
 ROOT_SAVE=$ROOT
+# A kernel with modules but none of ours: status shows what it can and
+# says why cvm_core is not there, for each reason a fake root can give.
 ROOT=$TMP/empty
-mkdir -p "$ROOT"
+mkdir -p "$ROOT/proc/sys/kernel" "$ROOT/lib/modules"
+: >"$ROOT/proc/modules"
+NOT_INSTALLED="cvm_core is not installed for $(uname -r): install it (make install, or make dkms-install)"
+POSTURE_BARE='secure_boot:      unknown (no EFI)
+lockdown:         unavailable
+tpm:              absent
+sig_enforce:      unavailable
+tainted:          unknown
+swiotlb_force:    no
+swiotlb_slabs:    unknown
+swiotlb_used:     unknown'
+CORE_NONE='technology:       -
+mem_encrypt:      -
+version:          -
+event_ratelimit:  -
+events_sent:      -
+events_dropped:   -'
 run_fake nofamily status
-check "cvm_core not loaded" 1 "" \
-	"cvmctl: cvm_core is not loaded; load it with 'modprobe cvm_core'"
+check "cvm_core not loaded: not installed" 0 "$CORE_NONE
+module:           cvm_core not loaded: $NOT_INSTALLED
+$POSTURE_BARE" ""
+run_fake nofamily -j status
+check "cvm_core not loaded: -j" 0 '{"technology":null,"mem_encrypt":null,"version":null,"event_ratelimit":null,"events_sent":null,"events_dropped":null,"modules":[],"not_loaded":{"module":"cvm_core","loadable":false,"why":"'"$NOT_INSTALLED"'"},"secure_boot":null,"efi":false,"lockdown":null,"tpm":false,"sig_enforce":null,"taint":null,"taint_flags":null,"swiotlb":{"force":false,"slabs":null,"used":null},"conversions":null,"pool":null,"rings":null}' ""
+run_fake nofamily status --check --skip=secure_boot,lockdown,tpm,sig_enforce,taint
+check "cvm_core not loaded: --check" 3 "" "cvmctl: cvm_core is not loaded: $NOT_INSTALLED
+cvmctl: check failed: cvm: not a confidential VM (technology: unknown)
+cvmctl: check failed: mem_encrypt: memory encryption state unknown"
+echo 1 >"$ROOT/proc/sys/kernel/modules_disabled"
+run_fake nofamily status
+check "cvm_core not loaded: modules_disabled" 0 "$CORE_NONE
+module:           cvm_core not loaded: module loading is disabled until the next boot (kernel.modules_disabled=1): remove what sets it (sysctl.d, a boot script) and reboot
+$POSTURE_BARE" ""
+rm "$ROOT/proc/modules"
+run_fake nofamily status
+check "cvm_core not loaded: no module support" 0 "$CORE_NONE
+module:           cvm_core not loaded: the kernel has no module support (CONFIG_MODULES is off): build cvmguard into it
+$POSTURE_BARE" ""
 ROOT=$ROOT_SAVE
 run_fake nosock status
 check "netlink socket fails" 1 "" \
@@ -677,7 +719,7 @@ param:            cvm_convert.observer=Y
 shared_pages:     1029
 leaked_pages:     2" ""
 run_fake conv -j status
-check "status -j on a hardened guest with cvm_convert" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":1,"registered":true,"parameters":{}},{"name":"cvm_convert","version":"0.1.0","state":"live","refcnt":0,"registered":false,"parameters":{"observer":"Y"}}],"secure_boot":"enabled","efi":true,"lockdown":"integrity","tpm":true,"sig_enforce":true,"taint":4096,"taint_flags":"O","swiotlb":{"force":false,"slabs":null,"used":null},"conversions":{"shared_pages":1029,"leaked_pages":2},"pool":null,"rings":null}' ""
+check "status -j on a hardened guest with cvm_convert" 0 '{"technology":"none","mem_encrypt":false,"version":"0.1.0","event_ratelimit":100,"events_sent":0,"events_dropped":0,"modules":[{"name":"cvm_core","version":"0.1.0","state":"live","refcnt":1,"registered":true,"parameters":{}},{"name":"cvm_convert","version":"0.1.0","state":"live","refcnt":0,"registered":false,"parameters":{"observer":"Y"}}],"not_loaded":null,"secure_boot":"enabled","efi":true,"lockdown":"integrity","tpm":true,"sig_enforce":true,"taint":4096,"taint_flags":"O","swiotlb":{"force":false,"slabs":null,"used":null},"conversions":{"shared_pages":1029,"leaked_pages":2},"pool":null,"rings":null}' ""
 run_fake snp status --check
 check "status --check passes on a hardened SEV-SNP guest" 0 "" ""
 run_fake ok status --check
