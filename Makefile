@@ -106,8 +106,13 @@ uninstall:
 	[ -z "$(KRELEASE)" ] || depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KRELEASE)
 	$(MAKE) -C tools/cvmctl uninstall
 	rm -f $(DESTDIR)$(MANDIR)/man7/cvmguard.7
-	rm -f $(DESTDIR)$(SYSCONFDIR)/modprobe.d/cvmguard.conf \
-		$(DESTDIR)$(SYSCONFDIR)/modules-load.d/cvmguard.conf
+	@# Only copies as installed: an administrator's edits stay, as
+	@# Debian keeps a modified conffile.
+	for d in modprobe.d modules-load.d; do \
+		f=$(DESTDIR)$(SYSCONFDIR)/$$d/cvmguard.conf; \
+		[ ! -e $$f ] || if cmp -s $$f scripts/dkms/$$d/cvmguard.conf; then \
+			rm -f $$f; else echo "kept $$f: it was edited"; fi; \
+	done
 
 dkms-install:
 	scripts/dkms.sh install

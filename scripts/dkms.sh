@@ -27,16 +27,17 @@ die() { log "error: $*"; exit 1; }
 [[ -n $version ]] || die "no CVMGUARD_VERSION in $top/Kbuild"
 command -v dkms >/dev/null || die "dkms is not installed (apt install dkms)"
 
-# stage DIR: the sources DKMS builds, with dkms.conf at the root.
+# stage DIR: the sources DKMS builds, with dkms.conf at the root. tar, not
+# rsync: a stock guest has tar.
 stage() {
 	local dst=$1
 
+	rm -rf "$dst"
 	mkdir -p "$dst"
-	rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '*.mod' \
-		--exclude '*.mod.c' --exclude '.*.cmd' --exclude '*.a' \
-		--exclude modules.order --exclude Module.symvers \
-		--include '/Kbuild' --include '/Makefile' --include '/LICENSE' \
-		--include '/kernel/***' --exclude '/*' "$top/" "$dst/"
+	(cd "$top" && tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
+		--exclude=modules.order --exclude=Module.symvers \
+		Kbuild Makefile LICENSE kernel) | tar -xf - -C "$dst"
 	sed "s/@CVMGUARD_VERSION@/$version/" "$top/scripts/dkms/dkms.conf" \
 		>"$dst/dkms.conf"
 }
@@ -50,9 +51,14 @@ do_install() {
 		dkms remove -m "$name" -v "$version" --all
 	fi
 	stage "$src"
-	dkms add -m "$name" -v "$version"
-	dkms build -m "$name" -v "$version"
-	dkms install -m "$name" -v "$version"
+	# A failed step leaves nothing behind: no DKMS entry, no /usr/src copy.
+	if ! dkms add -m "$name" -v "$version" ||
+	   ! dkms build -m "$name" -v "$version" ||
+	   ! dkms install -m "$name" -v "$version"; then
+		dkms remove -m "$name" -v "$version" --all >/dev/null 2>&1 || true
+		rm -rf "$src"
+		die "dkms failed (above); nothing is installed"
+	fi
 	log "installed $name $version for $(uname -r); modprobe cvm_core"
 }
 

@@ -54,6 +54,17 @@ mk uninstall
 for f in "${want[@]}"; do
 	[[ ! -e $root/$f ]] || die "$f left after uninstall"
 done
+# An administrator's edited configuration survives install and uninstall.
+mk install
+echo 'options cvm_convert observer=1' >>"$root/etc/modprobe.d/cvmguard.conf"
+cp "$root/etc/modprobe.d/cvmguard.conf" "$tmp/edited"
+mk install
+mk uninstall
+cmp -s "$tmp/edited" "$root/etc/modprobe.d/cvmguard.conf" ||
+	die "make install/uninstall lost an edited /etc/modprobe.d/cvmguard.conf"
+[[ ! -e $root/etc/modules-load.d/cvmguard.conf ]] ||
+	die "an unedited modules-load.d/cvmguard.conf was left after uninstall"
+rm "$root/etc/modprobe.d/cvmguard.conf"
 
 # Signed install: MOK_KEY/MOK_CERT as DKMS makes them (a 2048-bit RSA key,
 # a self-signed DER certificate), checked with the kernel's signature
@@ -96,4 +107,4 @@ bad "MOK_KEY and MOK_CERT go together" MOK_KEY="$tmp/mok.key"
 bad "$tmp/nokey: no such readable file" MOK_KEY="$tmp/nokey" MOK_CERT="$tmp/mok.der"
 bad "is not the private key of MOK_CERT" MOK_KEY="$tmp/other.key" MOK_CERT="$tmp/mok.der"
 bad "not an X.509 certificate" MOK_KEY="$tmp/mok.key" MOK_CERT="$tmp/mok.key"
-log "PASS: ${#want[@]} files installed and removed; signed installs (plain and xz) verify against their certificate only; bad keys refused"
+log "PASS: ${#want[@]} files installed and removed, edited configuration kept; signed installs (plain and xz) verify against their certificate only; bad keys refused"
