@@ -88,6 +88,8 @@ endif
 	$(MAKE) -C tools/cvmctl install
 	install -d $(DESTDIR)$(MANDIR)/man7
 	install -m 0644 Documentation/cvmguard.7 $(DESTDIR)$(MANDIR)/man7/cvmguard.7
+	install -D -m 0644 Documentation/admin-guide.md \
+		$(DESTDIR)$(PREFIX)/share/doc/cvmguard/admin-guide.md
 	install -d $(DESTDIR)$(SYSCONFDIR)/modprobe.d $(DESTDIR)$(SYSCONFDIR)/modules-load.d
 	@# An administrator's edited copy stays.
 	for d in modprobe.d modules-load.d; do \
@@ -106,6 +108,7 @@ uninstall:
 	[ -z "$(KRELEASE)" ] || depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KRELEASE)
 	$(MAKE) -C tools/cvmctl uninstall
 	rm -f $(DESTDIR)$(MANDIR)/man7/cvmguard.7
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/cvmguard
 	@# Only copies as installed: an administrator's edits stay, as
 	@# Debian keeps a modified conffile.
 	for d in modprobe.d modules-load.d; do \

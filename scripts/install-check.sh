@@ -5,7 +5,8 @@
 # DESTDIR, against the cached 6.1 headers (scripts/kernel-prep.sh 6.1), from
 # a scratch copy of the tree (`make install-check`, part of `make check`).
 # Every file the README promises must be installed (the four modules, their
-# depmod entries, cvmctl, both man pages, the bash completion, the example
+# depmod entries, cvmctl, both man pages, the admin guide the man pages
+# point to, the bash completion, the example
 # modprobe.d and modules-load.d files) and none may be left after
 # uninstall; the plain install must not try to sign (the headers ship no
 # key). Then signed installs (MOK_KEY/MOK_CERT), uncompressed and with
@@ -34,6 +35,7 @@ mk install
 ! grep -E 'SSL error|sign-file' "$tmp/log" >&2 ||
 	die "make install tried to sign without a key (the lines above)"
 want=(usr/sbin/cvmctl usr/share/man/man8/cvmctl.8 usr/share/man/man7/cvmguard.7
+      usr/share/doc/cvmguard/admin-guide.md
       usr/share/bash-completion/completions/cvmctl
       etc/modprobe.d/cvmguard.conf etc/modules-load.d/cvmguard.conf)
 for m in cvm_core cvm_convert cvm_bounce cvm_ring; do
