@@ -108,12 +108,27 @@ _cvmctl()
 		esac
 		;;
 	pool)
+		# A PCI address has ':' in it, where readline splits words, so
+		# it is found by whitespace in the line; the candidates then
+		# start after the address's last ':', as readline replaces only
+		# that part (what bash-completion's __ltrim_colon_completions does).
+		local line=${COMP_LINE:0:COMP_POINT} lw pcur pprev
+		read -ra lw <<<"$line"
+		if [[ $line == *[[:space:]] ]]; then
+			pcur= pprev=${lw[-1]}
+		else
+			pcur=${lw[-1]} pprev=${lw[-2]}
+		fi
+		if [[ $pprev == attach || $pprev == detach ]]; then
+			COMPREPLY=($(compgen -W "$(ls /sys/bus/pci/devices 2>/dev/null)" \
+				-- "$pcur"))
+			[[ $pcur == *:* ]] &&
+				COMPREPLY=("${COMPREPLY[@]#"${pcur%"${pcur##*:}"}"}")
+			return
+		fi
 		case $prev in
 		pool)
 			COMPREPLY=($(compgen -W 'attach detach set' -- "$cur")) ;;
-		attach|detach)
-			COMPREPLY=($(compgen -W "$(ls /sys/bus/pci/devices 2>/dev/null)" \
-				-- "$cur")) ;;
 		set)
 			COMPREPLY=($(compgen -W 'zero_from_device zero_slack scrub
 				misuse_warn wait_ms idle_ms' -- "$cur")) ;;

@@ -171,7 +171,7 @@ USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
 USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce | auditor on|off]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=137
+TESTS=139
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -772,13 +772,15 @@ fi
 
 # ---- bash completion (cvmctl.bash) --------------------------------------------
 # complete LINE: what cvmctl.bash offers at the end of LINE (plain bash,
-# without the bash-completion package, so "=" splits words as readline does).
+# without the bash-completion package, so "=" and ":" split words as
+# readline does).
 complete_line()
 {
 	bash -c '. "$1"; PATH=$(dirname "$2"):$PATH
 		COMP_LINE=$3 COMP_POINT=${#3}
-		read -ra COMP_WORDS <<<"${3//=/ = }"
-		[[ $3 == *" " || $3 == *= ]] && COMP_WORDS+=("")
+		w=${3//=/ = }
+		read -ra COMP_WORDS <<<"${w//:/ : }"
+		[[ $3 == *" " || $3 == *= || $3 == *: ]] && COMP_WORDS+=("")
 		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 		_cvmctl; echo "${COMPREPLY[*]}"' \
 		complete_line "$(dirname "$CVMCTL")/cvmctl.bash" "$CVMCTL" "$1"
@@ -792,6 +794,23 @@ out=$(complete_line "cvmctl set ring-")
 assert "completion: set settings" "$([ "$out" = "ring-policy ring-auditor" ] || echo "got: $out")"
 out=$(complete_line "cvmctl rings auditor o")
 assert "completion: rings auditor" "$([ "$out" = "on off" ] || echo "got: $out")"
+# PCI addresses, whole and past each ':' (readline keeps what is before it).
+pci=$(ls /sys/bus/pci/devices 2>/dev/null | head -n 1)
+if [ -n "$pci" ]; then
+	want=
+	for d in /sys/bus/pci/devices/"${pci%:*}":*; do
+		want="$want${d##*:} "
+	done
+	out=$(complete_line "cvmctl pool attach ${pci%:*}:")
+	assert "completion: PCI address after its last ':'" \
+		"$([ "$out " = "$want" ] || echo "got: '$out', want: '$want'")"
+	out=$(complete_line "cvmctl pool detach ")
+	assert "completion: whole PCI addresses" \
+		"$([ "$out" = "$(ls /sys/bus/pci/devices | tr '\n' ' ' | sed 's/ $//')" ] || echo "got: $out")"
+else
+	skip "completion: PCI address after its last ':'" "no PCI devices here"
+	skip "completion: whole PCI addresses" "no PCI devices here"
+fi
 out=$(complete_line "cvmctl status --check=cvm,t")
 assert "completion: check items after --check=" \
 	"$([ "$out" = "cvm,tpm cvm,taint" ] || echo "got: $out")"
