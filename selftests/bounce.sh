@@ -18,7 +18,7 @@ grow="small_exhaustion_without_wait small_exhaustion_bounded_wait unscrubbed_slo
 cvmctl_pool() {
 	out=$(cvmctl pool) || fail "cvmctl pool exited $?"
 	expect_eq "cvmctl pool slot_size" "slot_size:        2048" "$(echo "$out" | grep '^slot_size:')"
-	expect_eq "cvmctl pool scrub" "scrub:            on" "$(echo "$out" | grep '^scrub:')"
+	expect_eq "cvmctl pool scrub" "scrub:            off" "$(echo "$out" | grep '^scrub:')"
 	expect_eq "cvmctl pool device row" "cvm_hostsim no" "$(echo "$out" | awk '$1 == "cvm_hostsim" { print $1, $2 }')"
 	for f in slots maps unmaps bytes violations failures chunks; do
 		expect_eq "cvmctl -j pool .pool.$f" "$(cat $dir/$f)" "$(cvmctl -j pool | jq ".pool.$f")"
@@ -32,9 +32,9 @@ cvmctl_pool() {
 		expect_eq "metric ${f#*:}" "$(cat $dir/${f%%:*})" \
 			"$(awk -v n="${f#*:}" '$1 == n { print $2 }' /tmp/bounce.prom)"
 	done
-	cvmctl pool set scrub off || fail "cvmctl pool set scrub off"
-	expect_eq "scrub after cvmctl pool set" 0 "$(cat $dir/scrub)"
 	cvmctl pool set scrub on || fail "cvmctl pool set scrub on"
+	expect_eq "scrub after cvmctl pool set" 1 "$(cat $dir/scrub)"
+	cvmctl pool set scrub off || fail "cvmctl pool set scrub off"
 	cvmctl pool set idle_ms 7000 || fail "cvmctl pool set idle_ms"
 	expect_eq "idle_ms after cvmctl pool set" 7000 "$(cat $dir/idle_ms)"
 	cvmctl pool set idle_ms 5000

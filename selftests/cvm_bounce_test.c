@@ -329,7 +329,7 @@ TEST_F(bounce, defaults_and_sysfs)
 	EXPECT_EQ(p.v[CVM_A_POOL_CHUNKS] * 512, p.v[CVM_A_POOL_SLOTS]);
 	EXPECT_EQ(1, p.v[CVM_A_POOL_ZERO_FROM_DEVICE]);
 	EXPECT_EQ(1, p.v[CVM_A_POOL_ZERO_SLACK]);
-	EXPECT_EQ(1, p.v[CVM_A_POOL_SCRUB]);
+	EXPECT_EQ(0, p.v[CVM_A_POOL_SCRUB]);
 	EXPECT_EQ(0, p.v[CVM_A_POOL_MISUSE_WARN]);
 	EXPECT_EQ(0, p.v[CVM_A_POOL_WAIT_MS]);
 	EXPECT_EQ(5000, p.v[CVM_A_POOL_IDLE_MS]);
@@ -340,7 +340,7 @@ TEST_F(bounce, defaults_and_sysfs)
 	ASSERT_EQ(0, stat(SYSFS "maps", &st));
 	EXPECT_EQ(0444, st.st_mode & 0777);
 	ASSERT_EQ(0, cvm_read_file(SYSFS "policies", self->out, sizeof(self->out)));
-	EXPECT_STREQ("zero_from_device=1 zero_slack=1 scrub=1 misuse_warn=0 wait_ms=0 idle_ms=5000 swiotlb_observer=0",
+	EXPECT_STREQ("zero_from_device=1 zero_slack=1 scrub=0 misuse_warn=0 wait_ms=0 idle_ms=5000 swiotlb_observer=0",
 		     self->out);
 	EXPECT_EQ(-ERANGE, sysfs_set("idle_ms", "5"));
 	EXPECT_EQ(-EINVAL, sysfs_set("scrub", "maybe"));
@@ -451,10 +451,12 @@ TEST_F(bounce, device_data_reaches_private_buffer)
 	EXPECT_STREQ("51", self->out);
 }
 
+/* The opt-in scrub policy; off by default (zeroing before exposing is on). */
 TEST_F(bounce, scrubbed_on_unmap)
 {
 	int id;
 
+	ASSERT_EQ(0, sysfs_set("scrub", "1"));
 	HS_MAP(id, "map 5000 to 0");
 	UNMAP_OK(id);
 	EXPECT_HOST_READ(id, "zero 6144");
@@ -463,12 +465,18 @@ TEST_F(bounce, scrubbed_on_unmap)
 	UNMAP_OK(id);
 	EXPECT_HOST_READ(id, "zero 2048");
 
-	/* Without the policy the data stays readable by the host. */
+	/*
+	 * Without it (the default) what was sent stays readable by the host,
+	 * which read it while it was mapped anyway; the next mapping zeroes
+	 * what it would expose.
+	 */
 	ASSERT_EQ(0, sysfs_set("scrub", "0"));
 	HS_MAP(id, "map 5000 to 0");
 	UNMAP_OK(id);
 	EXPECT_HOST_READ(id, "secret 5000 nonzero 5000");
-	ASSERT_EQ(0, sysfs_set("scrub", "1"));
+	HS_MAP(id, "map 5000 from 0");
+	EXPECT_HOST_READ(id, "zero 6144");
+	UNMAP_OK(id);
 }
 
 struct bevent {
@@ -696,7 +704,8 @@ TEST_F(bounce, bidirectional_synced_either_way)
  * DMA_ATTR_SKIP_CPU_SYNC does not skip the copy at map time: swiotlb
  * copies the buffer in for every direction, so that a short device write
  * followed by a full unmap never hands back an earlier mapping's bytes
- * (CVE-2022-0854). The scrub is off so the slots do hold such bytes.
+ * (CVE-2022-0854). The scrub is off (the default) so the slots do hold
+ * such bytes.
  */
 TEST_F(bounce, skip_cpu_sync_map_still_copies)
 {
@@ -726,7 +735,6 @@ TEST_F(bounce, skip_cpu_sync_map_still_copies)
 	EXPECT_HOST_READ(id, "secret 16384 nonzero 16384");
 	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "drain"));
 	ASSERT_EQ(0, sysfs_set("zero_from_device", "1"));
-	ASSERT_EQ(0, sysfs_set("scrub", "1"));
 }
 
 TEST_F(bounce, too_big_refused)
@@ -877,6 +885,7 @@ TEST_F(bounce, unscrubbed_slots_still_zeroed_at_map)
 	EXPECT_HOST_READ(id, "zero 2048");
 	UNMAP_OK(from);
 	EXPECT_HOST_READ(from, "zero 4096");
+	ASSERT_EQ(0, sysfs_set("scrub", "0"));
 }
 
 /*

@@ -28,11 +28,16 @@ static unsigned int max_mapping_kib = 256;
 module_param(max_mapping_kib, uint, 0444);
 MODULE_PARM_DESC(max_mapping_kib, "Largest mapping in KiB, a power of two (256)");
 
-/* Initial policies; changed at run time through sysfs or pool-set. */
+/*
+ * Initial policies; changed at run time through sysfs or pool-set. No
+ * scrub after unmap by default: what keeps private data from the host is
+ * zeroing before a slot is exposed (zero_from_device, zero_slack, and
+ * stale slack at map time); the host could read a slot all the while it
+ * was mapped, so scrubbing it afterwards only shortens that window.
+ */
 struct cvm_bounce_policy cvm_bounce_policy = {
 	.zero_from_device	= true,
 	.zero_slack		= true,
-	.scrub			= true,
 	.idle_ms		= 5000,
 };
 module_param_named(zero_from_device, cvm_bounce_policy.zero_from_device, bool, 0444);
@@ -40,7 +45,7 @@ MODULE_PARM_DESC(zero_from_device, "Zero DMA_FROM_DEVICE slots instead of copyin
 module_param_named(zero_slack, cvm_bounce_policy.zero_slack, bool, 0444);
 MODULE_PARM_DESC(zero_slack, "Zero slot bytes around the data (1)");
 module_param_named(scrub, cvm_bounce_policy.scrub, bool, 0444);
-MODULE_PARM_DESC(scrub, "Zero slots on unmap (1)");
+MODULE_PARM_DESC(scrub, "Also zero slots on unmap, to shorten the host's view (0)");
 module_param_named(misuse_warn, cvm_bounce_policy.misuse_warn, bool, 0444);
 MODULE_PARM_DESC(misuse_warn, "WARN with a stack trace on misuse, not only a log line (0)");
 module_param_named(wait_ms, cvm_bounce_policy.wait_ms, uint, 0444);
