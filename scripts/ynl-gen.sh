@@ -4,7 +4,9 @@
 # Generate the UAPI header from Documentation/netlink/specs/cvm.yaml with the
 # kernel's own ynl-gen-c.py (which also validates the spec against the
 # kernel's genetlink schema), so the spec is the single source of the
-# kernel/user contract. The kernel ops table is written by hand in
+# kernel/user contract; and the tables of enum names the modules and cvmctl
+# print (scripts/ynl-names.py), which ynl-gen-c.py emits only inside its
+# user library. The kernel ops table is written by hand in
 # kernel/core/cvm_netlink.c: ynl-gen's kernel output needs genl_split_ops,
 # which 6.1 does not have.
 #
@@ -27,14 +29,14 @@ gen() {
 	/usr/bin/python3 "$tools/tools/net/ynl/ynl-gen-c.py" --spec "$spec" "$@"
 }
 gen --mode uapi --header -o "$out/cvm.h"
+"$top/scripts/ynl-names.py" "$spec" "$out/cvm_names.h"
 
 rc=0
-# shellcheck disable=SC2043 # one generated file today; more to come
-for f in include/uapi/linux/cvm.h; do
-	dst=$top/kernel/$f
+for f in kernel/include/uapi/linux/cvm.h kernel/include/cvm_names.h; do
+	dst=$top/$f
 	if [ "$check" = --check ]; then
 		if ! diff -u "$dst" "$out/$(basename "$f")"; then
-			echo "ynl-gen: kernel/$f does not match the spec; run scripts/ynl-gen.sh" >&2
+			echo "ynl-gen: $f does not match the spec; run scripts/ynl-gen.sh" >&2
 			rc=1
 		fi
 	else

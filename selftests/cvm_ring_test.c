@@ -618,21 +618,20 @@ static int run_out(const char *cmd, char *out, size_t size)
 }
 
 /* cvmctl rings shows what the kernel counted, exactly; policy sets it. */
-TEST_F(ring, cvmctl_rings)
+/*
+ * An enforce split ring whose device returned 11 bytes for a 10-byte
+ * buffer: one len-over, and the ring is broken.
+ */
+static void len_over_ring(struct __test_metadata *_metadata, struct sim *sim)
 {
 	struct cvm_hsr_post post = { .id = 2, .cap = 10 };
 	struct cvm_hsr_result res[4];
 	struct cvm_hsr_run run = { 0 };
 	struct split_used *u;
-	struct ring_counts c;
-	char out[65536], want[512];
-	struct sim sim;
 
-	if (access("/usr/bin/cvmctl", X_OK))
-		SKIP(return, "cvmctl not installed");
-	ASSERT_EQ(0, sim_open(&sim, CVM_RING_KIND_VIRTIO_SPLIT,
+	ASSERT_EQ(0, sim_open(sim, CVM_RING_KIND_VIRTIO_SPLIT,
 			      CVM_RING_POLICY_ENFORCE, 4, 0, 0));
-	u = (void *)sim.map;
+	u = (void *)sim->map;
 	u->ring[0].id = 2;
 	u->ring[0].len = 11;
 	u->idx = 1;
@@ -640,8 +639,19 @@ TEST_F(ring, cvmctl_rings)
 	run.posts = (uintptr_t)&post;
 	run.results = (uintptr_t)res;
 	run.max_results = 4;
-	ASSERT_EQ(0, ioctl(sim.fd, CVM_HSR_IOC_RUN, &run));
+	ASSERT_EQ(0, ioctl(sim->fd, CVM_HSR_IOC_RUN, &run));
 	ASSERT_EQ(1, run.broken);
+}
+
+TEST_F(ring, cvmctl_rings)
+{
+	struct ring_counts c;
+	char out[65536], want[512];
+	struct sim sim;
+
+	if (access("/usr/bin/cvmctl", X_OK))
+		SKIP(return, "cvmctl not installed");
+	len_over_ring(_metadata, &sim);
 
 	ASSERT_EQ(0, run_out("cvmctl -j rings", out, sizeof(out)));
 	snprintf(want, sizeof(want),
@@ -664,6 +674,79 @@ TEST_F(ring, cvmctl_rings)
 	ASSERT_EQ(0, run_out("cvmctl metrics", out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "\ncvm_ring_violations_total "))
 		TH_LOG("%s", out);
+	sim_close(&sim);
+}
+
+/* Generic netlink sockets that joined a multicast group. */
+static int genl_listeners(void)
+{
+	char line[512];
+	unsigned int proto;
+	unsigned long groups;
+	int n = 0;
+	FILE *f = fopen("/proc/net/netlink", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %u %*s %lx", &proto, &groups) == 2 &&
+		    proto == 16 && groups)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* The whole of @path, which must end in one newline, within 10 s. */
+static int wait_line(const char *path, char *out, size_t size)
+{
+	int i, fd;
+	ssize_t n;
+
+	for (i = 0; i < 100; i++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read(fd, out, size - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n > 0 && out[n - 1] == '\n') {
+			out[n] = 0;
+			return 0;
+		}
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* cvmctl monitor prints a ring-ntf, in text and JSON, as the kernel sent it. */
+TEST_F(ring, cvmctl_monitor)
+{
+	char out[1024], want[512];
+	struct sim sim;
+	int base, i;
+
+	if (access("/usr/bin/cvmctl", X_OK))
+		SKIP(return, "cvmctl not installed");
+	unlink("/tmp/ringmon.json");
+	unlink("/tmp/ringmon.txt");
+	base = genl_listeners();
+	ASSERT_LE(0, base);
+	ASSERT_EQ(0, system("cvmctl -j monitor --count 1 >/tmp/ringmon.json 2>&1 &"
+			    "cvmctl monitor --count 1 >/tmp/ringmon.txt 2>&1 &"));
+	for (i = 0; i < 100 && genl_listeners() < base + 2; i++)
+		usleep(100000);
+	/* Both join nlctrl's group first, then the events group. */
+	sleep(1);
+	len_over_ring(_metadata, &sim);
+
+	ASSERT_EQ(0, wait_line("/tmp/ringmon.json", out, sizeof(out)));
+	snprintf(want, sizeof(want),
+		 "{\"event\":\"ring\",\"reason\":\"len-over\",\"id\":%u,\"kind\":\"virtio-split\",\"owner\":\"hostsim-ring\",\"policy\":\"enforce\",\"value\":11,\"limit\":10}\n",
+		 sim.s.ring_id);
+	EXPECT_STREQ(want, out);
+	ASSERT_EQ(0, wait_line("/tmp/ringmon.txt", out, sizeof(out)));
+	snprintf(want, sizeof(want),
+		 "ring len-over id=%u kind=virtio-split owner=hostsim-ring policy=enforce value=11 limit=10\n",
+		 sim.s.ring_id);
+	EXPECT_STREQ(want, out);
 	sim_close(&sim);
 }
 

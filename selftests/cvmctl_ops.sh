@@ -26,30 +26,6 @@ hs() {
 	cat "$H"
 }
 
-# Generic netlink sockets that joined a multicast group.
-genl_listeners() {
-	awk '$2 == 16 && $4 != "00000000" { n++ } END { print n + 0 }' \
-		/proc/net/netlink
-}
-
-# wait_listeners N: until N generic netlink sockets listen (10 s at most),
-# then a little longer, for the events group joined after nlctrl's.
-wait_listeners() {
-	i=0
-	while [ "$(genl_listeners)" -lt "$1" ] && [ $i -lt 100 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	sleep 1
-}
-
-# wait_lines FILE N: until FILE has N lines (20 s at most).
-wait_lines() {
-	i=0
-	while [ "$(wc -l <"$1")" -lt "$2" ] && [ $i -lt 200 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-}
-
 # wait_grep FILE TEXT
 wait_grep() {
 	i=0

@@ -8,19 +8,11 @@
 #include <linux/cc_platform.h>
 #include <asm/cpufeature.h>
 #include <asm/mshyperv.h>
+#include <cvm_names.h>
 #include "core.h"
 
 static enum cvm_technology cvm_platform_tech = CVM_TECHNOLOGY_NONE;
 static bool cvm_platform_encrypted;
-
-static const char * const cvm_technology_names[] = {
-	[CVM_TECHNOLOGY_NONE]		 = "none",
-	[CVM_TECHNOLOGY_SEV]		 = "sev",
-	[CVM_TECHNOLOGY_SEV_ES]		 = "sev-es",
-	[CVM_TECHNOLOGY_SEV_SNP]	 = "sev-snp",
-	[CVM_TECHNOLOGY_TDX]		 = "tdx",
-	[CVM_TECHNOLOGY_HYPERV_ISOLATED] = "hyperv-isolated",
-};
 
 /*
  * Hyper-V isolated guests go first: with a paravisor the kernel reports

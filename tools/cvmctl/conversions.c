@@ -22,6 +22,7 @@
 
 #include <linux/cvm.h>
 
+#include "cvm_names.h"
 #include "cvmctl.h"
 #include "json.h"
 #include "nl.h"
@@ -37,11 +38,6 @@
 #define CVM_OWNER_ROW	CVM_OWNER_HDR
 #define CVM_RANGE_HDR	"%-12s %10s %-7s %12s  %s\n"
 #define CVM_RANGE_ROW	CVM_RANGE_HDR
-
-static const char *const cvm_conv_state_names[] = {
-	[CVM_CONV_STATE_SHARED] = "shared",
-	[CVM_CONV_STATE_LEAKED] = "leaked",
-};
 
 /* ---- attribute tables --------------------------------------------------- */
 

@@ -5,10 +5,18 @@
  *
  *	config event_ratelimit=N
  *	conv KIND owner=OWNER start_pfn=0xHEX pages=N[ error=ENAME]
+ *	pool KIND device=DEV addr=0xHEX size=N[ error=ENAME]
+ *	ring REASON id=N kind=KIND owner=OWNER policy=POLICY value=N limit=N
  *
  * With -j, one JSON object per line:
  *	{"event":"config","event_ratelimit":N}
  *	{"event":"conv","kind":"leaked","owner":"x","start_pfn":N,"pages":N[,"error":"EIO"]}
+ *	{"event":"pool","kind":"stray","device":"x","addr":N,"size":N[,"error":"ENOENT"]}
+ *	{"event":"ring","reason":"idx-advance","id":N,"kind":"virtio-split",
+ *	 "owner":"x","policy":"monitor","value":N,"limit":N}
+ *
+ * KIND and REASON are the names of the spec's enums (cvm_names.h); a value
+ * this cvmctl does not know prints as event-N.
  *
  * The monitor also listens to nlctrl's "notify" group: when the cvm family
  * goes away (cvm_core unloaded) it says so on stderr and waits; when the
@@ -30,20 +38,12 @@
 
 #include <linux/cvm.h>
 
+#include "cvm_names.h"
 #include "cvmctl.h"
 #include "json.h"
 #include "nl.h"
 
 #define CVM_MON_OWNER_LEN	128
-
-static const char *const cvm_conv_event_names[] = {
-	[CVM_CONV_EVENT_SHARE_FAILED]	= "share-failed",
-	[CVM_CONV_EVENT_UNSHARE_FAILED]	= "unshare-failed",
-	[CVM_CONV_EVENT_LEAKED]		= "leaked",
-	[CVM_CONV_EVENT_ALREADY_SHARED]	= "already-shared",
-	[CVM_CONV_EVENT_NOT_SHARED]	= "not-shared",
-	[CVM_CONV_EVENT_WRONG_OWNER]	= "wrong-owner",
-};
 
 static volatile sig_atomic_t cvm_mon_stop;
 
@@ -101,20 +101,45 @@ static int cvm_mon_join(struct cvm_mon *m)
 	return 0;
 }
 
+/* The spec's name of enum value @v, or "event-N" for one this cvmctl does not know. */
+static const char *cvm_mon_name(const char *const *names, size_t n, uint32_t v,
+				char *buf, size_t size)
+{
+	if (v < n && names[v])
+		return names[v];
+	snprintf(buf, size, "event-%" PRIu32, v);
+	return buf;
+}
+
+/* " error=EIO" (or the number when it has no name) after a text event. */
+static void cvm_mon_error_text(int32_t error)
+{
+	const char *name = strerrorname_np(error < 0 ? -error : error);
+
+	if (name && error <= 0)
+		printf(" error=%s", name);
+	else
+		printf(" error=%" PRId32, error);
+}
+
+static void cvm_mon_error_json(struct jsonw *jw, int32_t error)
+{
+	const char *name = strerrorname_np(error < 0 ? -error : error);
+
+	if (name && error <= 0)
+		jsonw_string_field(jw, "error", name);
+	else
+		jsonw_int_field(jw, "error", error);
+}
+
 static void cvm_mon_conv_text(const char *kind, const char *owner,
 			      uint64_t pfn, uint64_t pages, bool has_err,
 			      int32_t error)
 {
 	printf("conv %s owner=%s start_pfn=0x%" PRIx64 " pages=%" PRIu64,
 	       kind, owner, pfn, pages);
-	if (has_err) {
-		const char *name = strerrorname_np(error < 0 ? -error : error);
-
-		if (name && error <= 0)
-			printf(" error=%s", name);
-		else
-			printf(" error=%" PRId32, error);
-	}
+	if (has_err)
+		cvm_mon_error_text(error);
 	putchar('\n');
 }
 
@@ -131,16 +156,124 @@ static void cvm_mon_conv_json(const struct cvmctl_ctx *ctx, const char *kind,
 	jsonw_string_field(&jw, "owner", owner);
 	jsonw_uint_field(&jw, "start_pfn", pfn);
 	jsonw_uint_field(&jw, "pages", pages);
-	if (has_err) {
-		const char *name = strerrorname_np(error < 0 ? -error : error);
-
-		if (name && error <= 0)
-			jsonw_string_field(&jw, "error", name);
-		else
-			jsonw_int_field(&jw, "error", error);
-	}
+	if (has_err)
+		cvm_mon_error_json(&jw, error);
 	jsonw_end_object(&jw);
 	jsonw_finish(&jw);
+}
+
+/*
+ * pool KIND device=DEV addr=0xADDR size=N[ error=ENAME]
+ * {"event":"pool","kind":K,"device":D,"addr":N,"size":N[,"error":E]}
+ */
+static bool cvm_mon_pool_event(struct cvm_mon *m, struct genlmsghdr *gnlh,
+			       int len)
+{
+	struct nlattr *tb[CVM_A_POOL_NTF_MAX + 1];
+	char dev[CVM_MON_OWNER_LEN] = "", kindbuf[32];
+	uint64_t addr = 0, size = 0;
+	uint32_t v, e = 0;
+	const char *kind;
+
+	if (nla_parse(tb, CVM_A_POOL_NTF_MAX, genlmsg_attrdata(gnlh, 0), len,
+		      NULL) || !tb[CVM_A_POOL_NTF_EVENT] ||
+	    cvm_nla_get_u32(tb[CVM_A_POOL_NTF_EVENT], &v) ||
+	    (tb[CVM_A_POOL_NTF_ADDR] &&
+	     cvm_nla_get_u64(tb[CVM_A_POOL_NTF_ADDR], &addr)) ||
+	    (tb[CVM_A_POOL_NTF_SIZE] &&
+	     cvm_nla_get_u64(tb[CVM_A_POOL_NTF_SIZE], &size)) ||
+	    (tb[CVM_A_POOL_NTF_ERROR] &&
+	     cvm_nla_get_u32(tb[CVM_A_POOL_NTF_ERROR], &e)))
+		return false;
+	kind = cvm_mon_name(cvm_bounce_event_names,
+			    ARRAY_SIZE(cvm_bounce_event_names), v, kindbuf,
+			    sizeof(kindbuf));
+	if (tb[CVM_A_POOL_NTF_DEVICE])
+		cvm_nla_get_str(tb[CVM_A_POOL_NTF_DEVICE], dev, sizeof(dev));
+	if (m->ctx->json) {
+		struct jsonw jw;
+
+		jsonw_init(&jw, stdout, m->ctx->pretty);
+		jsonw_start_object(&jw);
+		jsonw_string_field(&jw, "event", "pool");
+		jsonw_string_field(&jw, "kind", kind);
+		jsonw_string_field(&jw, "device", dev);
+		jsonw_uint_field(&jw, "addr", addr);
+		jsonw_uint_field(&jw, "size", size);
+		if (tb[CVM_A_POOL_NTF_ERROR])
+			cvm_mon_error_json(&jw, (int32_t)e);
+		jsonw_end_object(&jw);
+		jsonw_finish(&jw);
+		return true;
+	}
+	printf("pool %s device=%s addr=0x%" PRIx64 " size=%" PRIu64, kind,
+	       dev[0] ? dev : "-", addr, size);
+	if (tb[CVM_A_POOL_NTF_ERROR])
+		cvm_mon_error_text((int32_t)e);
+	putchar('\n');
+	return true;
+}
+
+/*
+ * ring REASON id=N kind=KIND owner=OWNER policy=POLICY value=N limit=N
+ * {"event":"ring","reason":R,"id":N,"kind":K,"owner":O,"policy":P,
+ *  "value":N,"limit":N}
+ */
+static bool cvm_mon_ring_event(struct cvm_mon *m, struct genlmsghdr *gnlh,
+			       int len)
+{
+	struct nlattr *tb[CVM_A_RING_NTF_MAX + 1];
+	char owner[CVM_MON_OWNER_LEN] = "", rbuf[32], kbuf[32], pbuf[32];
+	uint32_t reason, id = 0, kind = 0, policy = 0;
+	uint64_t value = 0, limit = 0;
+	const char *rname, *kname, *pname;
+
+	if (nla_parse(tb, CVM_A_RING_NTF_MAX, genlmsg_attrdata(gnlh, 0), len,
+		      NULL) || !tb[CVM_A_RING_NTF_REASON] ||
+	    cvm_nla_get_u32(tb[CVM_A_RING_NTF_REASON], &reason) ||
+	    (tb[CVM_A_RING_NTF_ID] &&
+	     cvm_nla_get_u32(tb[CVM_A_RING_NTF_ID], &id)) ||
+	    (tb[CVM_A_RING_NTF_KIND] &&
+	     cvm_nla_get_u32(tb[CVM_A_RING_NTF_KIND], &kind)) ||
+	    (tb[CVM_A_RING_NTF_POLICY] &&
+	     cvm_nla_get_u32(tb[CVM_A_RING_NTF_POLICY], &policy)) ||
+	    (tb[CVM_A_RING_NTF_VALUE] &&
+	     cvm_nla_get_u64(tb[CVM_A_RING_NTF_VALUE], &value)) ||
+	    (tb[CVM_A_RING_NTF_LIMIT] &&
+	     cvm_nla_get_u64(tb[CVM_A_RING_NTF_LIMIT], &limit)))
+		return false;
+	if (tb[CVM_A_RING_NTF_OWNER])
+		cvm_nla_get_str(tb[CVM_A_RING_NTF_OWNER], owner, sizeof(owner));
+	rname = cvm_mon_name(cvm_ring_reason_names,
+			     ARRAY_SIZE(cvm_ring_reason_names), reason, rbuf,
+			     sizeof(rbuf));
+	kname = cvm_mon_name(cvm_ring_kind_names,
+			     ARRAY_SIZE(cvm_ring_kind_names), kind, kbuf,
+			     sizeof(kbuf));
+	pname = cvm_mon_name(cvm_ring_policy_names,
+			     ARRAY_SIZE(cvm_ring_policy_names), policy, pbuf,
+			     sizeof(pbuf));
+	if (m->ctx->json) {
+		struct jsonw jw;
+
+		jsonw_init(&jw, stdout, m->ctx->pretty);
+		jsonw_start_object(&jw);
+		jsonw_string_field(&jw, "event", "ring");
+		jsonw_string_field(&jw, "reason", rname);
+		jsonw_uint_field(&jw, "id", id);
+		jsonw_string_field(&jw, "kind", kname);
+		jsonw_string_field(&jw, "owner", owner);
+		jsonw_string_field(&jw, "policy", pname);
+		jsonw_uint_field(&jw, "value", value);
+		jsonw_uint_field(&jw, "limit", limit);
+		jsonw_end_object(&jw);
+		jsonw_finish(&jw);
+		return true;
+	}
+	printf("ring %s id=%" PRIu32 " kind=%s owner=%s policy=%s value=%" PRIu64
+	       " limit=%" PRIu64 "\n", rname, id, kname, owner[0] ? owner : "-",
+	       pname, value, limit);
+	return true;
 }
 
 /* One event of the cvm family. Return: true if it was printed. */
@@ -176,18 +309,19 @@ static bool cvm_mon_cvm_event(struct cvm_mon *m, struct genlmsghdr *gnlh,
 		}
 		return true;
 	}
+	if (gnlh->cmd == CVM_CMD_POOL_NTF)
+		return cvm_mon_pool_event(m, gnlh, len);
+	if (gnlh->cmd == CVM_CMD_RING_NTF)
+		return cvm_mon_ring_event(m, gnlh, len);
 	if (gnlh->cmd != CVM_CMD_CONV_NTF)
 		return false;
 	if (nla_parse(tb, CVM_A_CONV_NTF_MAX, genlmsg_attrdata(gnlh, 0), len,
 		      NULL) || !tb[CVM_A_CONV_NTF_EVENT] ||
 	    cvm_nla_get_u32(tb[CVM_A_CONV_NTF_EVENT], &v))
 		return false;
-	if (v < ARRAY_SIZE(cvm_conv_event_names)) {
-		kind = cvm_conv_event_names[v];
-	} else {
-		snprintf(kindbuf, sizeof(kindbuf), "event-%" PRIu32, v);
-		kind = kindbuf;
-	}
+	kind = cvm_mon_name(cvm_conv_event_names,
+			    ARRAY_SIZE(cvm_conv_event_names), v, kindbuf,
+			    sizeof(kindbuf));
 	if (tb[CVM_A_CONV_NTF_OWNER])
 		cvm_nla_get_str(tb[CVM_A_CONV_NTF_OWNER], owner, sizeof(owner));
 	if (tb[CVM_A_CONV_NTF_START_PFN] &&

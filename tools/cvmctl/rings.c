@@ -21,6 +21,7 @@
 
 #include <linux/cvm.h>
 
+#include "cvm_names.h"
 #include "cvmctl.h"
 #include "json.h"
 #include "nl.h"
@@ -28,18 +29,6 @@
 #define CVM_RING_OWNER_LEN	128
 #define CVM_RING_HDR		"%4s %-13s %-8s %-6s %12s %10s  %s\n"
 #define CVM_RING_ROW		"%4" PRIu32 " %-13s %-8s %-6s %12" PRIu64 " %10" PRIu64 "  %s\n"
-
-static const char *const cvm_ring_kinds[] = {
-	[CVM_RING_KIND_VIRTIO_SPLIT]	= "virtio-split",
-	[CVM_RING_KIND_VIRTIO_PACKED]	= "virtio-packed",
-	[CVM_RING_KIND_VMBUS]		= "vmbus",
-	[CVM_RING_KIND_VIRTQUEUE]	= "virtqueue",
-};
-
-static const char *const cvm_ring_policies[] = {
-	[CVM_RING_POLICY_MONITOR]	= "monitor",
-	[CVM_RING_POLICY_ENFORCE]	= "enforce",
-};
 
 static const char *cvm_ring_name(const char *const *names, size_t n,
 				 uint32_t v)
@@ -152,10 +141,10 @@ static int cvm_ring_parse_reason(struct nlattr *nest, struct cvm_ring_row *row)
 
 static void cvm_ring_print(struct cvm_rings *r, const struct cvm_ring_row *row)
 {
-	const char *kind = cvm_ring_name(cvm_ring_kinds,
-					 ARRAY_SIZE(cvm_ring_kinds), row->kind);
-	const char *policy = cvm_ring_name(cvm_ring_policies,
-					   ARRAY_SIZE(cvm_ring_policies),
+	const char *kind = cvm_ring_name(cvm_ring_kind_names,
+					 ARRAY_SIZE(cvm_ring_kind_names), row->kind);
+	const char *policy = cvm_ring_name(cvm_ring_policy_names,
+					   ARRAY_SIZE(cvm_ring_policy_names),
 					   row->policy);
 	unsigned int i;
 
@@ -405,8 +394,8 @@ static int cvmctl_do_rings(const struct cvmctl_ctx *ctx, int argc, char **argv)
 		cvmctl_err("rings: invalid ring id '%s'", argv[1]);
 		goto usage;
 	}
-	for (p = 0; p < ARRAY_SIZE(cvm_ring_policies); p++)
-		if (!strcmp(argv[2], cvm_ring_policies[p]))
+	for (p = 0; p < ARRAY_SIZE(cvm_ring_policy_names); p++)
+		if (!strcmp(argv[2], cvm_ring_policy_names[p]))
 			return cvm_rings_policy(ctx, id, p);
 	cvmctl_err("rings: invalid policy '%s': must be 'monitor' or 'enforce'",
 		   argv[2]);
