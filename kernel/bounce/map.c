@@ -270,17 +270,16 @@ static bool cvm_bounce_live(const struct cvm_bounce_slot *m,
 
 /*
  * Copies @copy bytes the device wrote back into the private buffer, once,
- * and, with the scrub policy or @force, scrubs: only the data, unless the
- * slack still holds an earlier mapping's bytes, then whole slots from the
- * first. Either way no slot keeps anything of the guest's but zeros, and
- * its next mapping need not zero it again. The mapping is the caller's:
- * UNMAPPING, or area locked. Returns whether it scrubbed.
+ * and, with the scrub policy, scrubs: only the data, unless the slack
+ * still holds an earlier mapping's bytes, then whole slots from the first.
+ * Either way no slot keeps anything of the guest's but zeros, and its next
+ * mapping need not zero it again. The mapping is the caller's: UNMAPPING,
+ * or area locked. Returns whether it scrubbed.
  */
 static bool cvm_bounce_drain(const struct cvm_bounce_where *w,
-			     const struct cvm_bounce_slot *m, size_t copy,
-			     bool force)
+			     const struct cvm_bounce_slot *m, size_t copy)
 {
-	bool scrub = force || READ_ONCE(cvm_bounce_policy.scrub);
+	bool scrub = READ_ONCE(cvm_bounce_policy.scrub);
 	void *va = cvm_bounce_va(m->addr);
 
 	if (copy)
@@ -320,8 +319,9 @@ static void cvm_bounce_release(struct cvm_bounce_where *w,
  * @bytes: gets the bytes those mappings spanned
  *
  * Nothing is copied back: the buffers belonged to a driver that is gone
- * and may have been freed. The slots are scrubbed whatever the policy:
- * this path is rare, and such a mapping has no later owner to reuse it.
+ * and may have been freed. The slots are scrubbed whatever the policy
+ * (whole, when the policy did not already): this path is rare, and such a
+ * mapping has no later owner to reuse its slots.
  * Takes each area's lock in turn.
  *
  * Return: the number of mappings ended.
@@ -349,8 +349,12 @@ unsigned long cvm_bounce_reclaim(struct cvm_bounce_client *c, u64 *bytes)
 					continue;
 				w.index = i;
 				*bytes += m->size;
-				cvm_bounce_release(&w, m, nslots,
-						   cvm_bounce_drain(&w, m, 0, true));
+				if (!cvm_bounce_drain(&w, m, 0))
+					memset(ch->vaddr + ((size_t)i <<
+						cvm_bounce_slot_shift), 0,
+					       (size_t)nslots <<
+						cvm_bounce_slot_shift);
+				cvm_bounce_release(&w, m, nslots, true);
 				cvm_bounce_pool_used(-(long)nslots);
 				cvm_bounce_count(c, -(long)nslots);
 				n++;
@@ -428,7 +432,7 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 		nslots = m->nslots;
 		if (m->size <= CVM_BOUNCE_UNMAP_LOCKED) {
 			cvm_bounce_release(&w, m, nslots,
-					   cvm_bounce_drain(&w, m, back, false));
+					   cvm_bounce_drain(&w, m, back));
 		} else {
 			/* Ours until freed below: a second unmap is double. */
 			m->state = CVM_BOUNCE_UNMAPPING;
@@ -451,7 +455,7 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 		return err;
 	}
 	if (later) {
-		bool scrubbed = cvm_bounce_drain(&w, &copy, back, false);
+		bool scrubbed = cvm_bounce_drain(&w, &copy, back);
 
 		spin_lock_irqsave(&w.area->lock, w.irq);
 		cvm_bounce_release(&w, m, nslots, scrubbed);

@@ -76,9 +76,7 @@ enum cvm_technology cvm_platform_technology(void)
 
 const char *cvm_platform_technology_name(enum cvm_technology tech)
 {
-	if (tech >= ARRAY_SIZE(cvm_technology_names))
-		return "unknown";
-	return cvm_technology_names[tech];
+	return cvm_technology_str(tech) ?: "unknown";
 }
 
 bool cvm_platform_mem_encrypt(void)

@@ -14,10 +14,6 @@
  */
 const char *cvm_ring_reason_name(u32 reason)
 {
-	BUILD_BUG_ON(ARRAY_SIZE(cvm_ring_reason_names) !=
-		     CVM_RING_REASON_MAX + 1);
-	if (reason > CVM_RING_REASON_MAX)
-		return "unknown";
-	return cvm_ring_reason_names[reason];
+	return cvm_ring_reason_str(reason) ?: "unknown";
 }
 EXPORT_SYMBOL_GPL(cvm_ring_reason_name);

@@ -116,8 +116,8 @@ static const char *cvm_state_name(const struct cvm_nl_vals *v)
 
 	if (!cvm_nl_vals_has(v, CVM_A_CONV_RANGE_STATE))
 		return NULL;
-	if (s < ARRAY_SIZE(cvm_conv_state_names))
-		return cvm_conv_state_names[s];
+	if (s <= UINT32_MAX && cvm_conv_state_str(s))
+		return cvm_conv_state_str(s);
 	return "unknown";
 }
 

@@ -101,12 +101,12 @@ static int cvm_mon_join(struct cvm_mon *m)
 	return 0;
 }
 
-/* The spec's name of enum value @v, or "event-N" for one this cvmctl does not know. */
-static const char *cvm_mon_name(const char *const *names, size_t n, uint32_t v,
-				char *buf, size_t size)
+/* @name, the spec's name of @v, or "event-N" for a value this cvmctl does not know. */
+static const char *cvm_mon_name(const char *name, uint32_t v, char *buf,
+				size_t size)
 {
-	if (v < n && names[v])
-		return names[v];
+	if (name)
+		return name;
 	snprintf(buf, size, "event-%" PRIu32, v);
 	return buf;
 }
@@ -185,8 +185,7 @@ static bool cvm_mon_pool_event(struct cvm_mon *m, struct genlmsghdr *gnlh,
 	    (tb[CVM_A_POOL_NTF_ERROR] &&
 	     cvm_nla_get_u32(tb[CVM_A_POOL_NTF_ERROR], &e)))
 		return false;
-	kind = cvm_mon_name(cvm_bounce_event_names,
-			    ARRAY_SIZE(cvm_bounce_event_names), v, kindbuf,
+	kind = cvm_mon_name(cvm_bounce_event_str(v), v, kindbuf,
 			    sizeof(kindbuf));
 	if (tb[CVM_A_POOL_NTF_DEVICE])
 		cvm_nla_get_str(tb[CVM_A_POOL_NTF_DEVICE], dev, sizeof(dev));
@@ -244,14 +243,11 @@ static bool cvm_mon_ring_event(struct cvm_mon *m, struct genlmsghdr *gnlh,
 		return false;
 	if (tb[CVM_A_RING_NTF_OWNER])
 		cvm_nla_get_str(tb[CVM_A_RING_NTF_OWNER], owner, sizeof(owner));
-	rname = cvm_mon_name(cvm_ring_reason_names,
-			     ARRAY_SIZE(cvm_ring_reason_names), reason, rbuf,
+	rname = cvm_mon_name(cvm_ring_reason_str(reason), reason, rbuf,
 			     sizeof(rbuf));
-	kname = cvm_mon_name(cvm_ring_kind_names,
-			     ARRAY_SIZE(cvm_ring_kind_names), kind, kbuf,
+	kname = cvm_mon_name(cvm_ring_kind_str(kind), kind, kbuf,
 			     sizeof(kbuf));
-	pname = cvm_mon_name(cvm_ring_policy_names,
-			     ARRAY_SIZE(cvm_ring_policy_names), policy, pbuf,
+	pname = cvm_mon_name(cvm_ring_policy_str(policy), policy, pbuf,
 			     sizeof(pbuf));
 	if (m->ctx->json) {
 		struct jsonw jw;
@@ -319,8 +315,7 @@ static bool cvm_mon_cvm_event(struct cvm_mon *m, struct genlmsghdr *gnlh,
 		      NULL) || !tb[CVM_A_CONV_NTF_EVENT] ||
 	    cvm_nla_get_u32(tb[CVM_A_CONV_NTF_EVENT], &v))
 		return false;
-	kind = cvm_mon_name(cvm_conv_event_names,
-			    ARRAY_SIZE(cvm_conv_event_names), v, kindbuf,
+	kind = cvm_mon_name(cvm_conv_event_str(v), v, kindbuf,
 			    sizeof(kindbuf));
 	if (tb[CVM_A_CONV_NTF_OWNER])
 		cvm_nla_get_str(tb[CVM_A_CONV_NTF_OWNER], owner, sizeof(owner));

@@ -30,10 +30,9 @@
 #define CVM_RING_HDR		"%4s %-13s %-8s %-6s %12s %10s  %s\n"
 #define CVM_RING_ROW		"%4" PRIu32 " %-13s %-8s %-6s %12" PRIu64 " %10" PRIu64 "  %s\n"
 
-static const char *cvm_ring_name(const char *const *names, size_t n,
-				 uint32_t v)
+static const char *cvm_ring_name(const char *name)
 {
-	return v < n && names[v] ? names[v] : "unknown";
+	return name ? name : "unknown";
 }
 
 /* One ring of the dump. */
@@ -141,11 +140,8 @@ static int cvm_ring_parse_reason(struct nlattr *nest, struct cvm_ring_row *row)
 
 static void cvm_ring_print(struct cvm_rings *r, const struct cvm_ring_row *row)
 {
-	const char *kind = cvm_ring_name(cvm_ring_kind_names,
-					 ARRAY_SIZE(cvm_ring_kind_names), row->kind);
-	const char *policy = cvm_ring_name(cvm_ring_policy_names,
-					   ARRAY_SIZE(cvm_ring_policy_names),
-					   row->policy);
+	const char *kind = cvm_ring_name(cvm_ring_kind_str(row->kind));
+	const char *policy = cvm_ring_name(cvm_ring_policy_str(row->policy));
 	unsigned int i;
 
 	if (r->ctx->json) {
@@ -394,8 +390,8 @@ static int cvmctl_do_rings(const struct cvmctl_ctx *ctx, int argc, char **argv)
 		cvmctl_err("rings: invalid ring id '%s'", argv[1]);
 		goto usage;
 	}
-	for (p = 0; p < ARRAY_SIZE(cvm_ring_policy_names); p++)
-		if (!strcmp(argv[2], cvm_ring_policy_names[p]))
+	for (p = 0; cvm_ring_policy_str(p); p++)
+		if (!strcmp(argv[2], cvm_ring_policy_str(p)))
 			return cvm_rings_policy(ctx, id, p);
 	cvmctl_err("rings: invalid policy '%s': must be 'monitor' or 'enforce'",
 		   argv[2]);
