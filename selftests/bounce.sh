@@ -79,11 +79,12 @@ misuse_warn() {
 # sends them).
 monitor_pool() {
 	rm -f /tmp/pmon.json /tmp/pmon.txt
+	# No chunk goes back on its own while the monitors listen.
+	cvmctl pool set idle_ms 600000
 	base=$(genl_listeners)
 	cvmctl -j monitor --count 8 >/tmp/pmon.json 2>&1 &
 	cvmctl monitor --count 8 >/tmp/pmon.txt 2>&1 &
 	wait_listeners $((base + 2))
-	cvmctl pool set idle_ms 600000
 	echo "unmap-addr 0x1000 4096 to" >$hs
 	echo "map 4096 to 0" >$hs
 	read -r id addr <$hs

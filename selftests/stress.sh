@@ -12,10 +12,12 @@
 #     limit and the bounce pool's idle_ms (shrinking under load), as
 #     root. Ring policies and the pool's hardening policies stay: the
 #     ring test asserts exact verdicts under the policy it sets, and
-#     the bounce loop asserts that FROM_DEVICE slots come zeroed. Its policy_set_and_events test
-#     is left out here: it asserts that exactly one event arrives, which
-#     the shared per-second event budget cannot promise while the other
-#     loops spend it (ring.sh runs it alone).
+#     the bounce loop asserts that FROM_DEVICE slots come zeroed. Its
+#     policy_set_and_events and cvmctl_monitor tests are left out here:
+#     the first asserts that exactly one event arrives, which the shared
+#     per-second event budget cannot promise while the other loops spend
+#     it, and the second waits seconds for its monitors to start (ring.sh
+#     runs both alone).
 # Then everything is unloaded. One round in `make check`; with
 # CVM_STRESS_DURATION (seconds, `make stress`) rounds repeat until that
 # much time has passed, each also running the device data-integrity test
@@ -59,7 +61,7 @@ ring_loop() {
 	k=0
 	while [ "$(now)" -lt "$end" ]; do
 		k=$((k + 1))
-		CVM_RING_ITERS=100 CVM_RING_SEED=$k ./cvm_ring_test -T policy_set_and_events \
+		CVM_RING_ITERS=100 CVM_RING_SEED=$k ./cvm_ring_test -T policy_set_and_events -T cvmctl_monitor \
 			>/tmp/stress.ring_out 2>&1 ||
 			{ bad "rings (seed $k): $(grep -B 5 '^not ok' /tmp/stress.ring_out)"; return; }
 	done
