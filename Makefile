@@ -139,6 +139,7 @@ unit: userspace
 	$(MAKE) -C tools/cvmctl test test-cli
 	$(MAKE) -C tools/testing/bounce test
 	CVM_BENCH_SMOKE=1 scripts/bench-native.sh
+	$(MAKE) -C tools/testing/bounce test-map KSRC="$$(scripts/kernel-tools.sh | tail -n 1)"
 	$(MAKE) -C tools/testing/count test PLUGIN="$$(scripts/qemu-plugin.sh | tail -n 1)"
 	$(MAKE) -C tools/testing/ring test
 

@@ -19,104 +19,14 @@
  * Ends with one line per goal of issue 16 it measures:
  * "goal NAME: measured X, target Y, met|missed".
  */
-#include "kshim.h"
 #include <unistd.h>
 #include <linux/swiotlb.h>
-#include "../../../kernel/bounce/bounce.h"
+#include "kenv.h"
 #include "swiotlb_inst.h"
 #include "../bench.h"
 
 #define BATCH		64
 #define MAX_SIZE	(64 * 1024)
-/* cvm_bounce's defaults (kernel/bounce/main.c's module parameters). */
-#define SLOT_SIZE	2048
-#define CHUNK_KIB	1024
-#define INIT_CHUNKS	16
-#define MAX_CHUNKS	64
-#define MAX_MAP_KIB	256
-
-/* What the kernel and the rest of cvm_bounce give map.c and pool.c. */
-/* volatile as the kernel's: read anew at every use. */
-volatile unsigned long jiffies = 1000;
-void *high_memory;
-struct cvm_bounce_policy cvm_bounce_policy;
-static int ncpus;
-static unsigned long misuses, notices;
-
-int kshim_possible_cpus(void)
-{
-	return ncpus;
-}
-
-void *kmalloc(size_t n, gfp_t gfp)
-{
-	void *p = aligned_alloc(64, ALIGN(n, 64));
-
-	if (p && (gfp & __GFP_ZERO))
-		memset(p, 0, n);
-	return p;
-}
-
-void *kzalloc(size_t n, gfp_t gfp)
-{
-	return kmalloc(n, gfp | __GFP_ZERO);
-}
-
-void *kcalloc(size_t n, size_t m, gfp_t gfp)
-{
-	return kzalloc(n * m, gfp);
-}
-
-void kfree(const void *p)
-{
-	free((void *)p);
-}
-
-unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
-{
-	void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE << order);
-
-	if (p)
-		memset(p, 0, PAGE_SIZE << order);
-	return (unsigned long)p;
-}
-
-void free_pages(unsigned long addr, unsigned int order)
-{
-	free((void *)addr);
-}
-
-/* Shared memory is ordinary memory here: conversions are not timed. */
-void *cvm_convert_alloc_shared(const char *owner, size_t npages, gfp_t gfp)
-{
-	void *p = (void *)__get_free_pages(gfp, get_order(npages * PAGE_SIZE));
-
-	return p ? p : ERR_PTR(-ENOMEM);
-}
-
-int cvm_convert_free_shared(const char *owner, void *addr, size_t npages)
-{
-	free(addr);
-	return 0;
-}
-
-void cvm_bounce_misuse(struct cvm_bounce_client *c, u32 kind,
-		       phys_addr_t addr, size_t size, int err)
-{
-	misuses++;
-}
-
-/* The benchmark's one client: its slots in flight, as client.c sums them. */
-long cvm_bounce_client_inflight(struct cvm_bounce_client *c)
-{
-	return c->pcpu->slots;
-}
-
-void cvm_bounce_notify(u32 event, const char *name, u64 addr, u64 size,
-		       int error)
-{
-	notices++;
-}
 
 static void die(const char *what)
 {
@@ -241,8 +151,6 @@ int main(int argc, char **argv)
 
 	if (rounds < 1)
 		die("usage: bench_native [ROUNDS]");
-	ncpus = sysconf(_SC_NPROCESSORS_CONF);
-	high_memory = (void *)~0UL;
 	calibrate();
 	priv = aligned_alloc(PAGE_SIZE, MAX_SIZE);
 	other = aligned_alloc(PAGE_SIZE, MAX_SIZE);
@@ -257,25 +165,12 @@ int main(int argc, char **argv)
 	dev_mat.init_name = "mat";
 	dev_mat.dma_mask = &dma_mask;
 	if (swiotlb_def_init(IO_TLB_DEFAULT_SIZE, &dev_def) ||
-	    swiotlb_mat_init((size_t)INIT_CHUNKS * CHUNK_KIB * 1024, &dev_mat))
+	    swiotlb_mat_init((size_t)KENV_INIT_CHUNKS * KENV_CHUNK_KIB * 1024, &dev_mat))
 		die("swiotlb_init_late failed");
-	if (cvm_bounce_pool_init(SLOT_SIZE, CHUNK_KIB, INIT_CHUNKS, MAX_CHUNKS,
-				 MAX_MAP_KIB))
-		die("cvm_bounce_pool_init failed");
-	/* What cvm_bounce_client_create() does (client.c is not built here). */
-	if (cvm_bounce_pool_get())
-		die("cvm_bounce_pool_get failed");
-	client = kzalloc(sizeof(*client), GFP_KERNEL);
-	if (!client)
-		die("out of memory");
-	snprintf(client->name, sizeof(client->name), "bench");
-	client->zero_from_device = -1;
-	client->pcpu = alloc_percpu(struct cvm_bounce_client_pcpu);
-	if (!client->pcpu)
-		die("out of memory");
+	client = kenv_start("bench_native", "bench");
 
 	printf("bench_native: %d rounds of %d map+unmap per side, %d CPUs (swiotlb areas), TSC %.2f GHz\n",
-	       rounds, BATCH, ncpus, tsc_ghz);
+	       rounds, BATCH, kshim_possible_cpus(), tsc_ghz);
 	printf("%-6s %-4s %-3s | %9s %9s %9s %9s %9s | %7s %7s %7s %7s\n",
 	       "size", "dir", "pol", "cvm ns", "swt64 ns", "swt16 ns",
 	       "cpy ns", "set+cpy", "/swt64", "/swt16", "cpy/cvm", "s+c/cvm");
@@ -311,7 +206,7 @@ int main(int argc, char **argv)
 	/* Every side released every slot it took, and nothing misbehaved. */
 	cvm_bounce_stats(&st);
 	if (swiotlb_def_used() || swiotlb_mat_used() || st.used ||
-	    st.maps != st.unmaps || misuses || notices)
+	    st.maps != st.unmaps || kenv.misuses || kenv.notices)
 		die("a pool kept slots, or cvm_bounce reported misuse");
 	printf("(ratios: median of per-round ratios; worst direction for goals, policies on)\n");
 	print_goal("native-4k-vs-swiotlb-default", g_def, "<=", 0.4);
