@@ -120,9 +120,17 @@ expect_eq "device policy on, the pool's off" "$line" "$(head -n 1 $ctl)"
 echo 1 >$dir/zero_from_device
 
 # A driver that leaves things behind when it unbinds (ctl "hold": 3 pages
-# of coherent memory, 5 mappings of 100 bytes). Coherent memory still
-# held refuses detach; mappings are scrubbed and taken back by it.
+# of coherent memory, 5 mappings of 100 bytes of 0x5a). Coherent memory
+# still held refuses detach; mappings are taken back by it and scrubbed
+# even with the scrub policy off (the default): the host reads zeros
+# where it read the driver's bytes. idle_ms keeps the pool from giving
+# the slots back before the host's side is read.
+expect_eq "scrub policy (default)" 0 "$(cat $dir/scrub)"
+idle0=$(cat $dir/idle_ms)
+echo 3600000 >$dir/idle_ms || fail "idle_ms 3600000"
 echo hold >$ctl || fail "hold"
+echo peek-held >$ctl || fail "peek-held"
+expect_eq "host reads the held mappings" "held: 500 of 500 bytes not zero" "$(cat $ctl)"
 expect_eq "coherent pages held" 3 "$(pooldev coherent_pages)"
 expect_eq "mappings left live" 5 "$(pooldev inflight_slots)"
 expect_eq "detach with coherent memory live" "-16 the device still holds coherent memory" \
@@ -135,7 +143,10 @@ expect_eq "driver leaks counted" $((leaks0 + 5)) "$(cat $dir/driver_leaks)"
 expect_eq "slots in use after detach" 0 "$(cat $dir/used)"
 dmesg | grep -q "$dev: driver (none) left 5 mappings (500 bytes) live after unbinding; scrubbed and reclaimed" ||
 	fail "no log line for the driver's leak"
+echo peek-held >$ctl || fail "peek-held after detach"
+expect_eq "host reads the reclaimed slots, scrub off" "held: 0 of 500 bytes not zero" "$(cat $ctl)"
 echo forget >$ctl || fail "forget"
+echo "$idle0" >$dir/idle_ms || fail "idle_ms $idle0"
 
 # Removal of an attached device (as hot-unplug does) detaches it: the
 # module reference goes, and what its driver left is reclaimed.

@@ -16,6 +16,10 @@
  *               DMAC_HOLD_PAGES pages of coherent memory and map
  *               DMAC_HOLD_MAPS small buffers, ending none of them
  *   free-coherent  free the coherent memory "hold" took
+ *   peek-held   read the host's side of what "hold" mapped ->
+ *               "held: N of M bytes not zero" (each buffer is mapped
+ *               holding DMAC_HOLD_BYTE; after a detach reclaimed them the
+ *               host must read zeros, whatever the scrub policy)
  *   forget      free the buffers "hold" mapped, without unmapping them
  *               (cvm_bounce's detach has reclaimed them by then)
  *   alloc-atomic  allocate a page of coherent memory with GFP_ATOMIC and
@@ -56,6 +60,7 @@
 #define DMAC_HOLD_PAGES	3
 #define DMAC_HOLD_MAPS	5
 #define DMAC_HOLD_LEN	100
+#define DMAC_HOLD_BYTE	0x5a
 
 enum dmac_op {
 	DMAC_END,
@@ -230,7 +235,7 @@ static char *dmac_out, *dmac_diff;
 static size_t dmac_out_len, dmac_diff_len;
 /* What "hold" left behind, as a driver that unbinds carelessly does. */
 static void *dmac_hold_va, *dmac_hold_buf[DMAC_HOLD_MAPS];
-static dma_addr_t dmac_hold_dma;
+static dma_addr_t dmac_hold_dma, dmac_hold_map[DMAC_HOLD_MAPS];
 
 struct dmac_run {
 	bool compare;
@@ -613,14 +618,40 @@ static int dmac_hold(void)
 	if (!dmac_hold_va)
 		return -ENOMEM;
 	for (i = 0; i < DMAC_HOLD_MAPS; i++) {
-		dmac_hold_buf[i] = kzalloc(DMAC_HOLD_LEN, GFP_KERNEL);
+		dmac_hold_buf[i] = kmalloc(DMAC_HOLD_LEN, GFP_KERNEL);
 		if (!dmac_hold_buf[i])
 			return -ENOMEM;
+		memset(dmac_hold_buf[i], DMAC_HOLD_BYTE, DMAC_HOLD_LEN);
 		dma = dma_map_single(dev, dmac_hold_buf[i], DMAC_HOLD_LEN,
 				     DMA_TO_DEVICE);
 		if (dma_mapping_error(dev, dma))
 			return -ENOMEM;
+		dmac_hold_map[i] = dma;
 	}
+	return 0;
+}
+
+/*
+ * The slots stay the pool's after a detach reclaimed them (the test keeps
+ * the pool from shrinking meanwhile), so reading them is what the host
+ * can do at any time.
+ */
+static int dmac_peek_held(void)
+{
+	u32 i, k, nonzero = 0;
+	const u8 *p;
+
+	if (!dmac_hold_buf[0])
+		return -ENOENT;
+	for (i = 0; i < DMAC_HOLD_MAPS; i++) {
+		p = phys_to_virt(dma_to_phys(&dmac_pdev->dev,
+					     dmac_hold_map[i]));
+		for (k = 0; k < DMAC_HOLD_LEN; k++)
+			nonzero += READ_ONCE(p[k]) != 0;
+	}
+	dmac_out_len = scnprintf(dmac_out, DMAC_OUT,
+				 "held: %u of %u bytes not zero\n", nonzero,
+				 DMAC_HOLD_MAPS * DMAC_HOLD_LEN);
 	return 0;
 }
 
@@ -676,6 +707,8 @@ static ssize_t dmac_ctl_write(struct file *f, const char __user *ubuf,
 		err = dmac_hold();
 	else if (!strcmp(cmd, "free-coherent"))
 		dmac_free_coherent();
+	else if (!strcmp(cmd, "peek-held"))
+		err = dmac_peek_held();
 	else if (!strcmp(cmd, "forget"))
 		dmac_forget();
 	else if (!strcmp(cmd, "alloc-atomic"))
