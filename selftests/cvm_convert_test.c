@@ -706,6 +706,76 @@ TEST_F(conv, observer_records_vmalloc_runs)
 }
 
 /*
+ * A conversion somebody else made that failed, in either direction,
+ * leaves its pages in an unknown state: the ledger holds every run of it
+ * as leaked (the upstream rule the kernel's own callers follow), counts
+ * one failure per call, and a later successful unshare of exactly such a
+ * range ends it. set_memory_*() cannot fail on the test VMs, so the test
+ * build's fail_next_observed makes the observer take the next call it
+ * sees for failed.
+ */
+TEST_F(conv, observer_failure_leaks)
+{
+	struct range_sum s = { .owner = VMAPPED, .prefix = 1 };
+	struct range_sum s2 = { .owner = VMAPPED, .prefix = 1 };
+	struct conv before, mid, after, mid2, end;
+	char buf[16];
+
+	ASSERT_EQ(0, conv_set_observer(self->fd, self->family, 1));
+	/* A share taken for failed: 16 runs leaked, none shared. */
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &before));
+	ASSERT_EQ(0, cvm_write_file(FAILINJ "fail_next_observed", "1"));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "vshare 64"));
+	EXPECT_STREQ("16", self->out);
+	ASSERT_EQ(0, cvm_read_file(FAILINJ "fail_next_observed", buf,
+				   sizeof(buf)));
+	EXPECT_STREQ("0", buf);
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "vleaked"));
+	EXPECT_STREQ("64", self->out);
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "vcheck"));
+	EXPECT_STREQ("0", self->out);
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &mid));
+	EXPECT_EQ(1, DELTA(mid, before, CVM_A_CONV_OBSERVED_OPS));
+	EXPECT_EQ(1, DELTA(mid, before, CVM_A_CONV_SHARE_FAILURES));
+	EXPECT_EQ(64, DELTA(mid, before, CVM_A_CONV_LEAKED_PAGES));
+	EXPECT_EQ(0, DELTA(mid, before, CVM_A_CONV_SHARED_PAGES));
+	EXPECT_EQ(16, DELTA(mid, before, CVM_A_CONV_RANGES));
+	ASSERT_EQ(0, range_dump(self->fd, self->family, &s));
+	EXPECT_EQ(16, s.ranges);
+	EXPECT_EQ(64, s.leaked_pages);
+	EXPECT_EQ(0, s.shared_pages);
+	/* Made private after all: the state is known again, the runs end. */
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "vunshare"));
+	EXPECT_STREQ("ok", self->out);
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &after));
+	EXPECT_EQ(2, DELTA(after, before, CVM_A_CONV_OBSERVED_OPS));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_LEAKED_PAGES));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_RANGES));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_UNSHARE_FAILURES));
+
+	/* An unshare taken for failed: the 16 shared runs become leaked. */
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "vshare 64"));
+	EXPECT_STREQ("16", self->out);
+	ASSERT_EQ(0, cvm_write_file(FAILINJ "fail_next_observed", "1"));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "vunshare"));
+	EXPECT_STREQ("ok", self->out);
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &mid2));
+	EXPECT_EQ(4, DELTA(mid2, before, CVM_A_CONV_OBSERVED_OPS));
+	EXPECT_EQ(1, DELTA(mid2, before, CVM_A_CONV_UNSHARE_FAILURES));
+	EXPECT_EQ(1, DELTA(mid2, before, CVM_A_CONV_SHARE_FAILURES));
+	EXPECT_EQ(64, DELTA(mid2, before, CVM_A_CONV_LEAKED_PAGES));
+	EXPECT_EQ(0, DELTA(mid2, before, CVM_A_CONV_SHARED_PAGES));
+	EXPECT_EQ(16, DELTA(mid2, before, CVM_A_CONV_RANGES));
+	ASSERT_EQ(0, range_dump(self->fd, self->family, &s2));
+	EXPECT_EQ(16, s2.ranges);
+	EXPECT_EQ(64, s2.leaked_pages);
+	ASSERT_EQ(0, conv_set_observer(self->fd, self->family, 0));
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &end));
+	EXPECT_EQ(0, DELTA(end, mid2, CVM_A_CONV_LEAKED_PAGES));
+	expect_sysfs_equals_netlink(_metadata, self->fd, self->family);
+}
+
+/*
  * What the observer recorded never blocks a conversion through the
  * ledger: pages shared behind cvm_convert's back and made private again
  * while the observer was off leave a stale range, and a tracked share of

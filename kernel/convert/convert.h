@@ -86,6 +86,7 @@ bool cvm_ledger_owner_at(unsigned int idx, struct cvm_convert_owner *copy);
 
 /* failinj.c */
 bool cvm_convert_should_fail(bool share, size_t npages);
+bool cvm_convert_observed_should_fail(void);
 void cvm_convert_failinj_init(void);
 void cvm_convert_failinj_exit(void);
 

@@ -14,7 +14,9 @@
  * the usual attributes are in /sys/kernel/debug/cvm_convert/fail_share/
  * and fail_unshare/. Debian's kernels have no fault injection, so test
  * builds (CVM_TEST=m) add fail_next_share and fail_next_unshare there too:
- * writing N fails the next N conversions in that direction.
+ * writing N fails the next N conversions in that direction; and
+ * fail_next_observed: the observer takes the next N conversions it sees
+ * for failed ones.
  */
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
@@ -29,6 +31,7 @@ static DECLARE_FAULT_ATTR(cvm_convert_fail_unshare_attr);
 #ifdef CVMGUARD_TEST_BUILD
 static atomic_t cvm_convert_fail_next_share = ATOMIC_INIT(0);
 static atomic_t cvm_convert_fail_next_unshare = ATOMIC_INIT(0);
+static atomic_t cvm_convert_fail_next_observed = ATOMIC_INIT(0);
 #endif
 
 static struct dentry *cvm_convert_debugfs;
@@ -48,6 +51,21 @@ bool cvm_convert_should_fail(bool share, size_t npages)
 		return true;
 #endif
 	return false;
+}
+
+/*
+ * Whether the observer takes a conversion it saw succeed for a failed one.
+ * Test builds only: on the test VMs (no SEV-SNP, TDX or Hyper-V isolation)
+ * set_memory_decrypted() cannot fail, and the ledger's answer to a failed
+ * conversion of somebody else's must be proven all the same.
+ */
+bool cvm_convert_observed_should_fail(void)
+{
+#ifdef CVMGUARD_TEST_BUILD
+	return atomic_dec_if_positive(&cvm_convert_fail_next_observed) >= 0;
+#else
+	return false;
+#endif
 }
 
 #ifdef CVMGUARD_TEST_BUILD
@@ -89,6 +107,10 @@ void cvm_convert_failinj_init(void)
 	debugfs_create_file_unsafe("fail_next_unshare", 0600,
 				   cvm_convert_debugfs,
 				   &cvm_convert_fail_next_unshare,
+				   &cvm_convert_fail_next_fops);
+	debugfs_create_file_unsafe("fail_next_observed", 0600,
+				   cvm_convert_debugfs,
+				   &cvm_convert_fail_next_observed,
 				   &cvm_convert_fail_next_fops);
 #endif
 }

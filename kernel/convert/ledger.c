@@ -170,20 +170,37 @@ static void cvm_ledger_del_shared(struct cvm_convert_range *r)
 	rb_erase(&r->node, &cvm_ledger_ranges);
 }
 
+/* Ends a range an observed failure left in unknown state. */
+static void cvm_ledger_del_leaked(struct cvm_convert_range *r)
+{
+	r->owner->leaked_pages -= r->npages;
+	cvm_ledger_sum.leaked_pages -= r->npages;
+	cvm_ledger_sum.ranges--;
+	rb_erase(&r->node, &cvm_ledger_ranges);
+}
+
 /*
- * The caller of cvm_ledger_reserve() owns these pages now, so a shared
- * range the observer recorded on them is stale: its unshare went unseen
- * (the observer was off, or the conversion back was piecewise). Such
- * ranges end as unshared; they never make a tracked conversion fail.
+ * The caller of cvm_ledger_reserve() owns these pages now, so a range the
+ * observer recorded on them is stale: a shared one's unshare went unseen
+ * (the observer was off, or the conversion back was piecewise); a leaked
+ * one's pages were freed by the code whose conversion failed, which the
+ * kernel's own callers never do (their state is unknown), so that is said
+ * aloud. Such ranges end; they never make a tracked conversion fail.
  */
 static void cvm_ledger_drop_observed(unsigned long pfn, unsigned long npages)
 {
 	struct cvm_convert_range *r;
 
 	lockdep_assert_held(&cvm_ledger_lock);
-	while ((r = cvm_ledger_overlap(pfn, npages)) && r->observed &&
-	       r->state == CVM_RANGE_SHARED) {
-		cvm_ledger_del_shared(r);
+	while ((r = cvm_ledger_overlap(pfn, npages)) && r->observed) {
+		if (r->state == CVM_RANGE_SHARED) {
+			cvm_ledger_del_shared(r);
+		} else {
+			pr_warn_ratelimited("%s freed %lu pages at pfn %#lx whose conversion had failed (state unknown)\n",
+					    r->owner->name, r->npages,
+					    r->start_pfn);
+			cvm_ledger_del_leaked(r);
+		}
 		kmem_cache_free(cvm_range_cache, r);
 	}
 }
@@ -380,6 +397,23 @@ int cvm_ledger_state(unsigned long pfn, unsigned long npages)
 	return state;
 }
 
+/* An observed range whose conversion failed: state unknown, for good. */
+static void cvm_ledger_observed_leak(struct cvm_convert_range *r,
+				     struct cvm_convert_owner *o,
+				     unsigned long pfn, unsigned long npages)
+{
+	r->start_pfn = pfn;
+	r->npages = npages;
+	r->owner = o;
+	r->since = jiffies;
+	r->state = CVM_RANGE_LEAKED;
+	r->observed = true;
+	cvm_ledger_insert(r);
+	o->leaked_pages += npages;
+	cvm_ledger_sum.leaked_pages += npages;
+	cvm_ledger_sum.ranges++;
+}
+
 /**
  * cvm_ledger_observed() - record a conversion the observer saw
  * @caller: symbol of the code that called set_memory_*()
@@ -387,14 +421,19 @@ int cvm_ledger_state(unsigned long pfn, unsigned long npages)
  * @npages: number of pages
  * @share: true for set_memory_decrypted()
  * @err: what it returned
- * @first: the first physically contiguous run of the call (counts the op)
+ * @first: the first physically contiguous run of the call (counts the op,
+ *	or the failure)
  *
  * Atomic context. The ledger did not reserve these pages, so what it
  * records is best effort: a share that overlaps a known range, or that
  * finds no memory for its entry, is counted but not tracked; an unshare of
  * a range the ledger does not know (shared before the observer was on) is
- * counted, not an anomaly. What it records never blocks a conversion made
- * through the ledger (see cvm_ledger_drop_observed()).
+ * counted, not an anomaly. A failed conversion, either way, leaves its
+ * pages in an unknown state (the host may have converted part of them), so
+ * they are recorded as leaked, as the kernel's own callers leak them; a
+ * successful unshare of exactly such a range ends it. What it records
+ * never blocks a conversion made through the ledger (see
+ * cvm_ledger_drop_observed()).
  */
 void cvm_ledger_observed(const char *caller, unsigned long pfn,
 			 unsigned long npages, bool share, int err, bool first)
@@ -406,18 +445,34 @@ void cvm_ledger_observed(const char *caller, unsigned long pfn,
 	o = cvm_ledger_owner(caller, GFP_ATOMIC);
 	if (!o)
 		return;
-	if (share && !err)
+	if (share || err)
 		new = kmem_cache_zalloc(cvm_range_cache, GFP_ATOMIC);
 
 	spin_lock_irqsave(&cvm_ledger_lock, flags);
 	if (first)
 		cvm_ledger_sum.observed_ops++;
+	r = cvm_ledger_overlap(pfn, npages);
+	if (r && (r->start_pfn != pfn || r->npages != npages))
+		r = NULL;	/* only an exact match is the same range */
 	if (err) {
-		o->failures++;
-		if (share)
-			cvm_ledger_sum.share_failures++;
-		else
-			cvm_ledger_sum.unshare_failures++;
+		if (first) {
+			o->failures++;
+			if (share)
+				cvm_ledger_sum.share_failures++;
+			else
+				cvm_ledger_sum.unshare_failures++;
+		}
+		if (!share && r && r->state == CVM_RANGE_SHARED) {
+			r->owner->shared_pages -= npages;
+			cvm_ledger_sum.shared_pages -= npages;
+			r->state = CVM_RANGE_LEAKED;
+			r->since = jiffies;
+			r->owner->leaked_pages += npages;
+			cvm_ledger_sum.leaked_pages += npages;
+		} else if (new && !cvm_ledger_overlap(pfn, npages)) {
+			cvm_ledger_observed_leak(new, o, pfn, npages);
+			new = NULL;
+		}
 	} else if (share) {
 		if (new && !cvm_ledger_overlap(pfn, npages)) {
 			new->start_pfn = pfn;
@@ -433,16 +488,17 @@ void cvm_ledger_observed(const char *caller, unsigned long pfn,
 			o->share_ops++;
 			cvm_ledger_sum.share_ops++;
 		}
+	} else if (r && r->state == CVM_RANGE_SHARED) {
+		/* The sharer's counters balance, whoever unshares. */
+		cvm_ledger_del_shared(r);
+		new = r;
 	} else {
-		r = cvm_ledger_overlap(pfn, npages);
-		if (r && r->start_pfn == pfn && r->npages == npages &&
-		    r->state == CVM_RANGE_SHARED) {
-			/* The sharer's counters balance, whoever unshares. */
-			cvm_ledger_del_shared(r);
+		o->unshare_ops++;
+		cvm_ledger_sum.unshare_ops++;
+		if (r && r->observed && r->state == CVM_RANGE_LEAKED) {
+			/* Private again: the state is known once more. */
+			cvm_ledger_del_leaked(r);
 			new = r;
-		} else {
-			o->unshare_ops++;
-			cvm_ledger_sum.unshare_ops++;
 		}
 	}
 	spin_unlock_irqrestore(&cvm_ledger_lock, flags);

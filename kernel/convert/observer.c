@@ -70,25 +70,23 @@ static void cvm_observer_record(struct kretprobe_instance *ri,
 	if (start == ULONG_MAX)
 		return;
 	snprintf(name, sizeof(name), "%ps", (void *)caller);
-	if (err) {
-		/* One failure, one count: reported by the first page. */
-		cvm_ledger_observed(name, start, call->numpages, share, err,
-				    true);
+	if (!err && cvm_convert_observed_should_fail())
+		err = -EIO;
+	if (err)
 		cvm_convert_notify(share ? CVM_CONV_EVENT_SHARE_FAILED :
 					   CVM_CONV_EVENT_UNSHARE_FAILED,
 				   name, start, call->numpages, err);
-		return;
-	}
 	/*
 	 * One range per physically contiguous run: a vzalloc'ed buffer
 	 * (Hyper-V's netvsc) is not the numpages pages after its first.
+	 * A failure leaves every run in an unknown state.
 	 */
 	for (i = 1, run = 1; i <= call->numpages; i++, run++) {
 		pfn = i < call->numpages ? cvm_observer_pfn(call->addr, i) :
 					   ULONG_MAX;
 		if (pfn == start + run)
 			continue;
-		cvm_ledger_observed(name, start, run, share, 0, i == run);
+		cvm_ledger_observed(name, start, run, share, err, i == run);
 		start = pfn;
 		run = 0;
 		if (pfn == ULONG_MAX && i < call->numpages)

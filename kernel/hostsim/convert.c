@@ -18,7 +18,10 @@
  *                            directly                    -> RUNS
  *   vcheck                   pages the ledger holds shared, run by run
  *                                                        -> PAGES
- *   vunshare                 set_memory_encrypted(), free -> ok | -ERRNO
+ *   vleaked                  pages the ledger holds leaked, run by run
+ *                                                        -> PAGES
+ *   vunshare                 set_memory_encrypted(), free unless it failed
+ *                            or the ledger says leaked   -> ok | -ERRNO
  *   xshare PAGES             set_memory_decrypted() directly, kept shared
  *   xtrack OWNER             set_memory_encrypted() directly, then the same
  *                            pages through cvm_convert_share() and back
@@ -461,6 +464,13 @@ static void cvm_hostsim_vrun_shared(unsigned long pfn, size_t n, size_t *acc)
 		*acc += n;
 }
 
+static void cvm_hostsim_vrun_leaked(unsigned long pfn, size_t n, size_t *acc)
+{
+	if (cvm_convert_state(page_address(pfn_to_page(pfn)), n) ==
+	    CVM_CONV_STATE_LEAKED)
+		*acc += n;
+}
+
 /* As cvm_hostsim_external_convert(), one direction at a time. */
 static noinline int cvm_hostsim_vmalloc_convert(void *addr, int pages,
 						bool share)
@@ -540,15 +550,32 @@ static int cvm_hostsim_cmd_vcheck(char **argv)
 	return 0;
 }
 
+static int cvm_hostsim_cmd_vleaked(char **argv)
+{
+	size_t leaked = 0;
+
+	if (!cvm_hostsim_vbuf)
+		return -ENOENT;
+	cvm_hostsim_vruns(cvm_hostsim_vrun_leaked, &leaked);
+	cvm_hostsim_set_result("%zu\n", leaked);
+	return 0;
+}
+
+/*
+ * A run the ledger holds leaked was taken for failed (fail_next_observed):
+ * leak the pages as a caller whose conversion failed must.
+ */
 static int cvm_hostsim_cmd_vunshare(char **argv)
 {
+	size_t leaked = 0;
 	int err;
 
 	if (!cvm_hostsim_vbuf)
 		return -ENOENT;
 	err = cvm_hostsim_vmalloc_convert(cvm_hostsim_vbuf, cvm_hostsim_vpages,
 					  false);
-	cvm_hostsim_vrelease(err);
+	cvm_hostsim_vruns(cvm_hostsim_vrun_leaked, &leaked);
+	cvm_hostsim_vrelease(err || leaked);
 	cvm_hostsim_set_errno(err);
 	return 0;
 }
@@ -757,6 +784,7 @@ static const struct {
 	{ "external",		2, cvm_hostsim_cmd_external },
 	{ "vshare",		2, cvm_hostsim_cmd_vshare },
 	{ "vcheck",		1, cvm_hostsim_cmd_vcheck },
+	{ "vleaked",		1, cvm_hostsim_cmd_vleaked },
 	{ "vunshare",		1, cvm_hostsim_cmd_vunshare },
 	{ "xshare",		2, cvm_hostsim_cmd_xshare },
 	{ "xtrack",		2, cvm_hostsim_cmd_xtrack },
