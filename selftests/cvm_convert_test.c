@@ -806,6 +806,40 @@ TEST_F(conv, observed_range_never_blocks_tracked_share)
 	expect_sysfs_equals_netlink(_metadata, self->fd, self->family);
 }
 
+/*
+ * The same when the conversion behind cvm_convert's back failed (taken
+ * for failed: fail_next_observed) and its caller freed the pages anyway,
+ * against the leak rule: the tracked share of those pages succeeds and
+ * ends the leaked range (convert.sh finds the log line that names it).
+ */
+TEST_F(conv, observed_leaked_range_never_blocks_tracked_share)
+{
+	struct conv before, mid, after;
+	struct owner o;
+
+	ASSERT_EQ(0, conv_set_observer(self->fd, self->family, 1));
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &before));
+	ASSERT_EQ(0, cvm_write_file(FAILINJ "fail_next_observed", "1"));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "xshare 3"));
+	EXPECT_STREQ("ok", self->out);
+	ASSERT_EQ(0, conv_set_observer(self->fd, self->family, 0));
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &mid));
+	EXPECT_EQ(3, DELTA(mid, before, CVM_A_CONV_LEAKED_PAGES));
+	EXPECT_EQ(1, DELTA(mid, before, CVM_A_CONV_RANGES));
+	ASSERT_EQ(0, hs(self->out, sizeof(self->out), "xtrack t_reuse2"));
+	EXPECT_STREQ("ok", self->out);
+	ASSERT_EQ(0, conv_get(self->fd, self->family, &after));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_LEAKED_PAGES));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_SHARED_PAGES));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_RANGES));
+	EXPECT_EQ(0, DELTA(after, before, CVM_A_CONV_ANOMALIES));
+	ASSERT_EQ(0, owner_get(self->fd, self->family, "t_reuse2", 0, &o));
+	EXPECT_EQ(1, o.v[CVM_A_CONV_OWNER_SHARE_OPS]);
+	EXPECT_EQ(1, o.v[CVM_A_CONV_OWNER_UNSHARE_OPS]);
+	EXPECT_EQ(0, o.v[CVM_A_CONV_OWNER_ANOMALIES]);
+	expect_sysfs_equals_netlink(_metadata, self->fd, self->family);
+}
+
 struct event {
 	uint32_t event;
 	char owner[64];
