@@ -95,8 +95,18 @@ typedef uint64_t __le64;
 /* Orders reads of a ring's index before reads of the entries it covers. */
 #define virt_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 
-/* Speculation is the kernel's concern: a bounds-checked index is final. */
+/*
+ * Speculation is the kernel's concern: a bounds-checked index is final.
+ * The unit tests count the clamps (CVM_SHIM_COUNT_NOSPEC), so that a
+ * host-supplied index that stops going through one fails a test.
+ */
+#ifdef CVM_SHIM_COUNT_NOSPEC
+extern unsigned long cvm_shim_nospec_clamps;
+#define array_index_nospec(index, size) \
+	(cvm_shim_nospec_clamps++, (void)(size), (index))
+#else
 #define array_index_nospec(index, size) ((void)(size), (index))
+#endif
 
 #endif /* __KERNEL__ */
 

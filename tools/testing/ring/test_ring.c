@@ -11,6 +11,8 @@
 #include "vmbus.h"
 
 static int failures, checks;
+/* Host-supplied ids clamped by array_index_nospec() (cvm_shim.h). */
+unsigned long cvm_shim_nospec_clamps;
 
 #define EXPECT(cond) do {						\
 	checks++;							\
@@ -258,6 +260,7 @@ static void test_packed_laps(bool batch)
 	bool drv_w = true, dev_w = true, id_busy[LAPS_NUM] = { 0 };
 	struct cvm_vpacked r;
 	unsigned int seed = batch ? 7 : 3, round;
+	unsigned long clamps0 = cvm_shim_nospec_clamps;
 
 	memset(lring, 0, sizeof(lring));
 	EXPECT(cvm_vpacked_init(&r, LAPS_NUM, lcap, lndesc, 0, true) == 0);
@@ -348,6 +351,39 @@ static void test_packed_laps(bool batch)
 	EXPECT(!bad);
 	EXPECT(completed == head && posted == tail && completed > 1000);
 	EXPECT(r.outstanding == tail - head);
+	/* Every id the device returned indexed ndesc[]/cap[] clamped. */
+	EXPECT(cvm_shim_nospec_clamps - clamps0 == completed);
+}
+
+/*
+ * Split: each in-range id the device returns is clamped before it indexes
+ * slot[] on the entry path; one out of range is refused before any use.
+ * (The batch path masks the id with the ring size instead.)
+ */
+static void test_split_nospec(void)
+{
+	unsigned long clamps0 = cvm_shim_nospec_clamps;
+	struct cvm_ring_verdict v;
+	struct cvm_vsplit r;
+	u16 i;
+
+	memset(slot, 0, sizeof(slot));
+	EXPECT(cvm_vsplit_init(&r, NUM, slot, 0) == 0);
+	for (i = 0; i < 5; i++)
+		EXPECT(cvm_vsplit_post(&r, i, 10) == 0);
+	for (i = 0; i < 4; i++)
+		set_used(i, 3 - i, 10);
+	set_used(4, NUM, 10);
+	used.u.idx = cpu_to_le16(5);
+	EXPECT(cvm_vsplit_pending(&r, &used.u, &v, false) == 5);
+	for (i = 0; i < 4; i++) {
+		EXPECT(cvm_vsplit_next(&r, &used.u, &v, false));
+		EXPECT(v.reason == CVM_RING_REASON_NONE && v.id == 3 - i);
+	}
+	EXPECT(cvm_shim_nospec_clamps - clamps0 == 4);
+	EXPECT(cvm_vsplit_next(&r, &used.u, &v, false));
+	EXPECT(v.reason == CVM_RING_REASON_ID_RANGE);
+	EXPECT(cvm_shim_nospec_clamps - clamps0 == 4);
 }
 
 #define DSIZE 256
@@ -620,6 +656,7 @@ static void test_names(void)
 int main(void)
 {
 	test_split();
+	test_split_nospec();
 	test_packed();
 	test_packed_laps(false);
 	test_packed_laps(true);
