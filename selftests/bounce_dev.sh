@@ -70,6 +70,10 @@ expect_eq "attach (netlink)" 0 "$(./cvm_blkio attach "$pci")"
 expect_eq "attached devices" "$pci" "$(cat $dir/attach)"
 expect_eq "attach again" "-114 already attached" "$(./cvm_blkio attach "$pci")"
 rmmod cvm_bounce 2>/dev/null && fail "cvm_bounce unloaded while attached"
+out=$(cvmctl unload cvm_bounce 2>&1); rc=$?
+expect_eq "cvmctl unload cvm_bounce while attached: exit" 1 $rc
+expect_eq "cvmctl unload cvm_bounce while attached" \
+	"cvmctl: cvm_bounce is in use by the devices attached to its pool; detach them first (cvmctl pool detach DEVICE): $pci" "$out"
 echo "$pci" >$drv/bind || fail "bind virtio-pci"
 vd=$(cvm_disk cvmbounce) || { fail "disk did not come back"; finish; }
 expect_eq "detach while bound" "-16 a driver is bound to the device; unbind it first" \

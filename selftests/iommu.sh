@@ -48,4 +48,16 @@ rm -f /tmp/io.data
 expect_eq "pool maps" 0 "$(cat $dir/maps)"
 rmmod cvm_bounce || fail "rmmod cvm_bounce"
 rmmod cvm_convert || fail "rmmod cvm_convert"
+
+# This boot has no swiotlb=force and less than 4 GiB: the kernel keeps no
+# swiotlb buffer, and cvmctl says so without cvm_bounce, not "unknown".
+if [ -e /sys/kernel/debug/swiotlb/io_tlb_nslabs ]; then
+	fail "a swiotlb buffer in a boot that needs none: $(cat /sys/kernel/debug/swiotlb/io_tlb_nslabs) slabs"
+fi
+expect_eq "cvmctl swiotlb without cvm_bounce" \
+	"pool:             none (the kernel allocated no swiotlb buffer at boot: no device needed one)
+observer:         unavailable - cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)" \
+	"$(cvmctl swiotlb)"
+expect_eq "cvmctl status: swiotlb_slabs" "swiotlb_slabs:    none" \
+	"$(cvmctl status | grep '^swiotlb_slabs:')"
 finish

@@ -26,6 +26,7 @@
 static const char *const cvm_default_modules[] = { "cvm_core", "cvm_convert" };
 
 #define CVM_DEP_DEPTH	8
+#define CVM_BOUNCE_ATTACH	"/sys/kernel/cvm/bounce/attach"
 
 static void cvm_kmod_silent(void *data, int priority, const char *file,
 			    int line, const char *fn, const char *format,
@@ -444,6 +445,30 @@ static void cvm_holders(struct kmod_module *mod, char *buf, size_t size)
 	kmod_module_unref_list(list);
 }
 
+/*
+ * The devices attached to the bounce pool, space-separated, into @buf:
+ * each holds a reference to cvm_bounce. Returns whether there is any.
+ */
+static bool cvm_bounce_attached(char *buf, size_t size)
+{
+	char line[128];
+	size_t len = 0;
+	FILE *f;
+
+	buf[0] = '\0';
+	f = fopen(CVM_BOUNCE_ATTACH, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] && len < size)
+			len += snprintf(buf + len, size - len, "%s%s",
+					len ? " " : "", line);
+	}
+	fclose(f);
+	return buf[0] != '\0';
+}
+
 static int cvm_unload_one(struct kmod_ctx *kctx, const char *name)
 {
 	struct kmod_module *mod;
@@ -474,6 +499,12 @@ static int cvm_unload_one(struct kmod_ctx *kctx, const char *name)
 	if (err == -EPERM || err == -EACCES) {
 		cvmctl_err("permission denied: unloading %s needs CAP_SYS_MODULE (run as root)",
 			   name);
+		goto fail;
+	}
+	if ((err == -EBUSY || err == -EAGAIN) && !strcmp(name, "cvm_bounce") &&
+	    cvm_bounce_attached(holders, sizeof(holders))) {
+		cvmctl_err("cvm_bounce is in use by the devices attached to its pool; detach them first (cvmctl pool detach DEVICE): %s",
+			   holders);
 		goto fail;
 	}
 	if (err == -EBUSY || err == -EAGAIN) {

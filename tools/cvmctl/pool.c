@@ -30,6 +30,7 @@
 
 #include "cvmctl.h"
 #include "json.h"
+#include "posture.h"
 #include "nl.h"
 
 #define CVM_POOL_MAXDEV		64
@@ -371,21 +372,6 @@ static int cvm_pool_handler(const struct cvmctl_ctx *ctx, int argc,
 
 /* ---- swiotlb ------------------------------------------------------------ */
 
-#define SWT_NSLABS	"/sys/kernel/debug/swiotlb/io_tlb_nslabs"
-#define SWT_USED	"/sys/kernel/debug/swiotlb/io_tlb_used"
-
-static bool cvm_read_u64(const char *path, uint64_t *v)
-{
-	FILE *f = fopen(path, "r");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fscanf(f, "%" SCNu64, v) == 1;
-	fclose(f);
-	return ok;
-}
-
 static int cvm_swt_get_cb(struct nl_msg *msg, void *arg)
 {
 	struct cvm_pool_state *s = arg;
@@ -410,9 +396,62 @@ static int cvm_swt_dev_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* What debugfs says of the kernel's swiotlb. */
+struct cvm_swt_totals {
+	bool known;
+	unsigned long long nslabs, used;
+	const char *why;
+};
+
+/* "pool": slabs and used, or nulls and why they are not known. */
+static void cvm_swt_json_pool(struct jsonw *jw, const struct cvm_swt_totals *tot)
+{
+	jsonw_name(jw, "pool");
+	jsonw_start_object(jw);
+	if (tot->known) {
+		jsonw_uint_field(jw, "slabs", tot->nslabs);
+		jsonw_uint_field(jw, "used", tot->used);
+	} else {
+		jsonw_null_field(jw, "slabs");
+		jsonw_null_field(jw, "used");
+		jsonw_string_field(jw, "why", tot->why);
+	}
+	jsonw_end_object(jw);
+}
+
+/* Without cvm_bounce: what debugfs says, and why nothing more. */
+#define CVM_SWT_NO_OBSERVER	"cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)"
+
+static void cvm_swt_print_alone(const struct cvmctl_ctx *ctx,
+				const struct cvm_swt_totals *tot)
+{
+	struct jsonw jw;
+
+	if (!ctx->json) {
+		if (tot->known)
+			printf("%-18s%llu slabs (%llu MiB), %llu used\n", "pool:",
+			       tot->nslabs, tot->nslabs >> 9, tot->used);
+		else
+			printf("%-18s%s\n", "pool:", tot->why);
+		printf("%-18sunavailable - %s\n", "observer:",
+		       CVM_SWT_NO_OBSERVER);
+		return;
+	}
+	jsonw_init(&jw, stdout, ctx->pretty);
+	jsonw_start_object(&jw);
+	cvm_swt_json_pool(&jw, tot);
+	jsonw_bool_field(&jw, "observer", false);
+	jsonw_string_field(&jw, "observer_reason", CVM_SWT_NO_OBSERVER);
+	jsonw_name(&jw, "devices");
+	jsonw_start_array(&jw);
+	jsonw_end_array(&jw);
+	jsonw_end_object(&jw);
+	jsonw_finish(&jw);
+}
+
 static void cvm_swt_print(const struct cvmctl_ctx *ctx,
-			  const struct cvm_pool_state *s, bool known,
-			  uint64_t nslabs, uint64_t used)
+			  const struct cvm_pool_state *s,
+			  const struct cvm_swt_totals *tot)
 {
 	const struct cvm_nl_vals *p = &s->pool;
 	uint64_t adv = p->num[CVM_A_SWIOTLB_ADVICE_SLABS];
@@ -421,11 +460,11 @@ static void cvm_swt_print(const struct cvmctl_ctx *ctx,
 	int t;
 
 	if (!ctx->json) {
-		if (known)
-			printf("%-18s%" PRIu64 " slabs (%" PRIu64 " MiB), %" PRIu64 " used\n",
-			       "pool:", nslabs, nslabs >> 9, used);
+		if (tot->known)
+			printf("%-18s%llu slabs (%llu MiB), %llu used\n", "pool:",
+			       tot->nslabs, tot->nslabs >> 9, tot->used);
 		else
-			printf("%-18s%s\n", "pool:", "unknown (no debugfs statistics)");
+			printf("%-18s%s\n", "pool:", tot->why);
 		printf("%-18s%s%s%s\n", "observer:",
 		       p->num[CVM_A_SWIOTLB_OBSERVER] ? "on" : "off",
 		       p->str[0] ? " - " : "", p->str);
@@ -460,16 +499,7 @@ static void cvm_swt_print(const struct cvmctl_ctx *ctx,
 	}
 	jsonw_init(&jw, stdout, ctx->pretty);
 	jsonw_start_object(&jw);
-	jsonw_name(&jw, "pool");
-	jsonw_start_object(&jw);
-	if (known) {
-		jsonw_uint_field(&jw, "slabs", nslabs);
-		jsonw_uint_field(&jw, "used", used);
-	} else {
-		jsonw_null_field(&jw, "slabs");
-		jsonw_null_field(&jw, "used");
-	}
-	jsonw_end_object(&jw);
+	cvm_swt_json_pool(&jw, tot);
 	jsonw_bool_field(&jw, "observer", p->num[CVM_A_SWIOTLB_OBSERVER]);
 	jsonw_string_field(&jw, "observer_reason", p->str[0] ? p->str : NULL);
 	for (t = CVM_A_SWIOTLB_MAPS; t <= CVM_A_SWIOTLB_ADVICE_SLABS; t++)
@@ -492,12 +522,16 @@ static void cvm_swt_print(const struct cvmctl_ctx *ctx,
 static int cvm_swt_show(const struct cvmctl_ctx *ctx)
 {
 	struct cvm_pool_state s = { 0 };
-	uint64_t nslabs = 0, used = 0;
+	struct cvm_swt_totals tot = { 0 };
 	int ret = CVMCTL_EXIT_FAIL;
 	struct cvm_nl nl;
-	bool known;
+	bool none;
 
-	known = cvm_read_u64(SWT_NSLABS, &nslabs) && cvm_read_u64(SWT_USED, &used);
+	tot.known = cvm_swiotlb_stats(&tot.nslabs, &tot.used, &none, &tot.why);
+	if (!cvm_module_loaded("cvm_bounce")) {
+		cvm_swt_print_alone(ctx, &tot);
+		return CVMCTL_EXIT_OK;
+	}
 	s.devs = calloc(CVM_POOL_MAXDEV, sizeof(*s.devs));
 	if (!s.devs || cvm_nl_open(&nl)) {
 		free(s.devs);
@@ -512,7 +546,7 @@ static int cvm_swt_show(const struct cvmctl_ctx *ctx)
 		cvmctl_err("malformed attribute from the kernel: %s", s.bad);
 		goto out;
 	}
-	cvm_swt_print(ctx, &s, known, nslabs, used);
+	cvm_swt_print(ctx, &s, &tot);
 	ret = CVMCTL_EXIT_OK;
 out:
 	cvm_nl_close(&nl);

@@ -5,6 +5,7 @@
  * or "unavailable", never an error: status must work on any guest.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,11 @@
 #define SIG_ENFORCE	"/sys/module/module/parameters/sig_enforce"
 #define TAINT_FILE	"/proc/sys/kernel/tainted"
 #define CMDLINE_FILE	"/proc/cmdline"
-#define SWIOTLB_NSLABS	"/sys/kernel/debug/swiotlb/io_tlb_nslabs"
-#define SWIOTLB_USED	"/sys/kernel/debug/swiotlb/io_tlb_used"
+#define MOUNTS_FILE	"/proc/self/mounts"
+#define DEBUGFS_DIR	"/sys/kernel/debug"
+#define SWIOTLB_DIR	DEBUGFS_DIR "/swiotlb"
+#define SWIOTLB_NSLABS	SWIOTLB_DIR "/io_tlb_nslabs"
+#define SWIOTLB_USED	SWIOTLB_DIR "/io_tlb_used"
 
 /* The kernel's taint letters (kernel/panic.c taint_flags[]), by bit. */
 static const char cvm_taint_letters[] = "PFSRMBUDAWCIOELKXTN";
@@ -137,8 +141,46 @@ void cvm_posture_probe(struct cvm_posture *p)
 	p->taint_flags[n] = '\0';
 
 	p->swiotlb_force = cvm_cmdline_has("swiotlb=force");
-	p->swiotlb_known = cvm_read_ull(SWIOTLB_NSLABS, &p->swiotlb_nslabs) &&
-			   cvm_read_ull(SWIOTLB_USED, &p->swiotlb_used);
+	p->swiotlb_known = cvm_swiotlb_stats(&p->swiotlb_nslabs,
+					     &p->swiotlb_used, &p->swiotlb_none,
+					     &p->swiotlb_why);
+}
+
+/* Whether debugfs is mounted where the kernel's files are looked for. */
+static bool cvm_debugfs_mounted(void)
+{
+	char line[512], dev[128], dir[256], type[64];
+	bool found = false;
+	FILE *f;
+
+	f = fopen(MOUNTS_FILE, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%127s %255s %63s", dev, dir, type) == 3 &&
+			!strcmp(dir, DEBUGFS_DIR) && !strcmp(type, "debugfs");
+	fclose(f);
+	return found;
+}
+
+bool cvm_swiotlb_stats(unsigned long long *nslabs, unsigned long long *used,
+		       bool *none, const char **why)
+{
+	*none = false;
+	*why = NULL;
+	if (cvm_read_ull(SWIOTLB_NSLABS, nslabs) &&
+	    cvm_read_ull(SWIOTLB_USED, used))
+		return true;
+	if (access(DEBUGFS_DIR, R_OK | X_OK) && (errno == EACCES || errno == EPERM))
+		*why = "unknown (debugfs is readable by root only)";
+	else if (!cvm_debugfs_mounted())
+		*why = "unknown (debugfs is not mounted: mount -t debugfs none " DEBUGFS_DIR ")";
+	else if (cvm_exists(SWIOTLB_DIR))
+		*why = "none (the kernel allocated no swiotlb buffer at boot: no device needed one)";
+	else
+		*why = "none (the kernel has no swiotlb)";
+	*none = !strncmp(*why, "none", 4);
+	return false;
 }
 
 const char *cvm_posture_secure_boot_str(const struct cvm_posture *p)
@@ -201,8 +243,10 @@ void cvm_posture_print_text(const struct cvm_posture *p)
 		printf("%-18s%llu\n", "swiotlb_slabs:", p->swiotlb_nslabs);
 		printf("%-18s%llu\n", "swiotlb_used:", p->swiotlb_used);
 	} else {
-		printf(CVM_TEXT_LINE, "swiotlb_slabs:", "unknown");
-		printf(CVM_TEXT_LINE, "swiotlb_used:", "unknown");
+		const char *v = p->swiotlb_none ? "none" : "unknown";
+
+		printf(CVM_TEXT_LINE, "swiotlb_slabs:", v);
+		printf(CVM_TEXT_LINE, "swiotlb_used:", v);
 	}
 }
 

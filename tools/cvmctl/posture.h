@@ -30,9 +30,19 @@ struct cvm_posture {
 	char taint_flags[40];		/* letters of the set bits */
 	bool swiotlb_force;		/* swiotlb=force on the command line */
 	bool swiotlb_known;		/* debugfs statistics were readable */
+	bool swiotlb_none;		/* debugfs says there is no buffer */
+	const char *swiotlb_why;	/* when not known: why, with the fix */
 	unsigned long long swiotlb_nslabs;
 	unsigned long long swiotlb_used;
 };
+
+/*
+ * The kernel's swiotlb totals from debugfs. Return: true with @nslabs and
+ * @used; false with *@none set when debugfs shows there is no buffer (no
+ * CONFIG_SWIOTLB, or none allocated at boot), and *@why saying which.
+ */
+bool cvm_swiotlb_stats(unsigned long long *nslabs, unsigned long long *used,
+		       bool *none, const char **why);
 
 /* First line of @path without its newline; false if unreadable. */
 bool cvm_read_line(const char *path, char *buf, size_t size);

@@ -119,7 +119,7 @@ static const char *fake_path(const char *path, char *buf, size_t size)
 		"/sys/kernel/security", "/sys/class/tpm",
 		"/proc/sys/kernel/tainted", "/proc/cmdline",
 		"/sys/kernel/debug", "/proc/sys/kernel/modules_disabled",
-		"/proc/sys/kernel/loadpin", "/lib/modules",
+		"/proc/sys/kernel/loadpin", "/lib/modules", "/proc/self/mounts",
 	};
 	size_t i;
 

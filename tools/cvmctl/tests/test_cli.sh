@@ -171,7 +171,7 @@ USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
 USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce | auditor on|off]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=139
+TESTS=145
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -432,6 +432,32 @@ run_fake nofamily status
 check "cvm_core not loaded: no module support" 0 "$CORE_NONE
 module:           cvm_core not loaded: the kernel has no module support (CONFIG_MODULES is off): build cvmguard into it
 $POSTURE_BARE" ""
+# swiotlb without cvm_bounce: what debugfs says, and why it says nothing.
+NO_OBS="observer:         unavailable - cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)"
+run_fake nofamily swiotlb
+check "swiotlb without cvm_bounce, debugfs not mounted" 0 "pool:             unknown (debugfs is not mounted: mount -t debugfs none /sys/kernel/debug)
+$NO_OBS" ""
+mkdir -p "$ROOT/proc/self" "$ROOT/sys/kernel/debug"
+printf 'sysfs /sys sysfs rw 0 0\ndebugfs /sys/kernel/debug debugfs rw 0 0\n' >"$ROOT/proc/self/mounts"
+run_fake nofamily swiotlb
+check "swiotlb: a kernel without swiotlb" 0 "pool:             none (the kernel has no swiotlb)
+$NO_OBS" ""
+mkdir "$ROOT/sys/kernel/debug/swiotlb"
+run_fake nofamily swiotlb
+check "swiotlb: no buffer allocated at boot" 0 "pool:             none (the kernel allocated no swiotlb buffer at boot: no device needed one)
+$NO_OBS" ""
+run_fake nofamily -j swiotlb
+check "swiotlb -j: no buffer allocated at boot" 0 '{"pool":{"slabs":null,"used":null,"why":"none (the kernel allocated no swiotlb buffer at boot: no device needed one)"},"observer":false,"observer_reason":"cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)","devices":[]}' ""
+run_fake nofamily status
+check "status: swiotlb none" 0 "$CORE_NONE
+module:           cvm_core not loaded: the kernel has no module support (CONFIG_MODULES is off): build cvmguard into it
+${POSTURE_BARE%swiotlb_slabs:*}swiotlb_slabs:    none
+swiotlb_used:     none" ""
+echo 65536 >"$ROOT/sys/kernel/debug/swiotlb/io_tlb_nslabs"
+echo 7 >"$ROOT/sys/kernel/debug/swiotlb/io_tlb_used"
+run_fake nofamily swiotlb
+check "swiotlb without cvm_bounce, debugfs statistics" 0 "pool:             65536 slabs (128 MiB), 7 used
+$NO_OBS" ""
 ROOT=$ROOT_SAVE
 run_fake nosock status
 check "netlink socket fails" 1 "" \
