@@ -397,21 +397,19 @@ int cvm_ledger_state(unsigned long pfn, unsigned long npages)
 	return state;
 }
 
-/* An observed range whose conversion failed: state unknown, for good. */
-static void cvm_ledger_observed_leak(struct cvm_convert_range *r,
-				     struct cvm_convert_owner *o,
-				     unsigned long pfn, unsigned long npages)
+/* Records a range the observer saw, in @state; the caller counts it. */
+static void cvm_ledger_observed_insert(struct cvm_convert_range *r,
+				       struct cvm_convert_owner *o,
+				       unsigned long pfn, unsigned long npages,
+				       u8 state)
 {
 	r->start_pfn = pfn;
 	r->npages = npages;
 	r->owner = o;
 	r->since = jiffies;
-	r->state = CVM_RANGE_LEAKED;
+	r->state = state;
 	r->observed = true;
 	cvm_ledger_insert(r);
-	o->leaked_pages += npages;
-	cvm_ledger_sum.leaked_pages += npages;
-	cvm_ledger_sum.ranges++;
 }
 
 /**
@@ -470,18 +468,18 @@ void cvm_ledger_observed(const char *caller, unsigned long pfn,
 			r->owner->leaked_pages += npages;
 			cvm_ledger_sum.leaked_pages += npages;
 		} else if (new && !cvm_ledger_overlap(pfn, npages)) {
-			cvm_ledger_observed_leak(new, o, pfn, npages);
+			/* State unknown, for good. */
+			cvm_ledger_observed_insert(new, o, pfn, npages,
+						   CVM_RANGE_LEAKED);
+			o->leaked_pages += npages;
+			cvm_ledger_sum.leaked_pages += npages;
+			cvm_ledger_sum.ranges++;
 			new = NULL;
 		}
 	} else if (share) {
 		if (new && !cvm_ledger_overlap(pfn, npages)) {
-			new->start_pfn = pfn;
-			new->npages = npages;
-			new->owner = o;
-			new->since = jiffies;
-			new->state = CVM_RANGE_SHARED;
-			new->observed = true;
-			cvm_ledger_insert(new);
+			cvm_ledger_observed_insert(new, o, pfn, npages,
+						   CVM_RANGE_SHARED);
 			cvm_ledger_add_shared(o, npages);
 			new = NULL;
 		} else {

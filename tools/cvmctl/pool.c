@@ -419,6 +419,15 @@ static void cvm_swt_json_pool(struct jsonw *jw, const struct cvm_swt_totals *tot
 	jsonw_end_object(jw);
 }
 
+static void cvm_swt_text_pool(const struct cvm_swt_totals *tot)
+{
+	if (tot->known)
+		printf("%-18s%llu slabs (%llu MiB), %llu used\n", "pool:",
+		       tot->nslabs, tot->nslabs >> 9, tot->used);
+	else
+		printf("%-18s%s\n", "pool:", tot->why);
+}
+
 /* Without cvm_bounce: what debugfs says, and why nothing more. */
 #define CVM_SWT_NO_OBSERVER	"cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)"
 
@@ -428,11 +437,7 @@ static void cvm_swt_print_alone(const struct cvmctl_ctx *ctx,
 	struct jsonw jw;
 
 	if (!ctx->json) {
-		if (tot->known)
-			printf("%-18s%llu slabs (%llu MiB), %llu used\n", "pool:",
-			       tot->nslabs, tot->nslabs >> 9, tot->used);
-		else
-			printf("%-18s%s\n", "pool:", tot->why);
+		cvm_swt_text_pool(tot);
 		printf("%-18sunavailable - %s\n", "observer:",
 		       CVM_SWT_NO_OBSERVER);
 		return;
@@ -460,11 +465,7 @@ static void cvm_swt_print(const struct cvmctl_ctx *ctx,
 	int t;
 
 	if (!ctx->json) {
-		if (tot->known)
-			printf("%-18s%llu slabs (%llu MiB), %llu used\n", "pool:",
-			       tot->nslabs, tot->nslabs >> 9, tot->used);
-		else
-			printf("%-18s%s\n", "pool:", tot->why);
+		cvm_swt_text_pool(tot);
 		printf("%-18s%s%s%s\n", "observer:",
 		       p->num[CVM_A_SWIOTLB_OBSERVER] ? "on" : "off",
 		       p->str[0] ? " - " : "", p->str);
