@@ -31,6 +31,7 @@ help:
 	@echo 'make modules         build the modules for the running kernel (KDIR=...)'
 	@echo 'make modules_install install them (then: modprobe cvm_core)'
 	@echo 'make userspace       build cvmctl and the selftests'
+	@echo 'make deb             Debian packages cvmguard-dkms and cvmctl (lintian clean), in $$(CVM_RUN_DIR)/deb'
 	@echo 'make install         modules (for KDIR), depmod, cvmctl, man page, bash completion,'
 	@echo '                     modprobe.d and modules-load.d examples; make uninstall'
 	@echo '  MOK_KEY=K MOK_CERT=C   sign the modules (Secure Boot: then mokutil --import C)'
@@ -127,6 +128,15 @@ dkms-uninstall:
 dkms-check:
 	scripts/dkms.sh check
 
+# Debian packages cvmguard-dkms and cvmctl (dpkg-buildpackage, lintian
+# clean) in $(CVM_RUN_DIR)/deb; deb-check installs them in a Debian 12
+# root, where DKMS must build and sign the modules, then purges them.
+deb: deps
+	scripts/deb.sh build
+
+deb-check:
+	scripts/deb.sh check
+
 install-check:
 	scripts/install-check.sh
 
@@ -165,16 +175,18 @@ vm-%: userspace
 # kernel (KASAN, lockdep, kmemleak) runs the suite in three boots (the
 # third is the systematic fault injection alone), each within half its
 # 1200 s timeout on a 2-core machine. Every kernel, the debug one too, then
-# boots once with QEMU's intel-iommu and once with the real devices.
+# boots once with QEMU's intel-iommu and once with the real devices; the
+# debug kernel, which trusts the key that signs the test modules, once
+# more with lockdown=confidentiality module.sig_enforce=1.
 check: deps
-	$(MAKE) spec-check unit fuzz-smoke style dkms-check install-check
+	$(MAKE) spec-check unit fuzz-smoke style dkms-check install-check deb-check
 	@pass=0; fail=0; skip=0; failed=; \
 	for k in $(KERNELS); do \
 		boots="$$k $$k:iommu $$k:devices"; \
-		[ $$k != debug ] || boots="$$k:1 $$k:2 $$k:3 $$k:iommu $$k:devices"; \
+		[ $$k != debug ] || boots="$$k:1 $$k:2 $$k:3 $$k:iommu $$k:devices $$k:lockdown"; \
 		for b in $$boots; do \
 			case $$b in \
-			debug:iommu|debug:devices) CVM_VM_TIMEOUT=$${CVM_VM_TIMEOUT:-1200} \
+			debug:iommu|debug:devices|debug:lockdown) CVM_VM_TIMEOUT=$${CVM_VM_TIMEOUT:-1200} \
 				scripts/vm-run.sh $$k --$${b#*:} ;; \
 			*:iommu|*:devices) scripts/vm-run.sh $$k --$${b#*:} ;; \
 			*:*) CVM_TESTS=@$${b#*:} CVM_RUN_TAG=$${b#*:} \
@@ -234,6 +246,6 @@ clean:
 	$(MAKE) -C tools/testing/ring clean
 	[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
-.PHONY: all help deps userspace modules modules_install install spec-check \
+.PHONY: all help deps userspace modules modules_install install deb deb-check spec-check \
 	unit fuzz fuzz-smoke style check demo bench bench-native bench-count stress clean uninstall dkms-install \
 	dkms-uninstall dkms-check install-check

@@ -305,17 +305,11 @@ prep_bookworm() {
 # 7.x: Debian 13 backports. Its kbuild (gcc-14, trixie libc) only runs in a
 # Debian 13 chroot, which is built once and shared by all 7.x uploads.
 
-# Run a command in the chroot with /proc and /dev mounted in a private mount
-# namespace: the mounts vanish with the command, even if it is killed.
+# shellcheck source=scripts/in-root.sh
+. "$SCRIPTS_DIR/in-root.sh"
+# Run a command in the Debian 13 chroot (in-root.sh).
 chroot_run() {
-	# shellcheck disable=SC2016 # expanded by the inner bash
-	unshare -m -- /bin/bash -c '
-		set -e
-		r=$1; shift
-		mount -t proc proc "$r/proc"
-		mount --rbind /dev "$r/dev"
-		exec chroot "$r" /usr/bin/env LC_ALL=C.UTF-8 \
-			PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"' chroot_run "$CHROOT" "$@"
+	in_root "$CHROOT" "$@"
 }
 
 # deb822 sources for trixie, trixie-updates, trixie-backports and security,
@@ -489,6 +483,11 @@ prep_debug() {
 	kver=$(make -s -C "$src" ARCH=x86_64 kernelrelease)
 	cp "$src/arch/x86/boot/bzImage" "$kdir/vmlinuz"
 	install_headers "$src" "$kdir/build"
+	# The key the build generated and the kernel trusts: kbuild's
+	# modules_install and vm-run.sh sign out-of-tree modules with it, as
+	# they do the kernel's own. A private key of a throwaway test kernel.
+	install -D -m 0600 "$src/certs/signing_key.pem" "$kdir/build/certs/signing_key.pem"
+	install -D -m 0644 "$src/certs/signing_key.x509" "$kdir/build/certs/signing_key.x509"
 	make -s -C "$src" ARCH=x86_64 INSTALL_MOD_PATH="$kdir/modules" \
 		modules_install >&2
 	# modules_install links build/source to the source tree, which goes away.

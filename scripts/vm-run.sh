@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# vm-run.sh NAME [--demo | --bench | --count | --harness BUG | --iommu | --devices] -- build cvmguard for test
+# vm-run.sh NAME [--demo | --bench | --count | --harness BUG | --iommu | --devices |
+#                 --lockdown] -- build cvmguard for test
 # kernel NAME (6.1 | 6.12 | 7.3 | debug), boot it in a throwaway QEMU VM
 # (TCG) with an initramfs holding busybox, the modules, the selftests and
 # cvmctl, run the suite in the guest and judge the console.
@@ -41,6 +42,11 @@
 #                  all it gets; runs only
 #                  selftests/ring_devices.sh and selftests/devices.sh
 #                  (NAME-devices.log)
+#   --lockdown     boot with lockdown=confidentiality module.sig_enforce=1
+#                  (the debug kernel only: it trusts the key its build
+#                  made, and the test modules are signed with it) and run
+#                  selftests/lockdown.sh and the tests that need no
+#                  debugfs writes (NAME-lockdown.log)
 #
 # CVM_TESTS="a.sh b" runs only those selftests (default: all; "@1", "@2"
 # and "@3" the three parts of the list in selftests/run_tests.sh);
@@ -69,7 +75,7 @@ cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
 rundir=${CVM_RUN_DIR:-$cache}
 timeout_s=${CVM_VM_TIMEOUT:-900}
 boot_timeout=${CVM_BOOT_TIMEOUT:-180}
-name=${1:?usage: vm-run.sh NAME [--demo | --bench | --count | --harness BUG | --iommu | --devices]}
+name=${1:?usage: vm-run.sh NAME [--demo | --bench | --count | --harness BUG | --iommu | --devices | --lockdown]}
 mode=${2:-}
 bug=${3:-}
 
@@ -90,6 +96,14 @@ run+=${CVM_RUN_TAG:+-$CVM_RUN_TAG}
 if [ "$mode" = --count ]; then run=$name-count; fi
 if [ "$mode" = --iommu ]; then run=$name-iommu; CVM_TESTS=iommu.sh; fi
 if [ "$mode" = --devices ]; then run=$name-devices; CVM_TESTS="ring_devices.sh devices.sh"; fi
+# What runs under lockdown=confidentiality: every test that drives only
+# the production interfaces (netlink, sysfs, a real disk through the
+# pool); the rest write the debugfs files of the test-only modules
+# (hostsim, fault injection, kmemleak), which lockdown refuses.
+if [ "$mode" = --lockdown ]; then
+	run=$name-lockdown
+	CVM_TESTS="lockdown.sh core_load.sh sysfs.sh cvm_netlink perm.sh detect_virt.sh bounce_dev.sh"
+fi
 mkdir -p "$work" "$rundir/logs"
 buildlog=$rundir/logs/$run-build.log
 kbuild_args=(CVM_TEST=m)
@@ -166,6 +180,32 @@ add_systemd_detect_virt() {
 	rm -rf "${root:?}$sd"
 }
 
+# A kernel built here (debug) trusts the key its build generated: the
+# test modules in DIR are signed with it by the kernel's sign-file, so
+# they load under lockdown and enforced signatures (--lockdown).
+signed=0
+sign_modules() {
+	local dir=$1 key=$KBUILD_DIR/certs/signing_key.pem
+
+	[ -f "$key" ] || return 0
+	"$top/scripts/sign-modules.sh" sign "$KBUILD_DIR" "$key" \
+		"$KBUILD_DIR/certs/signing_key.x509" "$dir"/*.ko 2>>"$buildlog" ||
+		die "signing the test modules failed (see $buildlog)"
+	signed=1
+}
+
+# install_modules ROOT NAME: cvm_core and cvm_convert of ROOT/cvm/modules
+# under ROOT/cvm/NAME/lib/modules/KVER/extra, indexed by depmod.
+install_modules() {
+	local d=$1/cvm/$2/lib/modules/$KVER
+
+	mkdir -p "$d/extra"
+	cp "$1/cvm/modules/cvm_core.ko" "$1/cvm/modules/cvm_convert.ko" "$d/extra/"
+	cp "$MODULES_DIR/modules.builtin" "$MODULES_DIR/modules.builtin.modinfo" "$d/"
+	printf 'extra/cvm_core.ko\nextra/cvm_convert.ko\n' >"$d/modules.order"
+	depmod -b "$1/cvm/$2" "$KVER"
+}
+
 make_initramfs() {
 	local root=$work/root applet
 
@@ -184,17 +224,14 @@ make_initramfs() {
 	make -s -C "$top/selftests" install DESTDIR="$root/cvm/selftests"
 	find "$work/src/kernel" "$work/src/selftests" -name '*.ko' \
 		-exec install -m 0644 {} "$root/cvm/modules/" \;
-	# cvm_core and cvm_convert as `make install` leaves them, with the
-	# host's depmod index: selftests/modsig.sh mounts this on /lib/modules
-	# to see what cvmctl says of installed modules the kernel refuses.
-	mkdir -p "$root/cvm/installed/lib/modules/$KVER/extra"
-	ln "$root/cvm/modules/cvm_core.ko" "$root/cvm/modules/cvm_convert.ko" \
-		"$root/cvm/installed/lib/modules/$KVER/extra/"
-	cp "$MODULES_DIR/modules.builtin" "$MODULES_DIR/modules.builtin.modinfo" \
-		"$root/cvm/installed/lib/modules/$KVER/"
-	printf 'extra/cvm_core.ko\nextra/cvm_convert.ko\n' \
-		>"$root/cvm/installed/lib/modules/$KVER/modules.order"
-	depmod -b "$root/cvm/installed" "$KVER"
+	# cvm_core and cvm_convert as `make install` leaves them without a
+	# key (unsigned), with the host's depmod index: selftests/modsig.sh
+	# and lockdown.sh mount this on /lib/modules to see what cvmctl says
+	# of installed modules the kernel refuses; where the test modules are
+	# signed, the signed ones too (installed-signed).
+	install_modules "$root" installed
+	sign_modules "$root/cvm/modules"
+	[ "$signed" = 0 ] || install_modules "$root" installed-signed
 	install -m 0755 "$top/scripts/guest-init.sh" "$root/init"
 	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
@@ -207,6 +244,7 @@ make_initramfs() {
 		CVM_LOAD_CYCLES=$([ "$name" = 6.1 ] && echo 100 || echo 20)
 		CVM_HOST_SPEC=$top/Documentation/netlink/specs/cvm.yaml
 		CVM_HOST_YNL_CLI=$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/net/ynl/cli.py
+		CVM_MODULES_SIGNED=$signed
 	EOF
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
 }
@@ -436,6 +474,10 @@ main() {
 	# legacy interrupts from the BIOS table and leaves acpiphp its slots.
 	--devices) append=${append/ pci=noacpi/}; append+=" cvm_host_work=$work"
 		[ "$name" != debug ] || append+=" acpi=noirq" ;;
+	--lockdown)
+		[ "$signed" = 1 ] ||
+			die "--lockdown needs a kernel that trusts a key the project holds (debug): $KVER would refuse every test module"
+		append+=" lockdown=confidentiality module.sig_enforce=1" ;;
 	"") ;;
 	*) die "unknown option $mode" ;;
 	esac

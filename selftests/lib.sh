@@ -152,3 +152,23 @@ wait_lines() {
 		sleep 0.1; i=$((i + 1))
 	done
 }
+
+# The fix cvmctl gives for a module the kernel refuses for its signature.
+CVM_SIGN_FIX="sign the modules with a key the kernel trusts (make install MOK_KEY=KEY MOK_CERT=CERT, or DKMS) and enrol its certificate (mokutil --import CERT; see cvmguard(7))"
+
+# cvm_expect_unsigned_refused WHAT KO: with module.sig_enforce=1, the
+# unsigned installed cvm_core KO is refused, the kernel logs it, and
+# `cvmctl status` and `cvmctl load` say why with the fix.
+cvm_expect_unsigned_refused() {
+	expect_eq "$1: status" \
+		"cvm_core not loaded: the kernel requires signed modules (sig_enforce=Y) and $2 is unsigned: $CVM_SIGN_FIX" \
+		"$(cvmctl status | sed -n 's/^module:           //p')"
+	expect_eq "$1: -j loadable" false "$(cvmctl -j status | jq -c .not_loaded.loadable)"
+	out=$(cvmctl load 2>&1)
+	expect_eq "$1: load" \
+		"1 cvmctl: cannot load cvm_core: the kernel enforces module signatures and cvm_core is unsigned or signed by a key it does not trust; $CVM_SIGN_FIX" \
+		"$? $out"
+	dmesg | grep -q 'Loading of unsigned module is rejected' ||
+		fail "$1: the kernel did not log the rejection"
+	[ -d /sys/module/cvm_core ] && fail "$1: an unsigned cvm_core loaded"
+}

@@ -17,7 +17,7 @@ export CVM_MODULES
 
 part1="core_load.sh sysfs.sh cvm_netlink cvmctl.sh convert.sh cvmctl_conv.sh
 cvmctl_ops.sh ynl_cli.sh detect_virt.sh nlfuzz.sh perm.sh"
-part2="ring.sh ring_auditor.sh bounce.sh dma_contract.sh bounce_dev.sh loadcycle.sh stress.sh"
+part2="ring.sh ring_auditor.sh bounce.sh dma_contract.sh bounce_dev.sh swiotlb_trace.sh loadcycle.sh stress.sh"
 part3="faultinject.sh modsig.sh"
 case ${*:-} in
 @1) tests=$part1 ;;

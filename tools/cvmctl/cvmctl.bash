@@ -142,8 +142,8 @@ _cvmctl()
 	swiotlb)
 		case $prev in
 		swiotlb)
-			COMPREPLY=($(compgen -W 'observer' -- "$cur")) ;;
-		observer)
+			COMPREPLY=($(compgen -W 'observer trace' -- "$cur")) ;;
+		observer|trace)
 			COMPREPLY=($(compgen -W 'on off' -- "$cur")) ;;
 		esac
 		;;

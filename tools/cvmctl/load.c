@@ -160,6 +160,35 @@ static const char *cvm_mod_signer(struct kmod_module *mod, char *buf,
 	return ret;
 }
 
+/*
+ * Whether the kernel holds a key named @signer: /proc/keys shows root the
+ * keys of the kernel's keyrings (built-in, secondary, platform: UEFI db
+ * and MOK), described "<subject>: <key id>", the subject being the
+ * certificate's CN or "O: CN" (x509_fabricate_name()). libkmod names a
+ * module's signer by the CN of its certificate's issuer: the key the
+ * kernel verifies with (self-signed) or the CA above it.
+ */
+static bool cvm_key_held(const char *signer)
+{
+	char line[1024], alone[300], after_o[300];
+	bool held = false;
+	FILE *f;
+
+	if (!signer[0])
+		return false;
+	f = fopen("/proc/keys", "re");
+	if (!f)
+		return false;
+	/* The type column is printed "%-9.9s": "asymmetric" is cut to 9. */
+	snprintf(alone, sizeof(alone), " asymmetri %s: ", signer);
+	snprintf(after_o, sizeof(after_o), ": %s: ", signer);
+	while (!held && fgets(line, sizeof(line), f))
+		held = strstr(line, alone) ||
+		       (strstr(line, " asymmetri ") && strstr(line, after_o));
+	fclose(f);
+	return held;
+}
+
 /**
  * cvm_load_diagnose() - can @name be loaded, and if not, why
  * @name: module name, looked up as modprobe does
@@ -215,8 +244,11 @@ enum cvm_tristate cvm_load_diagnose(const char *name, char *why, size_t size)
 		snprintf(why, size, "the kernel requires signed modules (%s) and %s is unsigned: " CVM_SIGN_FIX,
 			 need, kmod_module_get_path(mod));
 		ret = CVM_NO;
+	} else if (need && cvm_key_held(sig)) {
+		snprintf(why, size, "%s can be loaded: the kernel requires signed modules (%s) and %s is signed by \"%s\", a key the kernel holds (/proc/keys): modprobe %s (or cvmctl load)",
+			 name, need, kmod_module_get_path(mod), sig, name);
 	} else if (need) {
-		snprintf(why, size, "the kernel requires signed modules (%s); %s is signed%s%s%s: it loads if the kernel trusts that key (enrolled with mokutil --import; listed in /proc/keys)",
+		snprintf(why, size, "the kernel requires signed modules (%s); %s is signed%s%s%s, a key /proc/keys does not list: it loads only if the kernel trusts that key (enrol its certificate: mokutil --import CERT)",
 			 need, kmod_module_get_path(mod), sig[0] ? " by \"" : "",
 			 sig, sig[0] ? "\"" : "");
 		ret = CVM_UNKNOWN;

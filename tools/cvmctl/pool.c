@@ -16,6 +16,9 @@
  *					(swiotlb-get, swiotlb-dev-get) and the
  *					swiotlb= value it advises
  *	swiotlb observer on|off		swiotlb-set
+ *	swiotlb trace on|off		a hist trigger on swiotlb:swiotlb_bounced,
+ *					whose counts swiotlb shows without
+ *					cvm_bounce (swtrace.c)
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -31,6 +34,7 @@
 #include "cvmctl.h"
 #include "json.h"
 #include "posture.h"
+#include "swtrace.h"
 #include "nl.h"
 
 #define CVM_POOL_MAXDEV		64
@@ -431,15 +435,32 @@ static void cvm_swt_text_pool(const struct cvm_swt_totals *tot)
 /* Without cvm_bounce: what debugfs says, and why nothing more. */
 #define CVM_SWT_NO_OBSERVER	"cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)"
 
+/* ... and, per device, what the swiotlb_bounced histogram counted. */
 static void cvm_swt_print_alone(const struct cvmctl_ctx *ctx,
 				const struct cvm_swt_totals *tot)
 {
+	struct cvm_swtrace_dev devs[CVM_POOL_MAXDEV];
+	const char *why;
 	struct jsonw jw;
+	int n, i;
 
+	n = cvm_swtrace_read(devs, CVM_POOL_MAXDEV, &why);
 	if (!ctx->json) {
 		cvm_swt_text_pool(tot);
 		printf("%-18sunavailable - %s\n", "observer:",
 		       CVM_SWT_NO_OBSERVER);
+		if (n < 0 && !strncmp(why, "off", 3))
+			printf("%-18s%s\n", "tracepoint:", why);
+		else if (n < 0)
+			printf("%-18sunavailable - %s\n", "tracepoint:", why);
+		else
+			printf("%-18son (swiotlb:swiotlb_bounced, since cvmctl swiotlb trace on)\n",
+			       "tracepoint:");
+		if (n > 0)
+			printf("\n%-16s %10s %12s\n", "DEVICE", "MAPS", "BYTES");
+		for (i = 0; i < n; i++)
+			printf("%-16s %10" PRIu64 " %12" PRIu64 "\n", devs[i].name,
+			       devs[i].maps, devs[i].bytes);
 		return;
 	}
 	jsonw_init(&jw, stdout, ctx->pretty);
@@ -447,8 +468,17 @@ static void cvm_swt_print_alone(const struct cvmctl_ctx *ctx,
 	cvm_swt_json_pool(&jw, tot);
 	jsonw_bool_field(&jw, "observer", false);
 	jsonw_string_field(&jw, "observer_reason", CVM_SWT_NO_OBSERVER);
+	jsonw_bool_field(&jw, "tracepoint", n >= 0);
+	jsonw_string_field(&jw, "tracepoint_reason", n < 0 ? why : NULL);
 	jsonw_name(&jw, "devices");
 	jsonw_start_array(&jw);
+	for (i = 0; i < n; i++) {
+		jsonw_start_object(&jw);
+		jsonw_string_field(&jw, "name", devs[i].name);
+		jsonw_uint_field(&jw, "maps", devs[i].maps);
+		jsonw_uint_field(&jw, "bytes", devs[i].bytes);
+		jsonw_end_object(&jw);
+	}
 	jsonw_end_array(&jw);
 	jsonw_end_object(&jw);
 	jsonw_finish(&jw);
@@ -563,11 +593,14 @@ static int cvm_swt_handler(const struct cvmctl_ctx *ctx, int argc, char **argv)
 
 	if (argc == 0)
 		return cvm_swt_show(ctx);
-	if (argc != 2 || strcmp(argv[0], "observer") ||
+	if (argc != 2 || (strcmp(argv[0], "observer") && strcmp(argv[0], "trace")) ||
 	    (strcmp(argv[1], "on") && strcmp(argv[1], "off"))) {
 		cvmctl_usage_hint(&cvmctl_cmd_swiotlb);
 		return CVMCTL_EXIT_USAGE;
 	}
+	if (!strcmp(argv[0], "trace"))
+		return cvm_swtrace_set(!strcmp(argv[1], "on")) ?
+		       CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
 	if (cvm_nl_open(&nl))
 		return CVMCTL_EXIT_FAIL;
 	msg = cvm_nl_new_req(&nl, CVM_CMD_SWIOTLB_SET);
@@ -584,8 +617,8 @@ static int cvm_swt_handler(const struct cvmctl_ctx *ctx, int argc, char **argv)
 
 const struct cvmctl_cmd cvmctl_cmd_swiotlb = {
 	.name		= "swiotlb",
-	.args		= "[observer on|off]",
-	.help		= "the kernel's swiotlb as cvm_bounce observes it, with sizing advice",
+	.args		= "[observer on|off | trace on|off]",
+	.help		= "the kernel's swiotlb as cvm_bounce observes it, with sizing advice; per-device counts from its tracepoint without cvm_bounce",
 	.handler	= cvm_swt_handler,
 };
 

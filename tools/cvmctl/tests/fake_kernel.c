@@ -120,6 +120,7 @@ static const char *fake_path(const char *path, char *buf, size_t size)
 		"/proc/sys/kernel/tainted", "/proc/cmdline",
 		"/sys/kernel/debug", "/proc/sys/kernel/modules_disabled",
 		"/proc/sys/kernel/loadpin", "/lib/modules", "/proc/self/mounts",
+		"/sys/kernel/tracing",
 	};
 	size_t i;
 

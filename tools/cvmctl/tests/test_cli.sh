@@ -171,7 +171,7 @@ USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
 USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce | auditor on|off]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=145
+TESTS=157
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -433,7 +433,9 @@ check "cvm_core not loaded: no module support" 0 "$CORE_NONE
 module:           cvm_core not loaded: the kernel has no module support (CONFIG_MODULES is off): build cvmguard into it
 $POSTURE_BARE" ""
 # swiotlb without cvm_bounce: what debugfs says, and why it says nothing.
-NO_OBS="observer:         unavailable - cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)"
+NO_TRACE_WHY="tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)"
+NO_OBS="observer:         unavailable - cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)
+tracepoint:       unavailable - $NO_TRACE_WHY"
 run_fake nofamily swiotlb
 check "swiotlb without cvm_bounce, debugfs not mounted" 0 "pool:             unknown (debugfs is not mounted: mount -t debugfs none /sys/kernel/debug)
 $NO_OBS" ""
@@ -447,7 +449,7 @@ run_fake nofamily swiotlb
 check "swiotlb: no buffer allocated at boot" 0 "pool:             none (the kernel allocated no swiotlb buffer at boot: no device needed one)
 $NO_OBS" ""
 run_fake nofamily -j swiotlb
-check "swiotlb -j: no buffer allocated at boot" 0 '{"pool":{"slabs":null,"used":null,"why":"none (the kernel allocated no swiotlb buffer at boot: no device needed one)"},"observer":false,"observer_reason":"cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)","devices":[]}' ""
+check "swiotlb -j: no buffer allocated at boot" 0 '{"pool":{"slabs":null,"used":null,"why":"none (the kernel allocated no swiotlb buffer at boot: no device needed one)"},"observer":false,"observer_reason":"cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)","tracepoint":false,"tracepoint_reason":"'"$NO_TRACE_WHY"'","devices":[]}' ""
 run_fake nofamily status
 check "status: swiotlb none" 0 "$CORE_NONE
 module:           cvm_core not loaded: the kernel has no module support (CONFIG_MODULES is off): build cvmguard into it
@@ -458,6 +460,72 @@ echo 7 >"$ROOT/sys/kernel/debug/swiotlb/io_tlb_used"
 run_fake nofamily swiotlb
 check "swiotlb without cvm_bounce, debugfs statistics" 0 "pool:             65536 slabs (128 MiB), 7 used
 $NO_OBS" ""
+# Per-device counts from the swiotlb_bounced histogram (swtrace.c), as
+# the kernel prints its hist file; and trace on|off write its trigger.
+POOL_LINE="pool:             65536 slabs (128 MiB), 7 used"
+OBS_LINE=${NO_OBS%%$'\n'*}
+EV=$ROOT/sys/kernel/tracing/events/swiotlb/swiotlb_bounced
+printf 'tracefs /sys/kernel/tracing tracefs rw 0 0\n' >>"$ROOT/proc/self/mounts"
+run_fake nofamily swiotlb
+check "swiotlb: tracefs without the event" 0 "$POOL_LINE
+$OBS_LINE
+tracepoint:       unavailable - the kernel has no swiotlb_bounced tracepoint" ""
+# Locked down at boot, tracefs holds no event at all: lockdown says why.
+mkdir -p "$ROOT/sys/kernel/security"
+echo 'none integrity [confidentiality]' >"$ROOT/sys/kernel/security/lockdown"
+run_fake nofamily swiotlb
+check "swiotlb: tracefs empty under lockdown" 0 "$POOL_LINE
+$OBS_LINE
+tracepoint:       unavailable - kernel lockdown (confidentiality) closes tracefs" ""
+run_fake nofamily swiotlb trace on
+check "swiotlb trace on under lockdown" 1 "" \
+	"cvmctl: swiotlb trace: kernel lockdown (confidentiality) closes tracefs"
+rm "$ROOT/sys/kernel/security/lockdown"
+mkdir -p "$EV"
+run_fake nofamily swiotlb
+check "swiotlb: no hist triggers" 0 "$POOL_LINE
+$OBS_LINE
+tracepoint:       unavailable - the kernel has no histogram triggers (CONFIG_HIST_TRIGGERS)" ""
+printf '# event histogram\n#\n\nTotals:\n    Hits: 0\n' >"$EV/hist"
+: >"$EV/trigger"
+run_fake nofamily swiotlb
+check "swiotlb: tracepoint off" 0 "$POOL_LINE
+$OBS_LINE
+tracepoint:       off (cvmctl swiotlb trace on)" ""
+run_fake nofamily swiotlb trace on
+check "swiotlb trace on" 0 "" ""
+assert "trace on wrote the trigger" \
+	"$([ "$(cat "$EV/trigger")" = "hist:keys=dev_name:vals=hitcount,size:sort=dev_name" ] || echo "trigger: $(cat "$EV/trigger")")"
+run_fake nofamily swiotlb trace off
+check "swiotlb trace off" 0 "" ""
+assert "trace off removed the trigger" \
+	"$([ "$(cat "$EV/trigger")" = "!hist:keys=dev_name:vals=hitcount,size:sort=dev_name" ] || echo "trigger: $(cat "$EV/trigger")")"
+cat >"$EV/hist" <<'HIST'
+# event histogram
+#
+# trigger info: hist:keys=dev_name:vals=hitcount,size:sort=dev_name:size=2048 [active]
+#
+
+{ dev_name: 0000:00:04.0                                                   } hitcount:          3  size:      12288
+{ dev_name: 0000:00:05.0                                                   } hitcount:       1032  size:    8405128
+
+Totals:
+    Hits: 1035
+    Entries: 2
+    Dropped: 0
+HIST
+run_fake nofamily swiotlb
+check "swiotlb: tracepoint counts" 0 "$POOL_LINE
+$OBS_LINE
+tracepoint:       on (swiotlb:swiotlb_bounced, since cvmctl swiotlb trace on)
+
+DEVICE                 MAPS        BYTES
+0000:00:04.0              3        12288
+0000:00:05.0           1032      8405128" ""
+run_fake nofamily -j swiotlb
+check "swiotlb -j: tracepoint counts" 0 '{"pool":{"slabs":65536,"used":7},"observer":false,"observer_reason":"cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)","tracepoint":true,"tracepoint_reason":null,"devices":[{"name":"0000:00:04.0","maps":3,"bytes":12288},{"name":"0000:00:05.0","maps":1032,"bytes":8405128}]}' ""
+run_fake nofamily swiotlb trace sideways
+check "swiotlb trace: bad value" 2 "" "usage: cvmctl [OPTIONS] swiotlb [observer on|off | trace on|off]"
 ROOT=$ROOT_SAVE
 run_fake nosock status
 check "netlink socket fails" 1 "" \
