@@ -17,6 +17,7 @@ PACKAGES=(
 	linux-source-6.1 libnl-3-dev libnl-genl-3-dev libkmod-dev pkg-config jq
 	libnl-utils python3-yaml python3-jsonschema prometheus dkms
 	clang libclang-rt-14-dev man-db shellcheck qemu-user
+	debhelper dh-dkms lintian
 )
 
 readonly DEBIAN_SOURCES=/etc/apt/sources.list.d/debian.sources

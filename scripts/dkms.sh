@@ -38,7 +38,7 @@ stage() {
 		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
 		--exclude=modules.order --exclude=Module.symvers \
 		Kbuild Makefile LICENSE kernel) | tar -xf - -C "$dst"
-	sed "s/@CVMGUARD_VERSION@/$version/" "$top/scripts/dkms/dkms.conf" \
+	sed "s/#MODULE_VERSION#/$version/" "$top/scripts/dkms/dkms.conf" \
 		>"$dst/dkms.conf"
 }
 
