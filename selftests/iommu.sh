@@ -56,7 +56,8 @@ if [ -e /sys/kernel/debug/swiotlb/io_tlb_nslabs ]; then
 fi
 expect_eq "cvmctl swiotlb without cvm_bounce" \
 	"pool:             none (the kernel allocated no swiotlb buffer at boot: no device needed one)
-observer:         unavailable - cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)" \
+observer:         unavailable - cvm_bounce is not loaded (modprobe cvm_bounce; then cvmctl swiotlb observer on)
+tracepoint:       unavailable - tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)" \
 	"$(cvmctl swiotlb)"
 expect_eq "cvmctl status: swiotlb_slabs" "swiotlb_slabs:    none" \
 	"$(cvmctl status | grep '^swiotlb_slabs:')"
