@@ -82,7 +82,7 @@ static enum cvm_tristate cvm_probe_secure_boot(void)
 }
 
 /* "none [integrity] confidentiality": the bracketed word is the mode. */
-static void cvm_probe_lockdown(char *mode, size_t size)
+void cvm_lockdown_mode(char *mode, size_t size)
 {
 	char buf[128], *open, *close;
 
@@ -119,7 +119,7 @@ void cvm_posture_probe(struct cvm_posture *p)
 	p->efi = cvm_exists(EFI_DIR) ? CVM_YES : CVM_NO;
 	p->secure_boot = p->efi == CVM_YES ? cvm_probe_secure_boot() :
 			 CVM_UNKNOWN;
-	cvm_probe_lockdown(p->lockdown, sizeof(p->lockdown));
+	cvm_lockdown_mode(p->lockdown, sizeof(p->lockdown));
 	p->tpm = cvm_exists(TPM_DIR);
 
 	p->sig_enforce = CVM_UNKNOWN;

@@ -49,6 +49,8 @@ bool cvm_read_line(const char *path, char *buf, size_t size);
 
 /* Read everything; never fails (what cannot be read is "unknown"). */
 void cvm_posture_probe(struct cvm_posture *p);
+/* The lockdown mode ("none", "integrity", "confidentiality"), "" when unavailable. */
+void cvm_lockdown_mode(char *mode, size_t size);
 
 void cvm_posture_print_text(const struct cvm_posture *p);
 void cvm_posture_print_json(struct jsonw *jw, const struct cvm_posture *p);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cvmctl.h"
+#include "posture.h"
 #include "swtrace.h"
 
 #define CVM_SWTRACE_EVENT	"/events/swiotlb/swiotlb_bounced"
@@ -27,15 +28,10 @@
 /* Locked down at boot, tracefs creates no file at all; later, it refuses to open them. */
 static bool cvm_lockdown_confidentiality(void)
 {
-	char line[128] = "";
-	FILE *f = fopen("/sys/kernel/security/lockdown", "re");
+	char mode[32];
 
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = '\0';
-		fclose(f);
-	}
-	return strstr(line, "[confidentiality]");
+	cvm_lockdown_mode(mode, sizeof(mode));
+	return !strcmp(mode, "confidentiality");
 }
 
 /* Where tracefs is mounted, from /proc/self/mounts. */
@@ -68,6 +64,8 @@ static const char *cvm_swtrace_path(const char *file, char *path, size_t size)
 	snprintf(path, size, "%s" CVM_SWTRACE_EVENT "/%s", dir, file);
 	if (!access(path, F_OK))
 		return NULL;
+	if (errno == EACCES)
+		return "tracefs is readable by root only";
 	snprintf(path, size, "%s" CVM_SWTRACE_EVENT, dir);
 	if (!access(path, F_OK))
 		return "the kernel has no histogram triggers (CONFIG_HIST_TRIGGERS)";
