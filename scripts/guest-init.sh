@@ -234,7 +234,8 @@ fi
 if [ -w /sys/kernel/debug/kmemleak ] && grep -q 'lockdown=' /proc/cmdline; then
 	echo "cvmguard-guest: kmemleak: not scanned: lockdown refuses debugfs files that can be written"
 elif [ -w /sys/kernel/debug/kmemleak ]; then
-	echo scan >/sys/kernel/debug/kmemleak
+	echo scan >/sys/kernel/debug/kmemleak ||
+		{ echo "cvmguard-guest: kmemleak: scan refused"; result=FAIL; }
 	sleep 6
 	echo scan >/sys/kernel/debug/kmemleak
 	leaks=$(cat /sys/kernel/debug/kmemleak)
