@@ -180,11 +180,12 @@ vm-%: userspace
 # more with lockdown=confidentiality module.sig_enforce=1.
 check: deps
 	$(MAKE) spec-check unit fuzz-smoke style dkms-check install-check deb-check
-	@pass=0; fail=0; skip=0; failed=; \
+	@pass=0; fail=0; skip=0; failed=; times=; \
 	for k in $(KERNELS); do \
 		boots="$$k $$k:iommu $$k:devices"; \
 		[ $$k != debug ] || boots="$$k:1 $$k:2 $$k:3 $$k:iommu $$k:devices $$k:lockdown"; \
 		for b in $$boots; do \
+			t0=$$(date +%s); \
 			case $$b in \
 			debug:iommu|debug:devices|debug:lockdown) CVM_VM_TIMEOUT=$${CVM_VM_TIMEOUT:-1200} \
 				scripts/vm-run.sh $$k --$${b#*:} ;; \
@@ -196,6 +197,7 @@ check: deps
 			log=$$(echo $$b | tr : -); \
 			read p f s < $(CVM_RUN_DIR)/logs/$$log.counts || f=1; \
 			pass=$$((pass + p)); fail=$$((fail + f)); skip=$$((skip + s)); \
+			times="$$times $$b=$$(($$(date +%s) - t0))s"; \
 		done; \
 	done; \
 	case " $(KERNELS) " in *" debug "*) \
@@ -204,7 +206,14 @@ check: deps
 	case " $(KERNELS) " in *" $(BENCH_KERNEL) "*) \
 		scripts/bench-count.sh $(BENCH_KERNEL) --gate || failed="$$failed count-gate";; \
 	esac; \
+	echo "check: seconds per boot:$$times"; \
 	[ -z "$$failed" ] || echo "check: failed on:$$failed"; \
+	for b in $$failed; do \
+		l=$(CVM_RUN_DIR)/logs/$$(echo $$b | tr : -).log; \
+		[ ! -f $$l ] || tr -d '\r' < $$l | \
+			grep -a -E '^not ok|FAIL:|Kernel panic|BUG:|WARNING:' | \
+			head -n 20 | sed "s|^|check: $$b: |"; \
+	done; \
 	[ -z "$$failed" ] || [ $$fail -gt 0 ] || fail=1; \
 	echo "check: $$pass passed, $$fail failed, $$skip skipped"; \
 	[ -z "$$failed" ]

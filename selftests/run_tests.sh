@@ -41,9 +41,12 @@ for t in $tests; do
 		continue
 	fi
 	echo "# selftests: cvm: $t"
+	t0=$(cut -d. -f1 /proc/uptime)
 	# busybox sh has no PIPESTATUS: the exit code travels through a file.
 	{ ./"$t" 2>&1; echo $? >/tmp/cvm_rc; } | sed 's/^/# /'
 	rc=$(cat /tmp/cvm_rc)
+	# Guest seconds per test: what the check's time budget is spent on.
+	echo "# $t: $(($(cut -d. -f1 /proc/uptime) - t0)) s"
 	case $rc in
 	0) echo "ok $i selftests: cvm: $t"; pass=$((pass + 1)) ;;
 	4) echo "ok $i selftests: cvm: $t # SKIP"; skip=$((skip + 1)) ;;
