@@ -172,3 +172,17 @@ cvm_expect_unsigned_refused() {
 		fail "$1: the kernel did not log the rejection"
 	[ -d /sys/module/cvm_core ] && fail "$1: an unsigned cvm_core loaded"
 }
+
+# cvm_kmemleak_scan: kmemleak's verdict on everything so far. It reports
+# only after a grace period and a second scan; its debugfs file has no
+# size, so it is read, not tested. The report goes to /tmp/cvm_kmemleak.
+# Returns 0 for no leaks, 1 for leaks, 2 when the scan is refused
+# (lockdown refuses debugfs files that can be written, even to read).
+cvm_kmemleak_scan() {
+	: >/tmp/cvm_kmemleak
+	echo scan 2>/dev/null >/sys/kernel/debug/kmemleak || return 2
+	sleep 6
+	echo scan 2>/dev/null >/sys/kernel/debug/kmemleak || return 2
+	cat /sys/kernel/debug/kmemleak >/tmp/cvm_kmemleak 2>/dev/null || return 2
+	[ ! -s /tmp/cvm_kmemleak ]
+}
