@@ -166,7 +166,7 @@ cvm_expect_unsigned_refused() {
 	expect_eq "$1: -j loadable" false "$(cvmctl -j status | jq -c .not_loaded.loadable)"
 	out=$(cvmctl load 2>&1)
 	expect_eq "$1: load" \
-		"1 cvmctl: cannot load cvm_core: the kernel enforces module signatures and cvm_core is unsigned or signed by a key it does not trust; $CVM_SIGN_FIX" \
+		"1 cvmctl: cannot load cvm_core: the kernel enforces module signatures and cvm_core is unsigned; $CVM_SIGN_FIX" \
 		"$? $out"
 	dmesg | grep -q 'Loading of unsigned module is rejected' ||
 		fail "$1: the kernel did not log the rejection"

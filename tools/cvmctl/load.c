@@ -60,79 +60,6 @@ static bool cvm_mod_loaded(struct kmod_module *mod)
 #define CVM_SIGN_FIX \
 	"sign the modules with a key the kernel trusts (make install MOK_KEY=KEY MOK_CERT=CERT, or DKMS) and enrol its certificate (mokutil --import CERT; see cvmguard(7))"
 
-/*
- * Why the kernel refused a module, in one sentence with the fix. The
- * kernel's module_sig_check() says EKEYREJECTED when signatures are
- * enforced and the module is unsigned or signed by a key it does not
- * trust, and EPERM (the lockdown LSM's answer) when only lockdown asks
- * for a signature; EPERM also comes from capable(), modules_disabled
- * and LoadPin, so the posture tells which.
- */
-static void cvm_load_perror(const char *name, int err)
-{
-	struct cvm_posture p;
-	char buf[8];
-
-	switch (err) {
-	case EKEYREJECTED:
-		cvmctl_err("cannot load %s: the kernel enforces module signatures and %s is unsigned or signed by a key it does not trust; "
-			   CVM_SIGN_FIX, name, name);
-		return;
-	case EBADMSG:
-	case EMSGSIZE:
-	case ENOPKG:
-		cvmctl_err("cannot load %s: its signature is malformed or uses an algorithm this kernel lacks (%s); "
-			   CVM_SIGN_FIX, name, strerror(err));
-		return;
-	case ENOEXEC:
-		cvmctl_err("cannot load %s: it was built for another kernel (version magic or symbol versions differ); rebuild it against the headers of the running kernel (make install, or DKMS)",
-			   name);
-		return;
-	case ENOENT:
-		cvmctl_err("module %s not found (install it with 'make modules_install', or use --dir)",
-			   name);
-		return;
-	case EPERM:
-	case EACCES:
-		break;
-	default:
-		cvmctl_err("cannot load %s: %s", name, strerror(err));
-		return;
-	}
-	if (geteuid()) {
-		cvmctl_err("permission denied: loading %s needs CAP_SYS_MODULE (run as root)",
-			   name);
-		return;
-	}
-	/* modules_disabled refuses before any signature is looked at. */
-	cvm_posture_probe(&p);
-	if (cvm_read_line("/proc/sys/kernel/modules_disabled", buf,
-			  sizeof(buf)) && !strcmp(buf, "1"))
-		cvmctl_err("cannot load %s: module loading is disabled until the next boot (kernel.modules_disabled=1)",
-			   name);
-	else if (p.lockdown[0] && strcmp(p.lockdown, "none"))
-		cvmctl_err("cannot load %s: kernel lockdown (%s) refuses modules without a valid signature; "
-			   CVM_SIGN_FIX, name, p.lockdown);
-	else
-		cvmctl_err("cannot load %s: permission denied although running as root: a security module (LoadPin, SELinux, AppArmor) refused it; see dmesg",
-			   name);
-}
-
-/* "sig_enforce=Y", "lockdown: integrity", or NULL when nothing asks for signatures. */
-static const char *cvm_sig_required(const struct cvm_posture *p, char *buf,
-				    size_t size)
-{
-	if (p->sig_enforce == CVM_YES)
-		return "sig_enforce=Y";
-	/* Without CONFIG_MODULE_SIG (no sig_enforce) lockdown checks no module. */
-	if (p->sig_enforce == CVM_NO && p->lockdown[0] &&
-	    strcmp(p->lockdown, "none")) {
-		snprintf(buf, size, "lockdown: %s", p->lockdown);
-		return buf;
-	}
-	return NULL;
-}
-
 /* The module's signer as libkmod reads it: "" if signed by an unnamed key, NULL if unsigned. */
 static const char *cvm_mod_signer(struct kmod_module *mod, char *buf,
 				  size_t size)
@@ -187,6 +114,90 @@ static bool cvm_key_held(const char *signer)
 		       (strstr(line, " asymmetri ") && strstr(line, after_o));
 	fclose(f);
 	return held;
+}
+
+/*
+ * Why the kernel refused a module, in one sentence with the fix. The
+ * kernel's module_sig_check() says EKEYREJECTED when signatures are
+ * enforced and the module is unsigned or signed by a key it does not
+ * trust, and EPERM (the lockdown LSM's answer) when only lockdown asks
+ * for a signature; EPERM also comes from capable(), modules_disabled
+ * and LoadPin, so the posture tells which.
+ */
+static void cvm_load_perror(const char *name, struct kmod_module *mod,
+			    int err)
+{
+	struct cvm_posture p;
+	char buf[8], signer[128];
+	const char *sig = mod ? cvm_mod_signer(mod, signer, sizeof(signer)) :
+				"";
+
+	switch (err) {
+	case EKEYREJECTED:
+		/* What the module file says tells the two cases apart. */
+		if (!sig)
+			cvmctl_err("cannot load %s: the kernel enforces module signatures and %s is unsigned; "
+				   CVM_SIGN_FIX, name, name);
+		else if (sig[0] && !cvm_key_held(sig))
+			cvmctl_err("cannot load %s: the kernel enforces module signatures and %s is signed by \"%s\", a key /proc/keys does not list: enrol its certificate (mokutil --import CERT; see cvmguard(7))",
+				   name, name, sig);
+		else
+			cvmctl_err("cannot load %s: the kernel enforces module signatures and %s is unsigned or signed by a key it does not trust; "
+				   CVM_SIGN_FIX, name, name);
+		return;
+	case EBADMSG:
+	case EMSGSIZE:
+	case ENOPKG:
+		cvmctl_err("cannot load %s: its signature is malformed or uses an algorithm this kernel lacks (%s); "
+			   CVM_SIGN_FIX, name, strerror(err));
+		return;
+	case ENOEXEC:
+		cvmctl_err("cannot load %s: it was built for another kernel (version magic or symbol versions differ); rebuild it against the headers of the running kernel (make install, or DKMS)",
+			   name);
+		return;
+	case ENOENT:
+		cvmctl_err("module %s not found (install it with 'make modules_install', or use --dir)",
+			   name);
+		return;
+	case EPERM:
+	case EACCES:
+		break;
+	default:
+		cvmctl_err("cannot load %s: %s", name, strerror(err));
+		return;
+	}
+	if (geteuid()) {
+		cvmctl_err("permission denied: loading %s needs CAP_SYS_MODULE (run as root)",
+			   name);
+		return;
+	}
+	/* modules_disabled refuses before any signature is looked at. */
+	cvm_posture_probe(&p);
+	if (cvm_read_line("/proc/sys/kernel/modules_disabled", buf,
+			  sizeof(buf)) && !strcmp(buf, "1"))
+		cvmctl_err("cannot load %s: module loading is disabled until the next boot (kernel.modules_disabled=1)",
+			   name);
+	else if (p.lockdown[0] && strcmp(p.lockdown, "none"))
+		cvmctl_err("cannot load %s: kernel lockdown (%s) refuses modules without a valid signature; "
+			   CVM_SIGN_FIX, name, p.lockdown);
+	else
+		cvmctl_err("cannot load %s: permission denied although running as root: a security module (LoadPin, SELinux, AppArmor) refused it; see dmesg",
+			   name);
+}
+
+/* "sig_enforce=Y", "lockdown: integrity", or NULL when nothing asks for signatures. */
+static const char *cvm_sig_required(const struct cvm_posture *p, char *buf,
+				    size_t size)
+{
+	if (p->sig_enforce == CVM_YES)
+		return "sig_enforce=Y";
+	/* Without CONFIG_MODULE_SIG (no sig_enforce) lockdown checks no module. */
+	if (p->sig_enforce == CVM_NO && p->lockdown[0] &&
+	    strcmp(p->lockdown, "none")) {
+		snprintf(buf, size, "lockdown: %s", p->lockdown);
+		return buf;
+	}
+	return NULL;
 }
 
 /**
@@ -292,7 +303,7 @@ static int cvm_load_path(struct kmod_ctx *kctx, const char *dir,
 	snprintf(path, sizeof(path), "%s/%s.ko", dir, name);
 	err = kmod_module_new_from_path(kctx, path, &mod);
 	if (err < 0) {
-		cvm_load_perror(path, -err);
+		cvm_load_perror(path, NULL, -err);
 		return -1;
 	}
 	if (kmod_module_get_info(mod, &info) >= 0) {
@@ -315,7 +326,7 @@ static int cvm_load_path(struct kmod_ctx *kctx, const char *dir,
 	}
 	err = kmod_module_insert_module(mod, 0, options);
 	if (err < 0 && err != -EEXIST) {
-		cvm_load_perror(name, -err);
+		cvm_load_perror(name, mod, -err);
 		goto out;
 	}
 	ret = 0;
@@ -333,7 +344,7 @@ static int cvm_load_lookup(struct kmod_ctx *kctx, const char *name,
 
 	err = kmod_module_new_from_lookup(kctx, name, &list);
 	if (err < 0 || !list) {
-		cvm_load_perror(name, err < 0 ? -err : ENOENT);
+		cvm_load_perror(name, NULL, err < 0 ? -err : ENOENT);
 		return -1;
 	}
 	kmod_list_foreach(itr, list) {
@@ -343,11 +354,12 @@ static int cvm_load_lookup(struct kmod_ctx *kctx, const char *name,
 						      KMOD_PROBE_IGNORE_LOADED,
 						      options, NULL, NULL,
 						      NULL);
+		/* A dependency refused is signed as the module (one build). */
+		if (err < 0)
+			cvm_load_perror(name, mod, -err);
 		kmod_module_unref(mod);
-		if (err < 0) {
-			cvm_load_perror(name, -err);
+		if (err < 0)
 			goto out;
-		}
 		if (err > 0) {
 			cvmctl_err("cannot load %s: blocked by the modprobe configuration",
 				   name);
