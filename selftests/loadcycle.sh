@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# CVM_LOAD_CYCLES cycles (default 100; the runner runs 100 on 6.1 and 20
-# on the other kernels, make stress more on the debug kernel) of: load every module, run traffic through the ledger,
+# CVM_LOAD_CYCLES cycles (default 100; the runner runs 20 on every kernel
+# unless CVM_LOAD_CYCLES is set for it) of: load every module, run traffic through the ledger,
 # the bounce pool and the rings, try to unload modules that are in use
 # (refused, and they stay), unload everything in order. Each cycle starts
 # from zero: nothing a module counted survives its reload. The runner's
