@@ -18,6 +18,7 @@ PACKAGES=(
 	libnl-utils python3-yaml python3-jsonschema prometheus dkms
 	clang libclang-rt-14-dev man-db shellcheck qemu-user
 	debhelper dh-dkms lintian
+	ovmf mtools fdisk python3-pexpect
 )
 
 readonly DEBIAN_SOURCES=/etc/apt/sources.list.d/debian.sources
