@@ -185,50 +185,11 @@ vm-%: userspace
 # 1200 s timeout on a 2-core machine. Every kernel, the debug one too, then
 # boots once with QEMU's intel-iommu and once with the real devices; the
 # debug kernel, which trusts the key that signs the test modules, once
-# more with lockdown=confidentiality module.sig_enforce=1.
+# more with lockdown=confidentiality module.sig_enforce=1. The debug
+# kernel's boots run beside the packaged kernels' (scripts/check-vms.sh).
 check: deps
 	$(MAKE) spec-check unit fuzz-smoke style dkms-check install-check deb-check
-	@pass=0; fail=0; skip=0; failed=; times=; \
-	for k in $(KERNELS); do \
-		boots="$$k $$k:iommu $$k:devices"; \
-		[ $$k != debug ] || boots="$$k:1 $$k:2 $$k:3 $$k:iommu $$k:devices $$k:lockdown"; \
-		for b in $$boots; do \
-			t0=$$(date +%s); \
-			case $$b in \
-			debug:iommu|debug:devices|debug:lockdown) CVM_VM_TIMEOUT=$${CVM_VM_TIMEOUT:-1200} \
-				scripts/vm-run.sh $$k --$${b#*:} ;; \
-			*:iommu|*:devices) scripts/vm-run.sh $$k --$${b#*:} ;; \
-			*:*) CVM_TESTS=@$${b#*:} CVM_RUN_TAG=$${b#*:} \
-				CVM_VM_TIMEOUT=$${CVM_VM_TIMEOUT:-1200} scripts/vm-run.sh $$k ;; \
-			*) scripts/vm-run.sh $$k ;; \
-			esac || failed="$$failed $$b"; \
-			log=$$(echo $$b | tr : -); \
-			read p f s < $(CVM_RUN_DIR)/logs/$$log.counts || f=1; \
-			pass=$$((pass + p)); fail=$$((fail + f)); skip=$$((skip + s)); \
-			times="$$times $$b=$$(($$(date +%s) - t0))s"; \
-		done; \
-	done; \
-	case " $(KERNELS) " in *" debug "*) \
-		scripts/check-harness.sh debug || failed="$$failed harness";; \
-	esac; \
-	case " $(KERNELS) " in *" $(BENCH_KERNEL) "*) \
-		scripts/bench-count.sh $(BENCH_KERNEL) --gate || failed="$$failed count-gate";; \
-	esac; \
-	case " $(KERNELS) " in *" 6.1 "*) t0=$$(date +%s); \
-		CVM_DEBS_BUILT=1 scripts/secureboot.sh run || failed="$$failed secureboot"; \
-		times="$$times secureboot=$$(($$(date +%s) - t0))s";; \
-	esac; \
-	echo "check: seconds per boot:$$times"; \
-	[ -z "$$failed" ] || echo "check: failed on:$$failed"; \
-	for b in $$failed; do \
-		l=$(CVM_RUN_DIR)/logs/$$(echo $$b | tr : -).log; \
-		[ ! -f $$l ] || tr -d '\r' < $$l | \
-			grep -a -E '^not ok|FAIL|Kernel panic|BUG:|WARNING:' | \
-			head -n 20 | sed "s|^|check: $$b: |"; \
-	done; \
-	[ -z "$$failed" ] || [ $$fail -gt 0 ] || fail=1; \
-	echo "check: $$pass passed, $$fail failed, $$skip skipped"; \
-	[ -z "$$failed" ]
+	BENCH_KERNEL=$(BENCH_KERNEL) scripts/check-vms.sh $(KERNELS)
 
 demo: deps
 	$(MAKE) userspace
