@@ -124,7 +124,13 @@ kbuild_args=(CVM_TEST=m)
 build_modules() {
 	local src=$work/src
 
-	rsync -a --delete --exclude .git --exclude 'tools/' "$top/" "$src/"
+	# What kbuild made in the copy stays (excluded from --delete): a boot
+	# after the first of a kernel rebuilds only what changed, not every
+	# module (that had cost 30 to 60 s per boot).
+	rsync -a --delete --exclude .git --exclude 'tools/' \
+		--exclude '*.o' --exclude '*.ko' --exclude '*.mod' --exclude '*.mod.c' \
+		--exclude '.*.cmd' --exclude '.*.d' --exclude '*.a' --exclude modules.order \
+		--exclude Module.symvers --exclude '.tmp_*' "$top/" "$src/"
 	log "building modules for $KVER"
 	if ! CVM_KBUILD_SRC=$src "$top/scripts/kbuild.sh" "$name" \
 		"${kbuild_args[@]}" >"$buildlog" 2>&1; then
