@@ -3,7 +3,9 @@
 #
 # kernel-prep.sh NAME -- prepare one kernel of the cvmguard test matrix.
 #
-#   NAME    6.1 | 6.12 | 7.3 | debug
+#   NAME    6.1 | 6.12 | 7.3 | debug, or 6.1-cloud | 6.12-cloud | 7.3-cloud:
+#           the same suites' linux-image-cloud-amd64, the kernel Debian's
+#           own cloud images boot on Azure, GCP and AWS
 #
 # Everything goes into a cache outside the work tree, keyed by package
 # version, so a second run only resolves the version and returns:
@@ -62,7 +64,7 @@ log() { printf 'kernel-prep: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-	echo "usage: $0 {6.1|6.12|7.3|debug}" >&2
+	echo "usage: $0 {6.1|6.12|7.3|debug|6.1-cloud|6.12-cloud|7.3-cloud}" >&2
 	exit 2
 }
 
@@ -137,12 +139,12 @@ resolve_meta() {
 	{
 		read -r _ hdr_meta
 		read -r _ img_meta
-	} < <(best_versions "linux-headers-amd64 linux-image-amd64" "$@")
-	[[ -n $hdr_meta ]] || die "no linux-headers-amd64 in suites: $*"
+	} < <(best_versions "linux-headers-$FLAVOUR linux-image-$FLAVOUR" "$@")
+	[[ -n $hdr_meta ]] || die "no linux-headers-$FLAVOUR in suites: $*"
 	# A mismatch means the mirror is mid-sync and the headers would not
 	# match the image.
 	[[ $img_meta == "$hdr_meta" ]] ||
-		die "linux-image-amd64 $img_meta != linux-headers-amd64 $hdr_meta in $*"
+		die "linux-image-$FLAVOUR $img_meta != linux-headers-$FLAVOUR $hdr_meta in $*"
 	META_VER=$hdr_meta
 }
 
@@ -150,8 +152,8 @@ resolve_meta() {
 # pinned here). Sets IMG IMG_VER HDR HDR_VER COMMON COMMON_VER KBUILD
 # KBUILD_VER KVER.
 resolve_packages() {
-	read -r HDR HDR_VER < <(dep_of linux-headers-amd64 "$META_VER" '^linux-headers-')
-	read -r IMG IMG_VER < <(dep_of linux-image-amd64 "$META_VER" '^linux-image-')
+	read -r HDR HDR_VER < <(dep_of "linux-headers-$FLAVOUR" "$META_VER" '^linux-headers-')
+	read -r IMG IMG_VER < <(dep_of "linux-image-$FLAVOUR" "$META_VER" '^linux-image-')
 	read -r COMMON COMMON_VER < <(dep_of "$HDR" "$HDR_VER" '^linux-headers-.*-common$')
 	read -r KBUILD _ < <(dep_of "$HDR" "$HDR_VER" '^linux-kbuild-')
 	# linux-kbuild is depended on unversioned or with >=; take the newest.
@@ -380,7 +382,7 @@ prep_trixie() {
 	# Pin the metapackage version so apt cannot pick something newer than
 	# what the cache key says; make/gcc/kmod are what kbuild runs.
 	chroot_run apt-get install -y -q --no-install-recommends -t trixie-backports \
-		"linux-headers-amd64=$META_VER" make gcc kmod >&2
+		"linux-headers-$FLAVOUR=$META_VER" make gcc kmod >&2
 	[[ -f $CHROOT$kbuild_dir/Makefile ]] || die "$kbuild_dir not installed in chroot"
 	# The .debs are not needed again (a new upload is a new download).
 	chroot_run apt-get clean
@@ -507,10 +509,14 @@ main() {
 	# One prep per kernel at a time (parallel make targets, CI retries).
 	exec 9>"$CACHE/.lock-$NAME"
 	flock 9
+	# The flavour of Debian's kernel metapackages: linux-image-amd64 or
+	# linux-image-cloud-amd64 (and their headers).
+	FLAVOUR=amd64
+	[[ $NAME != *-cloud ]] || FLAVOUR=cloud-amd64
 	case $NAME in
-	6.1) prep_bookworm bookworm bookworm-updates bookworm-security ;;
-	6.12) prep_bookworm bookworm-backports ;;
-	7.3) prep_trixie ;;
+	6.1 | 6.1-cloud) prep_bookworm bookworm bookworm-updates bookworm-security ;;
+	6.12 | 6.12-cloud) prep_bookworm bookworm-backports ;;
+	7.3 | 7.3-cloud) prep_trixie ;;
 	debug) prep_debug ;;
 	*) usage ;;
 	esac
