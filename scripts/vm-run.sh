@@ -156,7 +156,9 @@ add_program() {
 # disks, rng; 9p for the host's root), each with what it depends on,
 # decompressed, listed in load order in /cvm/kmods/order for the guest's
 # init. Built-in ones need nothing; one the kernel lacks is left out and
-# the tests that need it skip.
+# named in /cvm/kmods/absent, so a test can tell a driver the kernel does
+# not have (Debian's cloud kernels: no 9P, virtio-gpu or virtio-crypto)
+# from one that failed to load.
 KMODS=(virtio_pci virtio_blk virtio_rng 9pnet_virtio 9p)
 [ "$mode" = --devices ] && KMODS+=(virtio_input nvme virtio_scsi sd_mod virtio_net virtio_balloon virtio_console evdev
 	virtio-gpu virtio_crypto algif_skcipher)
@@ -165,10 +167,12 @@ add_kmods() {
 
 	mkdir -p "$root/cvm/kmods"
 	: >"$root/cvm/kmods/order"
+	: >"$root/cvm/kmods/absent"
 	for m in "${KMODS[@]}"; do
 		if ! modprobe -d "$base" -S "$KVER" --show-depends "$m" \
 			>"$work/kmod.deps" 2>/dev/null; then
 			log "$KVER has no module $m"
+			echo "$m" >>"$root/cvm/kmods/absent"
 			continue
 		fi
 		while read -r kind path _; do
@@ -184,6 +188,38 @@ add_kmods() {
 			echo "$ko" >>"$root/cvm/kmods/order"
 		done <"$work/kmod.deps"
 	done
+}
+
+# add_host_tools ROOT: where the kernel has no 9P (Debian's cloud
+# kernels), what the tests run from the host's root instead, at the same
+# paths under ROOT/host: Debian's python3 with its standard library and
+# PyYAML, the kernel's YNL client and our spec. selftests/lib.sh's
+# cvm_host_root then finds them there rather than mounting 9p.
+add_host_tools() {
+	local h=$1/host py stdlib yaml ynl f
+
+	py=/usr/bin/python3
+	stdlib=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+	yaml=$("$py" -c 'import os, yaml; print(os.path.dirname(yaml.__file__))')
+	ynl=$(dirname "$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/net/ynl/cli.py")
+	mkdir -p "$h"/{proc,sys,dev,tmp}
+	add_program "$h" "$(readlink -f "$py")" "$py"
+	# Not the static library, tests, IDLE, Tk or the build tools: 25 of
+	# the 29 MiB that are not needed to run a client.
+	mkdir -p "$h$stdlib"
+	tar -C "$stdlib" -cf - --exclude=./config-3.* --exclude=./test \
+		--exclude=./idlelib --exclude=./tkinter --exclude=./lib2to3 \
+		--exclude=./ensurepip --exclude=./pydoc_data --exclude=./distutils . |
+		tar -C "$h$stdlib" -xf -
+	mkdir -p "$h$(dirname "$yaml")"
+	cp -a "$yaml" "$h$yaml"
+	for f in "$h$stdlib"/lib-dynload/*.so "$h$yaml"/*.so; do
+		[ -e "$f" ] && add_program "$h" "${f#"$h"}" "${f#"$h"}"
+	done
+	mkdir -p "$h$ynl"
+	cp -a "$ynl"/. "$h$ynl"
+	install -D -m 0644 "$top/Documentation/netlink/specs/cvm.yaml" \
+		"$h$top/Documentation/netlink/specs/cvm.yaml"
 }
 
 # systemd-detect-virt from bookworm-backports (scripts/systemd-cvm.sh),
@@ -239,6 +275,7 @@ make_initramfs() {
 	add_program "$root" "$(command -v promtool)" /usr/bin/promtool
 	add_systemd_detect_virt "$root"
 	add_kmods "$root"
+	if grep -qx 9p "$root/cvm/kmods/absent"; then add_host_tools "$root"; fi
 	make -s -C "$top/selftests" install DESTDIR="$root/cvm/selftests"
 	find "$work/src/kernel" "$work/src/selftests" -name '*.ko' \
 		-exec install -m 0644 {} "$root/cvm/modules/" \;
@@ -352,7 +389,9 @@ make_ring_devices() {
 # virtio keyboard (its driver leaves its event buffers mapped when it
 # unbinds), QEMU's NVMe controller (min_align_mask 0xfff), virtio-scsi,
 # virtio-net with the guest's port 5000 at 127.0.0.1:$netport on the
-# host, a second one (packed ring, no mergeable receive buffers, its own
+# host and, at 10.0.2.100:4000 for the guest, the files of $work
+# (scripts/host-file.sh: the guest's way to the host's files without 9P),
+# a second one (packed ring, no mergeable receive buffers, its own
 # network 10.0.3.0/24) with port 5001 at 127.0.0.1:$netport2, a virtio disk with a packed ring and two queues (cvmpacked),
 # virtio-balloon, virtio-serial with a port (cvm.port) into
 # $work/cvmport.out, virtio-gpu, virtio-crypto with QEMU's software
@@ -377,7 +416,7 @@ make_real_devices() {
 		-device "virtio-scsi-pci,id=cvmscsihba,iommu_platform=on,disable-legacy=on"
 		-drive "file=$work/cvmscsi.img,if=none,id=cvmscsi,format=raw,cache=unsafe"
 		-device "scsi-hd,drive=cvmscsi,serial=cvmscsi"
-		-netdev "user,id=cvmnet,restrict=on,hostfwd=tcp:127.0.0.1:$netport-10.0.2.15:5000"
+		-netdev "user,id=cvmnet,restrict=on,hostfwd=tcp:127.0.0.1:$netport-10.0.2.15:5000,guestfwd=tcp:10.0.2.100:4000-cmd:$top/scripts/host-file.sh $work"
 		-device "virtio-net-pci,netdev=cvmnet,iommu_platform=on,disable-legacy=on"
 		-netdev "user,id=cvmnet2,restrict=on,net=10.0.3.0/24,hostfwd=tcp:127.0.0.1:$netport2-10.0.3.15:5001"
 		-device "virtio-net-pci,netdev=cvmnet2,mac=52:54:00:c0:ff:02,mrg_rxbuf=off,packed=on,disable-legacy=on"
@@ -477,6 +516,10 @@ main() {
 	# kernel's ACPI parsing has stalled 21 s): a stall report must mean a
 	# real lockup, not the emulator.
 	append+=" rcupdate.rcu_cpu_stall_timeout=120"
+	# Without MP-table parsing (Debian's cloud kernels) the IRQ routing of
+	# pci=noacpi leaves one CPU and no MSI domain: keep ACPI for PCI there.
+	grep -qx 'CONFIG_X86_MPPARSE=y' "${KBUILD_CHROOT:-}$KBUILD_DIR/.config" ||
+		append=${append/ pci=noacpi/}
 	case $mode in
 	--demo) append+=" cvm.demo=1" ;;
 	--bench)

@@ -33,16 +33,33 @@ finish() {
 # this guest's /proc, /sys and /dev over the host's: a
 # host tool (python3 and the kernel's YNL client) then runs with
 # `chroot /host` against this guest's kernel; cache=loose because
-# python reads hundreds of files per start, slowly under TCG. Returns 1 if there is no
-# 9p export or the kernel cannot mount it.
+# python reads hundreds of files per start, slowly under TCG. A kernel
+# without 9P (Debian's cloud kernels) finds the same tools at the same
+# paths in the initramfs's /host instead (vm-run.sh add_host_tools).
+# Returns 1 if there is neither.
 cvm_host_root() {
-	grep -q ' /host 9p ' /proc/mounts && return 0
-	mkdir -p /host
-	mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 cvmhost /host \
-		2>/dev/null || return 1
+	grep -q ' /host/proc ' /proc/mounts && return 0
+	if [ ! -x /host/usr/bin/python3 ]; then
+		mkdir -p /host
+		mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 cvmhost /host \
+			2>/dev/null || return 1
+	fi
 	# /tmp stays the host's: the source tree (and the spec) may be there.
 	mount --bind /proc /host/proc && mount --bind /sys /host/sys &&
 		mount --bind /dev /host/dev
+}
+
+# cvm_host_root_kind: where cvm_host_root found the host's tools.
+cvm_host_root_kind() {
+	if grep -q ' /host 9p ' /proc/mounts; then echo "the host's root over 9p"
+	else echo "a copy in the initramfs (this kernel has no 9P)"; fi
+}
+
+# cvm_kernel_lacks MODULE: the runner found no MODULE in this kernel's
+# packages (scripts/vm-run.sh add_kmods), so a test leaves out what
+# needs it rather than failing; any other missing driver is a failure.
+cvm_kernel_lacks() {
+	grep -qx "$1" /cvm/kmods/absent 2>/dev/null
 }
 
 # cvm_pcidev VENDOR DEVICE: the PCI device with those ids.
@@ -99,6 +116,28 @@ cvm_host_echo() {
 		"$(sha256sum </tmp/net.back | cut -d' ' -f1)"
 	echo "# $1: $(tail -n 1 /tmp/net.out)"
 	rm -f /tmp/net.data /tmp/net.back /tmp/net.out
+}
+
+# cvm_host_file NAME OUT: the runner's file NAME (in its work
+# directory: cvmport.out) into OUT, through the guestfwd that
+# scripts/vm-run.sh --devices puts at 10.0.2.100:4000 on the first
+# virtio-net (scripts/host-file.sh); the interface must be up as
+# 10.0.2.15. Works on kernels without 9P.
+cvm_host_file() {
+	echo "$1" | nc -w 10 10.0.2.100 4000 >"$2"
+}
+
+# cvm_has_virtio_driver DRIVER MODULE WHAT: 0 if the virtio DRIVER is
+# registered; 1 if not, saying that WHAT is left out where the kernel has
+# no MODULE (cvm_kernel_lacks), and failing where it has one.
+cvm_has_virtio_driver() {
+	[ -d "/sys/bus/virtio/drivers/$1" ] && return 0
+	if cvm_kernel_lacks "$2"; then
+		echo "# left out: $3 (this kernel has no module $2)"
+	else
+		fail "no virtio driver $1, although the kernel has $2"
+	fi
+	return 1
 }
 
 # cvm_disk SERIAL: the virtio block device (vdX) with that serial

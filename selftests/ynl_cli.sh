@@ -5,11 +5,12 @@
 # Documentation/netlink/specs/cvm.yaml. Driving the live kernel with it
 # proves the spec (not just the header generated from it) matches what
 # the modules send and accept. python3 and the client are the host's,
-# reached over 9p (cvm_host_root in lib.sh).
+# reached over 9p or copied into the initramfs (cvm_host_root in lib.sh).
 . ./lib.sh
 
 [ -n "$CVM_HOST_YNL_CLI" ] || skip "the runner named no YNL client"
-cvm_host_root || skip "the host's root is not exported over 9p to this guest"
+cvm_host_root || skip "the host's tools are neither exported over 9p nor in the initramfs"
+echo "# host tools: $(cvm_host_root_kind)"
 [ -x /host/usr/bin/python3 ] || skip "the host has no /usr/bin/python3"
 [ -f "/host$CVM_HOST_YNL_CLI" ] || skip "no $CVM_HOST_YNL_CLI on the host"
 
