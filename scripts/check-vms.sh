@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# check-vms.sh KERNEL... -- the VM part of `make check`: every boot of the
-# suite on each KERNEL, the runner's self-check (debug), the count gate
-# (BENCH_KERNEL) and the Secure Boot end-to-end run (when 6.1 is listed).
+# check-vms.sh ENTRY... -- the VM part of `make check`: every boot of the
+# suite on each ENTRY that names a kernel (6.1: the suite, then its
+# intel-iommu and real-devices boots; debug: its six), one boot for an
+# ENTRY KERNEL:KIND (6.1:devices), the runner's self-check (debug), the
+# count gate (BENCH_KERNEL) and the Secure Boot end-to-end run (when a 6.1
+# boot is listed).
 #
 # The boots run in two lanes side by side: the packaged kernels (then the
 # count gate and Secure Boot) in one, the debug kernel's boots (then the
@@ -24,16 +27,17 @@ cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
 rundir=${CVM_RUN_DIR:-$cache}
 bench_kernel=${BENCH_KERNEL:-6.1}
 lanes=${CVM_CHECK_LANES:-2}
-kernels=("$@")
-[ ${#kernels[@]} -gt 0 ] || { echo "usage: check-vms.sh KERNEL..." >&2; exit 2; }
+entries=("$@")
+[ ${#entries[@]} -gt 0 ] || { echo "usage: check-vms.sh KERNEL[:KIND]..." >&2; exit 2; }
 mkdir -p "$rundir/logs"
 results=$rundir/logs/check-results
 : >"$results"
 
+# has KERNEL: a boot of KERNEL is listed.
 has() {
-	local k
+	local e
 
-	for k in "${kernels[@]}"; do [ "$k" = "$1" ] && return 0; done
+	for e in "${entries[@]}"; do [ "${e%%:*}" = "$1" ] && return 0; done
 	return 1
 }
 
@@ -66,7 +70,9 @@ boot() {
 }
 
 boots_of() {
-	if [ "$1" = debug ]; then
+	if [ "$1" != "${1%%:*}" ]; then
+		echo "$1"
+	elif [ "$1" = debug ]; then
 		echo "debug:1 debug:2 debug:3 debug:iommu debug:devices debug:lockdown"
 	else
 		echo "$1 $1:iommu $1:devices"
@@ -74,11 +80,11 @@ boots_of() {
 }
 
 lane_packaged() {
-	local k b
+	local e b
 
-	for k in "${kernels[@]}"; do
-		[ "$k" = debug ] && continue
-		for b in $(boots_of "$k"); do step "$b" boot "$b"; done
+	for e in "${entries[@]}"; do
+		[ "${e%%:*}" = debug ] && continue
+		for b in $(boots_of "$e"); do step "$b" boot "$b"; done
 	done
 	if has "$bench_kernel"; then
 		step count-gate "$top/scripts/bench-count.sh" "$bench_kernel" --gate
@@ -89,18 +95,20 @@ lane_packaged() {
 }
 
 lane_debug() {
-	local b
+	local e b
 
-	has debug || return 0
-	for b in $(boots_of debug); do step "$b" boot "$b"; done
-	step harness "$top/scripts/check-harness.sh" debug
+	for e in "${entries[@]}"; do
+		[ "${e%%:*}" = debug ] || continue
+		for b in $(boots_of "$e"); do step "$b" boot "$b"; done
+	done
+	if has debug; then step harness "$top/scripts/check-harness.sh" debug; fi
 }
 
 # Caches both lanes would otherwise fill at once.
 "$top/scripts/systemd-cvm.sh" >/dev/null
 "$top/scripts/kernel-tools.sh" >/dev/null
 
-if [ "$lanes" -ge 2 ] && has debug && [ "${#kernels[@]}" -gt 1 ]; then
+if [ "$lanes" -ge 2 ] && has debug && [ "$(printf '%s\n' "${entries[@]}" | grep -vc '^debug')" -gt 0 ]; then
 	lane_debug >"$rundir/logs/check-lane-2.out" 2>&1 &
 	lane2=$!
 	lane_packaged

@@ -52,7 +52,7 @@
 # and "@3" the three parts of the list in selftests/run_tests.sh);
 # CVM_RUN_TAG=T names the console log NAME-T.log (the modules are shared);
 # CVM_STRESS_DURATION=SECONDS makes stress.sh run that long (make stress);
-# CVM_LOAD_CYCLES=N makes loadcycle.sh run N cycles (default 20);
+# CVM_LOAD_CYCLES=N makes loadcycle.sh run N cycles (default 10);
 # CVM_RING_ITERS=N ring.sh's hostile rings per type (default 100000, 10000
 # under --lockdown).
 #
@@ -190,36 +190,48 @@ add_kmods() {
 	done
 }
 
-# add_host_tools ROOT: where the kernel has no 9P (Debian's cloud
-# kernels), what the tests run from the host's root instead, at the same
-# paths under ROOT/host: Debian's python3 with its standard library and
-# PyYAML, the kernel's YNL client and our spec. selftests/lib.sh's
-# cvm_host_root then finds them there rather than mounting 9p.
-add_host_tools() {
-	local h=$1/host py stdlib yaml ynl f
+# host_tools: where the kernel has no 9P (Debian's cloud kernels), what
+# the tests run from the host's root instead, at the same paths under
+# /host: Debian's python3 with its standard library and PyYAML, the
+# kernel's YNL client and our spec. selftests/lib.sh's cvm_host_root then
+# finds them there rather than mounting 9p. Made once into a cpio archive
+# of its own (keyed by what goes in), appended to each such initramfs:
+# the kernel unpacks concatenated archives in turn. Prints its path.
+host_tools() {
+	local py=/usr/bin/python3 stdlib yaml ynl spec key out h f
 
-	py=/usr/bin/python3
 	stdlib=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
 	yaml=$("$py" -c 'import os, yaml; print(os.path.dirname(yaml.__file__))')
 	ynl=$(dirname "$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/net/ynl/cli.py")
-	mkdir -p "$h"/{proc,sys,dev,tmp}
-	add_program "$h" "$(readlink -f "$py")" "$py"
-	# Not the static library, tests, IDLE, Tk or the build tools: 25 of
-	# the 29 MiB that are not needed to run a client.
-	mkdir -p "$h$stdlib"
-	tar -C "$stdlib" -cf - --exclude=./config-3.* --exclude=./test \
-		--exclude=./idlelib --exclude=./tkinter --exclude=./lib2to3 \
-		--exclude=./ensurepip --exclude=./pydoc_data --exclude=./distutils . |
-		tar -C "$h$stdlib" -xf -
-	mkdir -p "$h$(dirname "$yaml")"
-	cp -a "$yaml" "$h$yaml"
-	for f in "$h$stdlib"/lib-dynload/*.so "$h$yaml"/*.so; do
-		[ -e "$f" ] && add_program "$h" "${f#"$h"}" "${f#"$h"}"
-	done
-	mkdir -p "$h$ynl"
-	cp -a "$ynl"/. "$h$ynl"
-	install -D -m 0644 "$top/Documentation/netlink/specs/cvm.yaml" \
-		"$h$top/Documentation/netlink/specs/cvm.yaml"
+	spec=$top/Documentation/netlink/specs/cvm.yaml
+	key=$({ "$py" --version; dpkg-query -W python3-yaml; echo "$ynl $spec"; cat "$spec"; } |
+		sha256sum | cut -c1-16)
+	out=$rundir/host-tools/$key.cpio.gz
+	if [ ! -f "$out" ]; then
+		h=$(mktemp -d "$rundir/host-tools.XXXXXX")
+		mkdir -p "$h/host"/{proc,sys,dev,tmp}
+		add_program "$h/host" "$(readlink -f "$py")" "$py"
+		# Not the static library, tests, IDLE, Tk or the build tools: 25
+		# of the 29 MiB a client does not need.
+		mkdir -p "$h/host$stdlib"
+		tar -C "$stdlib" -cf - --exclude=./config-3.* --exclude=./test \
+			--exclude=./idlelib --exclude=./tkinter --exclude=./lib2to3 \
+			--exclude=./ensurepip --exclude=./pydoc_data --exclude=./distutils . |
+			tar -C "$h/host$stdlib" -xf -
+		mkdir -p "$h/host$(dirname "$yaml")"
+		cp -a "$yaml" "$h/host$yaml"
+		for f in "$h/host$stdlib"/lib-dynload/*.so "$h/host$yaml"/*.so; do
+			[ -e "$f" ] && add_program "$h/host" "${f#"$h/host"}" "${f#"$h/host"}"
+		done
+		mkdir -p "$h/host$ynl"
+		cp -a "$ynl"/. "$h/host$ynl"
+		install -D -m 0644 "$spec" "$h/host$spec"
+		mkdir -p "$rundir/host-tools"
+		(cd "$h" && find . | cpio -o -H newc --quiet | gzip -1) >"$h.cpio.gz"
+		mv "$h.cpio.gz" "$out"
+		rm -rf "$h"
+	fi
+	echo "$out"
 }
 
 # systemd-detect-virt from bookworm-backports (scripts/systemd-cvm.sh),
@@ -275,7 +287,6 @@ make_initramfs() {
 	add_program "$root" "$(command -v promtool)" /usr/bin/promtool
 	add_systemd_detect_virt "$root"
 	add_kmods "$root"
-	if grep -qx 9p "$root/cvm/kmods/absent"; then add_host_tools "$root"; fi
 	make -s -C "$top/selftests" install DESTDIR="$root/cvm/selftests"
 	find "$work/src/kernel" "$work/src/selftests" -name '*.ko' \
 		-exec install -m 0644 {} "$root/cvm/modules/" \;
@@ -296,12 +307,15 @@ make_initramfs() {
 		CVM_NLFUZZ_MESSAGES=$([ "$name" = debug ] && echo 5000 || echo 100000)
 		CVM_TESTS='${CVM_TESTS:-}'
 		CVM_STRESS_DURATION='${CVM_STRESS_DURATION:-}'
-		CVM_LOAD_CYCLES=${CVM_LOAD_CYCLES:-20}
+		CVM_LOAD_CYCLES=${CVM_LOAD_CYCLES:-10}
 		CVM_HOST_SPEC=$top/Documentation/netlink/specs/cvm.yaml
 		CVM_HOST_YNL_CLI=$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/net/ynl/cli.py
 		CVM_MODULES_SIGNED=$signed
 	EOF
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
+	if grep -qx 9p "$root/cvm/kmods/absent"; then
+		cat "$(host_tools)" >>"$work/initramfs.gz"
+	fi
 }
 
 # Anything the kernel says went wrong fails the run, even if tests passed.

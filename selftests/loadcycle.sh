@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# CVM_LOAD_CYCLES cycles (default 100; the runner runs 20 on every kernel
+# CVM_LOAD_CYCLES cycles (default 100; the runner runs 10 on every kernel
 # unless CVM_LOAD_CYCLES is set for it) of: load every module, run traffic through the ledger,
 # the bounce pool and the rings, try to unload modules that are in use
 # (refused, and they stay), unload everything in order. Each cycle starts
