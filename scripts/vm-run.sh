@@ -330,6 +330,17 @@ count() {
 	echo "$p $f $s" >"$rundir/logs/$run.counts"
 }
 
+# The emulator: bookworm's QEMU, or backports' for a kernel 7.2's TCG
+# cannot run (scripts/qemu-backports.sh says which and why).
+qemu=(qemu-system-x86_64) qdir=''
+case $name in
+6.12-cloud)
+	qdir=$("$top/scripts/qemu-backports.sh" | tail -n 1)
+	qemu=(env "QEMU_MODULE_DIR=$qdir/usr/lib/x86_64-linux-gnu/qemu"
+		"$qdir/usr/bin/qemu-system-x86_64" -L "$qdir/usr/share/seabios"
+		-L "$qdir/usr/share/qemu") ;;
+esac
+
 # boot CONSOLE MEM APPEND: one VM, console to the terminal and CONSOLE.
 # The VM is killed when the guest has not reached userspace (its init
 # prints "cvmguard-guest: ") within CVM_BOOT_TIMEOUT seconds, or has not
@@ -337,10 +348,10 @@ count() {
 boot() {
 	local console=$1 mem=$2 append=$3 pidfile=$work/qemu.pid waited=0 rc=0
 
-	log "booting $KVER (TCG${QEMU_CPU:+, -cpu $QEMU_CPU}); console log: $console"
+	log "booting $KVER (TCG${QEMU_CPU:+, -cpu $QEMU_CPU}${qdir:+, QEMU from ${qdir##*/}}); console log: $console"
 	rm -f "$pidfile"
 	: >"$console"
-	timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
+	timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" \
 		-m "$mem" -smp 2 -nographic -no-reboot -pidfile "$pidfile" \
 		${QEMU_CPU:+-cpu "$QEMU_CPU"} "${machine[@]}" "${disks[@]}" \
 		-kernel "$VMLINUZ" -initrd "$work/initramfs.gz" \
