@@ -204,7 +204,7 @@ host_tools() {
 	yaml=$("$py" -c 'import os, yaml; print(os.path.dirname(yaml.__file__))')
 	ynl=$(dirname "$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/net/ynl/cli.py")
 	spec=$top/Documentation/netlink/specs/cvm.yaml
-	key=$({ "$py" --version; dpkg-query -W python3-yaml; echo "$ynl $spec"; cat "$spec"; } |
+	key=$({ echo 2; "$py" --version; dpkg-query -W python3-yaml; echo "$ynl $spec"; cat "$spec"; } |
 		sha256sum | cut -c1-16)
 	out=$rundir/host-tools/$key.cpio.gz
 	if [ ! -f "$out" ]; then
@@ -227,7 +227,9 @@ host_tools() {
 		cp -a "$ynl"/. "$h/host$ynl"
 		install -D -m 0644 "$spec" "$h/host$spec"
 		mkdir -p "$rundir/host-tools"
-		(cd "$h" && find . | cpio -o -H newc --quiet | gzip -1) >"$h.cpio.gz"
+		# Without "." itself: the kernel would give the guest's root the
+		# temporary directory's mode (0700), and nobody could run a thing.
+		(cd "$h" && find host | cpio -o -H newc --quiet | gzip -1) >"$h.cpio.gz"
 		mv "$h.cpio.gz" "$out"
 		rm -rf "$h"
 	fi
