@@ -13,37 +13,24 @@
 set -euo pipefail
 
 cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
-suite=bookworm-backports
+# shellcheck source=scripts/backports.sh
+. "$(dirname "$0")/backports.sh"
 
 log() { echo "qemu-backports: $*" >&2; }
 
-version() {
-	apt-cache madison "$1" 2>/dev/null |
-		awk -F'|' -v s="$suite" '$3 ~ s"/" { gsub(/ /, "", $2); print $2; exit }'
-}
-
-ver=$(version qemu-system-x86)
-bios=$(version seabios)
+ver=$(backports_version qemu-system-x86)
+bios=$(backports_version seabios)
 [ -n "$ver" ] && [ -n "$bios" ] ||
-	{ log "no qemu-system-x86 or seabios in $suite (run scripts/deps.sh)"; exit 1; }
+	{ log "no qemu-system-x86 or seabios in bookworm-backports (run scripts/deps.sh)"; exit 1; }
 dir=$cache/qemu-backports/${ver//:/_}
-
 if [ ! -e "$dir/.done" ]; then
-	log "unpacking QEMU $ver and SeaBIOS $bios from $suite"
-	mkdir -p "$cache/qemu-backports"
-	tmp=$(mktemp -d "$cache/qemu-backports/tmp.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
-	# _apt may not enter a root-only cache directory.
-	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root \
-		"qemu-system-x86=$ver" "qemu-system-common=$ver" \
-		"qemu-system-data=$ver" "seabios=$bios" >&2)
-	for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$tmp/x"; done
-	if ldd "$tmp/x/usr/bin/qemu-system-x86_64" | grep 'not found' >&2; then
+	log "unpacking QEMU $ver and SeaBIOS $bios from bookworm-backports"
+	backports_unpack "$dir" "qemu-system-x86=$ver" "qemu-system-common=$ver" \
+		"qemu-system-data=$ver" "seabios=$bios"
+	if ldd "$dir/usr/bin/qemu-system-x86_64" | grep 'not found' >&2; then
+		rm -rf "$dir"
 		log "QEMU $ver needs libraries this host lacks (above)"
 		exit 1
 	fi
-	rm -rf "$dir"
-	mv "$tmp/x" "$dir"
-	touch "$dir/.done"
 fi
 echo "$dir"

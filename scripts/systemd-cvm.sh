@@ -10,26 +10,16 @@
 set -euo pipefail
 
 cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
-suite=bookworm-backports
+# shellcheck source=scripts/backports.sh
+. "$(dirname "$0")/backports.sh"
 
 log() { echo "systemd-cvm: $*" >&2; }
 
-ver=$(apt-cache madison systemd 2>/dev/null |
-	awk -F'|' -v s="$suite" '$3 ~ s"/" { gsub(/ /, "", $2); print $2; exit }')
-[ -n "$ver" ] || { log "no systemd in $suite (run scripts/deps.sh)"; exit 1; }
+ver=$(backports_version systemd)
+[ -n "$ver" ] || { log "no systemd in bookworm-backports (run scripts/deps.sh)"; exit 1; }
 dir=$cache/systemd-cvm/$ver
-
 if [ ! -e "$dir/.done" ]; then
 	log "unpacking systemd-detect-virt from systemd $ver"
-	mkdir -p "$cache/systemd-cvm"
-	tmp=$(mktemp -d "$cache/systemd-cvm/tmp.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
-	# _apt may not enter a root-only cache directory.
-	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root \
-		"systemd=$ver" "libsystemd-shared=$ver" >&2)
-	for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$tmp/x"; done
-	rm -rf "$dir"
-	mv "$tmp/x" "$dir"
-	touch "$dir/.done"
+	backports_unpack "$dir" "systemd=$ver" "libsystemd-shared=$ver"
 fi
 echo "$dir"
