@@ -10,9 +10,9 @@
 # virtio-crypto), intel-iommu and the real devices on the generic kernels
 # of the same versions (which have every driver QEMU offers), the debug
 # kernel's six boots. KERNELS=6.1 runs all three boots of one kernel,
-# KERNELS=6.1:devices one boot.
-KERNELS ?= 6.1-cloud 6.12-cloud 7.3-cloud 6.1:iommu 6.1:devices 6.12:iommu \
-	6.12:devices 7.3:iommu 7.3:devices debug
+# KERNELS=6.1:devices one boot (6.1:main the suite's alone).
+KERNELS ?= 6.1-cloud:main 6.12-cloud:main 7.3-cloud:main 6.1:iommu \
+	6.1:devices 6.12:iommu 6.12:devices 7.3:iommu 7.3:devices debug
 KDIR ?= /lib/modules/$(shell uname -r)/build
 DEMO_KERNEL ?= 6.1
 BENCH_KERNEL ?= 6.1

@@ -4,7 +4,8 @@
 # check-vms.sh ENTRY... -- the VM part of `make check`: every boot of the
 # suite on each ENTRY that names a kernel (6.1: the suite, then its
 # intel-iommu and real-devices boots; debug: its six), one boot for an
-# ENTRY KERNEL:KIND (6.1:devices), the runner's self-check (debug), the
+# ENTRY KERNEL:KIND (6.1:devices; 6.1:main is the suite's boot alone;
+# debug:1 one of the debug kernel's), the runner's self-check (debug), the
 # count gate (BENCH_KERNEL) and the Secure Boot end-to-end run (when a 6.1
 # boot is listed).
 #
@@ -41,6 +42,15 @@ has() {
 	return 1
 }
 
+# logname BOOT: the name of BOOT's console log and counts in logs/ (the
+# suite's boot is the kernel's own: KERNEL.log).
+logname() {
+	case $1 in
+	*:main) echo "${1%:main}" ;;
+	*) echo "${1//:/-}" ;;
+	esac
+}
+
 # step NAME COMMAND...: run one step, append "NAME SECONDS RC" to the
 # results (one short line: appends from both lanes do not interleave).
 step() {
@@ -55,12 +65,14 @@ boot() {
 	local k=${1%%:*} kind=${1#*:}
 
 	# A boot that dies before its verdict must not be read as an old one.
-	rm -f "$rundir/logs/${1//:/-}.counts"
+	rm -f "$rundir/logs/$(logname "$1").counts"
 	case $1 in
 	debug:iommu | debug:devices | debug:lockdown)
 		CVM_VM_TIMEOUT=${CVM_VM_TIMEOUT:-1200} "$top/scripts/vm-run.sh" "$k" "--$kind" ;;
 	*:iommu | *:devices)
 		"$top/scripts/vm-run.sh" "$k" "--$kind" ;;
+	*:main)
+		"$top/scripts/vm-run.sh" "$k" ;;
 	*:*)
 		CVM_TESTS=@$kind CVM_RUN_TAG=$kind CVM_VM_TIMEOUT=${CVM_VM_TIMEOUT:-1200} \
 			"$top/scripts/vm-run.sh" "$k" ;;
@@ -127,7 +139,7 @@ while read -r name secs rc; do
 	case $name in
 	harness | count-gate | secureboot) continue ;;
 	esac
-	log=$rundir/logs/${name//:/-}
+	log=$rundir/logs/$(logname "$name")
 	p=0 f=1 s=0
 	[ -f "$log.counts" ] && read -r p f s <"$log.counts"
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
@@ -137,7 +149,7 @@ echo "check: seconds per step:$times"
 if [ -n "$failed" ]; then
 	echo "check: failed on:$failed"
 	for name in $failed; do
-		log=$rundir/logs/${name//:/-}.log
+		log=$rundir/logs/$(logname "$name").log
 		[ -f "$log" ] || continue
 		tr -d '\r' <"$log" | grep -a -E '^not ok|FAIL|Kernel panic|BUG:|WARNING:' |
 			head -n 20 | sed "s|^|check: $name: |"
