@@ -88,7 +88,14 @@ done
 if [ -z "$nv" ]; then
 	fail "no NVMe namespace with serial cvmnvme"
 else
-	npci=$(basename "$(readlink -f "/sys/block/$nv/device/device")")
+	# The namespace's device is its controller, or with native NVMe
+	# multipath (Debian's cloud kernels) the subsystem, whose
+	# controllers (nvmeN) are its children.
+	d=/sys/block/$nv/device
+	for c in "$d"/nvme[0-9] "$d"/nvme[0-9][0-9]; do
+		[ -e "$c/device" ] && { d=$c; break; }
+	done
+	npci=$(basename "$(readlink -f "$d/device")")
 	head -c $((1 << 20)) /dev/urandom >/tmp/nv.data
 	./cvm_blkio write "/dev/$nv" /tmp/nv.data || fail "O_DIRECT write to $nv"
 	echo "$npci" >/sys/bus/pci/drivers/nvme/unbind || fail "unbind nvme from $npci"
