@@ -19,7 +19,9 @@
 # CVM_COUNT_MEM=1 (default without --gate) also counts loads, stores,
 # distinct lines and lines the other vCPU wrote; CVM_COUNT_BATCHES
 # (default 5) batches per case; CVM_COUNT_WRITE_BASELINE=1 rewrites the
-# baseline from this boot's counts.
+# baseline from this boot's counts. CVM_COUNT_PROF=1 also prints where the
+# instructions of one case went, per function (CVM_COUNT_CASE, default
+# "256 to on"; tools/testing/count/count_profile.py).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,5 +45,11 @@ fi
 args=()
 [ "$gate" = --gate ] && args+=(--baseline "$baseline")
 [ "${CVM_COUNT_WRITE_BASELINE:-0}" = 1 ] && args+=(--write-baseline "$baseline")
+if [ "${CVM_COUNT_PROF:-0}" = 1 ]; then
+	# shellcheck disable=SC2086 # the case is three words
+	python3 "$top/tools/testing/count/count_profile.py" \
+		"$rundir/logs/$kernel-count.log" "$rundir/logs/$kernel-count.plugin" \
+		${CVM_COUNT_CASE:-256 to on}
+fi
 exec python3 "$top/tools/testing/count/count_table.py" \
 	"$rundir/logs/$kernel-count.log" "$rundir/logs/$kernel-count.plugin" "${args[@]}"

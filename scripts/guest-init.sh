@@ -160,6 +160,10 @@ count() {
 	echo "${batches:-5}" >"$c" && cat "$c" || return 1
 	for f in zero_from_device zero_slack scrub; do echo 1 >"$p/$f"; done
 	echo "policies on"
+	# For count_profile.py: the functions' addresses in this boot (Debian
+	# ships System.map only in the -dbg package).
+	grep -q cvm.count_prof=1 /proc/cmdline &&
+		grep ' [tT] ' /proc/kallsyms | sed 's/^/cvmsym /'
 	rmmod cvm_bench_bounce
 	# End to end: 4 KiB O_DIRECT reads of the disk behind cvm_bounce and
 	# of the one bounced by swiotlb, everything vCPU 0 runs counted (the

@@ -377,12 +377,13 @@ boot() {
 machine=()
 [ "$mode" = --iommu ] && machine=(-machine q35 -device intel-iommu)
 # --count: the cvm_count TCG plugin (scripts/bench-count.sh builds it and
-# sets CVM_COUNT_PLUGIN; CVM_COUNT_MEM=1 adds memory accesses and lines)
+# sets CVM_COUNT_PLUGIN; CVM_COUNT_MEM=1 adds memory accesses and lines,
+# CVM_COUNT_PROF=1 where the instructions ran)
 # writes its segments to $rundir/logs/NAME-count.plugin.
 if [ "$mode" = --count ]; then
 	[ -n "${CVM_COUNT_PLUGIN:-}" ] || die "--count needs CVM_COUNT_PLUGIN (scripts/bench-count.sh)"
 	rm -f "$rundir/logs/$run.plugin"
-	machine=(-plugin "$CVM_COUNT_PLUGIN,mem=$([ "${CVM_COUNT_MEM:-0}" = 1 ] && echo on || echo off)"
+	machine=(-plugin "$CVM_COUNT_PLUGIN,mem=$([ "${CVM_COUNT_MEM:-0}" = 1 ] && echo on || echo off),prof=$([ "${CVM_COUNT_PROF:-0}" = 1 ] && echo on || echo off)"
 		-d plugin -D "$rundir/logs/$run.plugin")
 fi
 
@@ -552,7 +553,8 @@ main() {
 	--bench)
 		append+=" cvm.bench=1 cvm.bench_batches=${CVM_BENCH_BATCHES:-200}"
 		append+=" cvm.bench_ranges=${CVM_BENCH_RANGES:-100000}" ;;
-	--count) append+=" cvm.count=1 cvm.count_batches=${CVM_COUNT_BATCHES:-5}" ;;
+	--count) append+=" cvm.count=1 cvm.count_batches=${CVM_COUNT_BATCHES:-5}"
+		[ "${CVM_COUNT_PROF:-0}" = 1 ] && append+=" cvm.count_prof=1" ;;
 	--harness) append+=" cvm.harness=$bug" ;;
 	# swiotlb=force would make dma-iommu bounce too (and fail to probe)
 	--iommu) append=${append/ swiotlb=force/}; append=${append/ pci=noacpi/}; append+=" intel_iommu=on" ;;

@@ -18,7 +18,11 @@
  *	memory);
  * irqf: cli, sti, pushf, popf;
  * with mem=on also: loads, stores, distinct 64-byte lines touched, and
- *	of those the lines another vCPU wrote last (while counting).
+ *	of those the lines another vCPU wrote last (while counting);
+ * with prof=on also, before each segment's line, where its non-rep
+ *	instructions ran, one line per translation block:
+ *   cvmprof vcpu=V seq=N pc=0x... insns=..
+ *	(tools/testing/count/count_profile.py names the functions).
  *
  * Built with one cc -shared against qemu-plugin.h from Debian's qemu
  * source package (scripts/bench-count.sh fetches it into the cache).
@@ -38,12 +42,21 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 #define MARK_STOP	0x434d5645u
 #define SET_BITS	16
 #define OWNER_BITS	20
+#define PROF_BITS	12
 
 enum { K_PLAIN = 1, K_REP = 2, K_LOCKED = 4, K_IRQF = 8, K_START = 16,
        K_STOP = 32 };
 
 struct tbinfo {
 	uint32_t plain, rep, locked, irqf;
+	uint64_t pc;
+};
+
+/* Non-rep instructions per translation block start, for one segment. */
+struct profile {
+	uint64_t pc[1 << PROF_BITS];
+	uint64_t insns[1 << PROF_BITS];
+	uint32_t gen[1 << PROF_BITS];
 };
 
 struct lineset {
@@ -58,10 +71,11 @@ struct vcpu {
 	uint64_t seq;
 	uint64_t insns, rep, locked, irqf, loads, stores, lines, xlines;
 	struct lineset *set;
+	struct profile *prof;
 };
 
 static struct vcpu vcpus[MAX_VCPUS];
-static bool track_mem;
+static bool track_mem, track_prof;
 /* Last writer (vCPU + 1) of each line, while counting; lossy on clash. */
 static uint64_t owner_line[1 << OWNER_BITS];
 static uint8_t owner_vcpu[1 << OWNER_BITS];
@@ -125,9 +139,43 @@ static void add(struct vcpu *v, int kind)
 		v->irqf++;
 }
 
+static void prof_add(struct vcpu *v, uint64_t pc, uint64_t insns)
+{
+	struct profile *p = v->prof;
+	uint64_t h = pc * 0x9e3779b97f4a7c15ULL;
+	size_t k, s;
+
+	for (k = 0; k < (1u << PROF_BITS); k++) {
+		s = (h >> 40) + k;
+		s &= (1u << PROF_BITS) - 1;
+		if (p->gen[s] != v->gen) {
+			p->gen[s] = v->gen;
+			p->pc[s] = pc;
+			p->insns[s] = insns;
+			return;
+		}
+		if (p->pc[s] == pc) {
+			p->insns[s] += insns;
+			return;
+		}
+	}
+	/* Full: counted in the totals all the same, under pc 0. */
+}
+
 static void print_segment(unsigned int idx, struct vcpu *v)
 {
 	char buf[320];
+	size_t s;
+
+	for (s = 0; track_prof && s < (1u << PROF_BITS); s++) {
+		if (v->prof->gen[s] != v->gen)
+			continue;
+		snprintf(buf, sizeof(buf),
+			 "cvmprof vcpu=%u seq=%" PRIu64 " pc=0x%" PRIx64
+			 " insns=%" PRIu64 "\n", idx, v->seq, v->prof->pc[s],
+			 v->prof->insns[s]);
+		qemu_plugin_outs(buf);
+	}
 
 	snprintf(buf, sizeof(buf),
 		 "cvmcount vcpu=%u seq=%" PRIu64 " insns=%" PRIu64 " rep=%" PRIu64
@@ -165,6 +213,8 @@ static void tb_exec(unsigned int idx, void *udata)
 	v->rep += t->rep;
 	v->locked += t->locked;
 	v->irqf += t->irqf;
+	if (track_prof)
+		prof_add(v, t->pc, t->plain);
 }
 
 /* Instructions of a TB that holds a marker are counted one by one. */
@@ -177,8 +227,11 @@ static void insn_exec(unsigned int idx, void *udata)
 		marker(idx, kind);
 		return;
 	}
-	if (v->on)
+	if (v->on) {
 		add(v, kind);
+		if (track_prof && !(kind & K_REP))
+			prof_add(v, (uintptr_t)0, 1);
+	}
 }
 
 static uint64_t hash(uint64_t x)
@@ -242,6 +295,7 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
 	if (!t)
 		abort();
+	t->pc = qemu_plugin_tb_vaddr(tb);
 	for (i = 0; i < n && i < 512; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		int k = classify(qemu_plugin_insn_data(insn),
@@ -284,18 +338,23 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "mem=on")) {
 			track_mem = true;
-		} else if (strcmp(argv[i], "mem=off")) {
+		} else if (!strcmp(argv[i], "prof=on")) {
+			track_prof = true;
+		} else if (strcmp(argv[i], "mem=off") &&
+			   strcmp(argv[i], "prof=off")) {
 			fprintf(stderr, "cvm_count: unknown argument %s\n",
 				argv[i]);
 			return -1;
 		}
 	}
-	if (track_mem) {
-		for (i = 0; i < MAX_VCPUS; i++) {
+	for (i = 0; i < MAX_VCPUS; i++) {
+		if (track_mem)
 			vcpus[i].set = calloc(1, sizeof(*vcpus[i].set));
-			if (!vcpus[i].set)
-				return -1;
-		}
+		if (track_prof)
+			vcpus[i].prof = calloc(1, sizeof(*vcpus[i].prof));
+		if ((track_mem && !vcpus[i].set) ||
+		    (track_prof && !vcpus[i].prof))
+			return -1;
 	}
 	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
 	return 0;

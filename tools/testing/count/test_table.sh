@@ -30,3 +30,28 @@ grep -q '256 to policies on: 932 insns' "$w/t.out"
 ! python3 count_table.py "$w/t.console" "$w/t.plugin" --baseline "$w/t.baseline" >"$w/t.out" ||
 	{ echo "count_table: the gate passed 3 locked RMWs against 2"; exit 1; }
 echo "count_table: the gate passes at the baseline and fails one instruction or one locked RMW above it"
+
+# count_profile.py on the same boot: blocks named by the guest's symbols,
+# divided by the operations, each side apart.
+{
+	printf 'cvmsym ffffffffc0001000 t cvm_bounce_map\t[cvm_bounce]\n'
+	printf 'cvmsym ffffffffc0001200 t cvm_bounce_unmap\t[cvm_bounce]\n'
+	printf 'cvmsym ffffffff81000000 T swiotlb_tbl_map_single\n'
+} >>"$w/t.console"
+prof() { echo "cvmprof vcpu=0 seq=$1 pc=$2 insns=$3"; }
+{
+	prof 0 0xffffffffc0001000 320; prof 0 0xffffffffc0001010 160
+	prof 0 0xffffffffc0001234 480; seg 0 960 32
+	prof 1 0xffffffff81000040 1600; seg 1 1600 32
+	seg 2 928 0
+} >"$w/t.plugin"
+python3 count_profile.py "$w/t.console" "$w/t.plugin" 256 to on >"$w/t.out"
+diff -u - "$w/t.out" <<'EOF'
+non-rep instructions per map+unmap by function, 256 B to device, policies on (median over batches)
+  cvm_bounce: 60
+        30.0  cvm_bounce_map [cvm_bounce]
+        30.0  cvm_bounce_unmap [cvm_bounce]
+  swiotlb: 100
+       100.0  swiotlb_tbl_map_single
+EOF
+echo "count_profile: crafted blocks named and counted per map+unmap"
