@@ -195,7 +195,6 @@ int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,
 void cvm_bounce_pool_exit(void);
 int cvm_bounce_pool_get(void);
 void cvm_bounce_pool_put(void);
-void cvm_bounce_pool_used(long nslots);
 void cvm_bounce_pool_check(struct cvm_bounce_client *c);
 void cvm_bounce_pool_low(void);
 void cvm_bounce_pool_ran_out(void);
@@ -216,6 +215,16 @@ struct cvm_bounce_pcpu {
 };
 
 DECLARE_PER_CPU(struct cvm_bounce_pcpu, cvm_bounce_pcpu);
+
+/*
+ * Accounts slots taken (> 0) or given back (< 0): one per-CPU add, no
+ * shared cache line and no locked instruction per mapping. The sum is
+ * read where it is needed (stats, growth, shrinking).
+ */
+static inline void cvm_bounce_pool_used(long nslots)
+{
+	this_cpu_add(cvm_bounce_pcpu.slots, nslots);
+}
 
 /**
  * struct cvm_bounce_place - a mapping being placed by cvm_bounce_alloc()

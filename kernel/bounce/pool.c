@@ -59,18 +59,6 @@ static u32 cvm_bounce_total_slots(void)
 	       (cvm_bounce_chunk_pages << (PAGE_SHIFT - cvm_bounce_slot_shift));
 }
 
-/**
- * cvm_bounce_pool_used() - account slots taken (> 0) or given back (< 0)
- * @nslots: the change
- *
- * One per-CPU add: no shared cache line and no locked instruction per
- * mapping. The sum is read where it is needed (stats, growth, shrinking).
- */
-void cvm_bounce_pool_used(long nslots)
-{
-	this_cpu_add(cvm_bounce_pcpu.slots, nslots);
-}
-
 /* Slots in use now; raises the high-water mark to it. */
 static long cvm_bounce_pool_sample(void)
 {
