@@ -13,10 +13,8 @@
 #     those ranges and `cvmctl status`, median and p90 wall time.
 # The table ends with the ratios the ledger is judged by: tracked over
 # untracked, and (tracked - untracked) over one 4 KiB memcpy.
-# First, on the host, no VM: the ring validators natively
-# (tools/testing/ring/bench_ring): ns per virtio used entry and vmbus
-# packet against a loop that only reads the same bytes, and vmbus
-# copy-out+validate against memcpy. CVM_BENCH_RING_ONLY=1 stops there.
+# The ring validators' native table is scripts/bench-native.sh's (make
+# bench runs both).
 #
 # Environment: BENCH_KERNEL, CVM_BENCH_BATCHES (default 200),
 # CVM_BENCH_RANGES (default 100000), CVM_VM_MEM (MiB, default 2048),
@@ -32,9 +30,6 @@ out=$rundir/logs/$kernel-bench.out
 console=$rundir/logs/$kernel-bench.log
 
 mkdir -p "$rundir/logs"
-make -s -C "$top/tools/testing/ring" bench_ring >&2
-"$top/tools/testing/ring/bench_ring" "${CVM_BENCH_BATCHES:-400}"
-[ "${CVM_BENCH_RING_ONLY:-0}" = 1 ] && exit 0
 echo "bench: booting $kernel (console: $console)" >&2
 if ! "$top/scripts/vm-run.sh" "$kernel" --bench >"$out" 2>&1; then
 	tail -n 40 "$out" >&2

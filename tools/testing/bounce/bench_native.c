@@ -16,6 +16,8 @@
  *
  *   bench_native [ROUNDS]      default 301
  *
+ * Rows run with cvm_bounce's default policies, with every policy (the
+ * opt-in scrub too) and with none; the goals are measured on the defaults.
  * Ends with one line per goal of issue 16 it measures:
  * "goal NAME: measured X, target Y, met|missed".
  */
@@ -88,10 +90,18 @@ static double batch(enum side s, size_t size, enum dma_data_direction dir)
 	return (double)(tsc() - t0) / BATCH;
 }
 
+/*
+ * The policies a row runs with: cvm_bounce's defaults (zero_from_device
+ * and zero_slack; the goals are measured on these), every policy (the
+ * opt-in scrub too), or none.
+ */
+enum policies { POL_DEFAULT, POL_ALL, POL_OFF, NPOL };
+static const char *const pol_name[NPOL] = { "def", "all", "off" };
+
 struct result {
 	size_t size;
 	enum dma_data_direction dir;
-	bool policies;
+	enum policies pol;
 	double ns[NSIDES];	/* median per map+unmap */
 	double vs_def, vs_mat;	/* cvm / swiotlb, median of round ratios */
 	double floor_cpy;	/* memcpy / cvm: the fraction of bare speed */
@@ -103,9 +113,9 @@ static void run_case(struct result *r, int rounds)
 	double *t[NSIDES], *q[4];
 	int k, i;
 
-	cvm_bounce_policy.zero_from_device = r->policies;
-	cvm_bounce_policy.zero_slack = r->policies;
-	cvm_bounce_policy.scrub = r->policies;
+	cvm_bounce_policy.zero_from_device = r->pol != POL_OFF;
+	cvm_bounce_policy.zero_slack = r->pol != POL_OFF;
+	cvm_bounce_policy.scrub = r->pol == POL_ALL;
 	for (k = 0; k < NSIDES; k++)
 		t[k] = calloc(rounds, sizeof(double));
 	for (k = 0; k < 4; k++)
@@ -143,10 +153,11 @@ int main(int argc, char **argv)
 	static const enum dma_data_direction dirs[] = {
 		DMA_TO_DEVICE, DMA_FROM_DEVICE,
 	};
-	struct result res[ARRAY_SIZE(sizes) * 2 * 2], *r;
+	struct result res[ARRAY_SIZE(sizes) * 2 * NPOL], *r;
 	struct cvm_bounce_stats st;
 	int rounds = argc > 1 ? atoi(argv[1]) : 301;
-	double g_def = 0, g_mat = 0, g_mat64 = 0, g_floor = 1e9;
+	double g_def = 0, g_mat = 0, g_mat64 = 0, g_floor = 1e9,
+	       g_floor_pol = 1e9;
 	unsigned int n = 0, i, j, p;
 
 	if (rounds < 1)
@@ -176,21 +187,21 @@ int main(int argc, char **argv)
 	       "cpy ns", "set+cpy", "/swt64", "/swt16", "cpy/cvm", "s+c/cvm");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		for (j = 0; j < ARRAY_SIZE(dirs); j++) {
-			for (p = 0; p < 2; p++) {
+			for (p = 0; p < NPOL; p++) {
 				r = &res[n++];
 				r->size = sizes[i];
 				r->dir = dirs[j];
-				r->policies = !p;
+				r->pol = p;
 				run_case(r, rounds);
 				printf("%-6zu %-4s %-3s | %9.1f %9.1f %9.1f %9.1f %9.1f | %7.2f %7.2f %7.2f %7.2f\n",
 				       r->size,
 				       r->dir == DMA_TO_DEVICE ? "to" : "from",
-				       r->policies ? "on" : "off",
+				       pol_name[r->pol],
 				       r->ns[CVM], r->ns[SWIOTLB_DEF],
 				       r->ns[SWIOTLB_MAT], r->ns[MEMCPY],
 				       r->ns[MEMCPY_MEMSET], r->vs_def,
 				       r->vs_mat, r->floor_cpy, r->floor_set);
-				if (!r->policies)
+				if (r->pol != POL_DEFAULT)
 					continue;
 				if (r->size == 4096) {
 					g_def = max(g_def, r->vs_def);
@@ -199,6 +210,14 @@ int main(int argc, char **argv)
 				if (r->size == 65536) {
 					g_mat64 = max(g_mat64, r->vs_mat);
 					g_floor = min(g_floor, r->floor_cpy);
+					/*
+					 * Zeroing a FROM_DEVICE slot before the
+					 * host sees it is the policy: its floor
+					 * is a memset plus a memcpy.
+					 */
+					g_floor_pol = min(g_floor_pol,
+						r->dir == DMA_FROM_DEVICE ?
+						r->floor_set : r->floor_cpy);
 				}
 			}
 		}
@@ -208,11 +227,13 @@ int main(int argc, char **argv)
 	if (swiotlb_def_used() || swiotlb_mat_used() || st.used ||
 	    st.maps != st.unmaps || kenv.misuses || kenv.notices)
 		die("a pool kept slots, or cvm_bounce reported misuse");
-	printf("(ratios: median of per-round ratios; worst direction for goals, policies on)\n");
+	printf("(pol: def = cvm_bounce's defaults, all = with the opt-in scrub, off = none;\n"
+	       " ratios: median of per-round ratios; goals: worst direction, default policies)\n");
 	print_goal("native-4k-vs-swiotlb-default", g_def, "<=", 0.4);
 	print_goal("native-4k-vs-swiotlb-matched", g_mat, "<=", 0.5);
 	print_goal("native-64k-vs-swiotlb-matched", g_mat64, "<=", 0.9);
 	print_goal("native-64k-of-memcpy", g_floor, ">=", 0.8);
+	print_goal("native-64k-of-policy-floor", g_floor_pol, ">=", 0.8);
 	cvm_bounce_pool_exit();
 	return 0;
 }
