@@ -48,9 +48,11 @@ static void cvm_bounce_count(struct cvm_bounce_client *c, long slots)
 /*
  * Tries every area of every chunk, this CPU's area of a chunk first. The
  * slots it takes are marked stale at once: from here until a scrub, they
- * hold whatever this mapping puts there.
+ * hold whatever this mapping puts there. Inlined into cvm_bounce_map();
+ * cvm_bounce_alloc() is the same for the pool's waiters.
  */
-int cvm_bounce_alloc(struct cvm_bounce_client *c, struct cvm_bounce_place *p)
+static __always_inline int __cvm_bounce_alloc(struct cvm_bounce_client *c,
+					      struct cvm_bounce_place *p)
 {
 	u32 need = DIV_ROUND_UP(p->req.size, 1U << cvm_bounce_slot_shift);
 	struct cvm_bounce_chunk *ch;
@@ -118,6 +120,11 @@ out:
 	return err;
 }
 
+int cvm_bounce_alloc(struct cvm_bounce_client *c, struct cvm_bounce_place *p)
+{
+	return __cvm_bounce_alloc(c, p);
+}
+
 /**
  * cvm_bounce_map() - bounce a private buffer through a shared slot
  * @c: the client
@@ -161,7 +168,7 @@ int cvm_bounce_map(struct cvm_bounce_client *c, phys_addr_t orig, size_t size,
 	if (!size || size > U32_MAX || !valid_dma_direction(dir) ||
 	    dir == DMA_NONE)
 		return -EINVAL;
-	err = cvm_bounce_alloc(c, &p);
+	err = __cvm_bounce_alloc(c, &p);
 	while (err == -ENOSPC) {
 		cvm_bounce_pool_ran_out();
 		if (!(flags & CVM_BOUNCE_MAY_SLEEP) || !wait_ms)
@@ -372,6 +379,25 @@ unsigned long cvm_bounce_reclaim(struct cvm_bounce_client *c, u64 *bytes)
 	return n;
 }
 
+/*
+ * The rest of an unmap that copies back or scrubs more than
+ * CVM_BOUNCE_UNMAP_LOCKED bytes, the area unlocked: the mapping is in
+ * state UNMAPPING, so nobody else touches its slots or metadata until
+ * they are released here. Out of line: its copy of the metadata is not
+ * set up on every unmap.
+ */
+static noinline void cvm_bounce_unmap_long(struct cvm_bounce_where *w,
+					   struct cvm_bounce_slot *m,
+					   size_t back)
+{
+	struct cvm_bounce_slot copy = *m;
+	bool scrubbed = cvm_bounce_drain(w, &copy, back);
+
+	spin_lock_irqsave(&w->area->lock, w->irq);
+	cvm_bounce_release(w, m, copy.nslots, scrubbed);
+	spin_unlock_irqrestore(&w->area->lock, w->irq);
+}
+
 static bool cvm_bounce_dir_from(enum dma_data_direction dir)
 {
 	return dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL;
@@ -406,7 +432,7 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 		     unsigned int flags)
 {
 	struct cvm_bounce_where w;
-	struct cvm_bounce_slot *m, copy;
+	struct cvm_bounce_slot *m;
 	bool later = false;
 	u32 kind = 0, nslots = 0;
 	size_t back = 0;
@@ -440,7 +466,6 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 		} else {
 			/* Ours until freed below: a second unmap is double. */
 			m->state = CVM_BOUNCE_UNMAPPING;
-			copy = *m;
 			later = true;
 		}
 	} else if ((m->state == CVM_BOUNCE_UNMAPPED ||
@@ -458,13 +483,8 @@ int cvm_bounce_unmap(struct cvm_bounce_client *c, phys_addr_t slot,
 		cvm_bounce_misuse(c, kind, slot, size, err);
 		return err;
 	}
-	if (later) {
-		bool scrubbed = cvm_bounce_drain(&w, &copy, back);
-
-		spin_lock_irqsave(&w.area->lock, w.irq);
-		cvm_bounce_release(&w, m, nslots, scrubbed);
-		spin_unlock_irqrestore(&w.area->lock, w.irq);
-	}
+	if (later)
+		cvm_bounce_unmap_long(&w, m, back);
 	rcu_read_unlock();
 
 	cvm_bounce_pool_used(-(long)nslots);

@@ -64,6 +64,9 @@ typedef uint64_t __le64;
 #ifndef __always_inline
 #define __always_inline inline __attribute__((__always_inline__))
 #endif
+#ifndef noinline
+#define noinline __attribute__((__noinline__))
+#endif
 #define __must_check __attribute__((__warn_unused_result__))
 #define fallthrough __attribute__((__fallthrough__))
 
