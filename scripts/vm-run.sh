@@ -162,6 +162,7 @@ add_program() {
 KMODS=(virtio_pci virtio_blk virtio_rng 9pnet_virtio 9p)
 [ "$mode" = --devices ] && KMODS+=(virtio_input nvme virtio_scsi sd_mod virtio_net virtio_balloon virtio_console evdev
 	virtio-gpu virtio_crypto algif_skcipher)
+[ "$mode" = --count ] && KMODS+=(virtio_net)
 add_kmods() {
 	local root=$1 base=${MODULES_DIR%/lib/modules/*} m kind path ko
 
@@ -402,6 +403,20 @@ make_disks() {
 	done
 }
 
+# --count: two virtio-nets using the DMA API, one for cvm_bounce and one
+# bounced by swiotlb (selftests/cvm_netcount.c), each on its own network,
+# where the guest's connections to 10.0.4.100:4000 and 10.0.5.100:4000
+# reach scripts/count-stream.sh on the host. No port is opened on the
+# host.
+make_count_nets() {
+	local n
+
+	for n in 4 5; do
+		disks+=(-netdev "user,id=cvmcount$n,restrict=on,net=10.0.$n.0/24,guestfwd=tcp:10.0.$n.100:4000-cmd:$top/scripts/count-stream.sh"
+			-device "virtio-net-pci,netdev=cvmcount$n,mac=52:54:00:c0:f0:0$n,iommu_platform=on,disable-legacy=on")
+	done
+}
+
 # Real devices for cvm_ring's live virtqueue auditor
 # (selftests/ring_auditor.sh): QEMU's virtio-rng and a small virtio-blk
 # disk with serial cvmring.
@@ -533,6 +548,7 @@ main() {
 	make_disks
 	make_ring_devices
 	[ "$mode" = --devices ] && make_real_devices
+	[ "$mode" = --count ] && make_count_nets
 	# swiotlb=force: every DMA that cvm_bounce does not handle bounces
 	# through the kernel's swiotlb, as it does in a confidential guest, so
 	# the disk without cvm_bounce behaves as it would in one.

@@ -46,6 +46,7 @@
 #include <sys/socket.h>
 #include <linux/cvm.h>
 #include "nl.h"
+#include "count_marks.h"
 
 #define CHUNK (1 << 20)
 
@@ -261,10 +262,6 @@ static int load(const char *path, const char *how, int qd, size_t size,
 	free(l);
 	return !!err;
 }
-
-/* The cvm_count plugin's markers (tools/testing/count/cvm_count.c). */
-#define MARK_START ".byte 0x0f, 0x1f, 0x84, 0x00, 0x53, 0x56, 0x4d, 0x43"
-#define MARK_STOP ".byte 0x0f, 0x1f, 0x84, 0x00, 0x45, 0x56, 0x4d, 0x43"
 
 static int countread(const char *path, int batches, int reads)
 {

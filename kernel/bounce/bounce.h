@@ -63,11 +63,13 @@ struct cvm_bounce_slot {
  * @first: index in the chunk of the area's first slot
  * @checked: jiffies when a mapping in this half-full area last made the
  *	pool see whether it is half full (cvm_bounce_pool_check())
+ * @active: a mapping landed here since the idle check last looked
  * @slots: the allocator
  */
 struct cvm_bounce_area {
 	spinlock_t lock;
 	bool retired;
+	bool active;
 	u32 first;
 	unsigned long checked;
 	struct cvm_slots slots;
@@ -82,7 +84,8 @@ struct cvm_bounce_area {
  * @nslots: slots
  * @nareas: areas (a power of two)
  * @area_shift: log2 of slots per area
- * @last_active: jiffies of the last mapping (idle detection)
+ * @last_active: jiffies when the idle check last found a mapping had
+ *	landed in the chunk, or when the chunk was made
  * @areas: the areas
  * @meta: metadata of every slot
  * @maps: bitmap storage of all areas

@@ -99,15 +99,22 @@ static __always_inline int __cvm_bounce_alloc(struct cvm_bounce_client *c,
 			m->dir = p->dir;
 			m->state = CVM_BOUNCE_MAPPED;
 			m->slack_stale = stale && !p->zero_slack;
-			/* Written once a tick, not once a mapping. */
-			now = jiffies;
-			p->check = a->slots.used * 2 >= a->slots.nslots &&
-				   a->checked != now;
-			if (p->check)
-				a->checked = now;
+			/*
+			 * For the idle check (cvm_bounce_take_idle()): a flag
+			 * in a line this CPU holds already, not a clock read;
+			 * jiffies is a line the ticking CPU writes.
+			 */
+			if (!READ_ONCE(a->active))
+				WRITE_ONCE(a->active, true);
+			/* Once a tick, and only in a half-full area. */
+			p->check = false;
+			if (a->slots.used * 2 >= a->slots.nslots) {
+				now = jiffies;
+				p->check = a->checked != now;
+				if (p->check)
+					a->checked = now;
+			}
 			spin_unlock_irqrestore(&a->lock, flags);
-			if (READ_ONCE(ch->last_active) != now)
-				WRITE_ONCE(ch->last_active, now);
 			p->slot = m->addr;
 			p->nslots = res.nslots;
 			p->offset = res.offset;

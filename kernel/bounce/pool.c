@@ -13,6 +13,7 @@
  * leaked through the cvm_convert ledger: it leaves the pool for good and
  * is never reused.
  */
+#include <linux/cache.h>
 #include <linux/cpumask.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
@@ -199,7 +200,8 @@ static struct cvm_bounce_chunk *cvm_bounce_chunk_new(void)
 	while (nareas > 1 && nslots / nareas < cvm_bounce_max_slots)
 		nareas >>= 1;
 	per = nslots / nareas;
-	longs = CVM_SLOTS_MAP_LONGS(per);
+	/* Each area's bitmap in lines of its own: CPUs map in their own. */
+	longs = roundup(CVM_SLOTS_MAP_LONGS(per), L1_CACHE_BYTES / sizeof(long));
 	ch = kzalloc(sizeof(*ch), GFP_KERNEL);
 	if (!ch)
 		return ERR_PTR(-ENOMEM);
@@ -355,7 +357,31 @@ static unsigned int cvm_bounce_floor(void)
 	return READ_ONCE(cvm_bounce_users) ? cvm_bounce_init_chunks : 0;
 }
 
-/* One idle chunk above the floor (the newest first), or NULL. */
+/*
+ * Whether a mapping landed in @ch since the last look; clears the areas'
+ * flags. A mapping that races with the clearing is lost, but it happened
+ * now, and the caller stamps the chunk active now.
+ */
+static bool cvm_bounce_chunk_was_active(struct cvm_bounce_chunk *ch)
+{
+	bool active = false;
+	u32 i;
+
+	for (i = 0; i < ch->nareas; i++) {
+		if (READ_ONCE(ch->areas[i].active)) {
+			WRITE_ONCE(ch->areas[i].active, false);
+			active = true;
+		}
+	}
+	return active;
+}
+
+/*
+ * One idle chunk above the floor (the newest first), or NULL. Mappings
+ * only raise a flag in their area; the time is taken here, so a chunk
+ * goes back between idle_ms and twice that after its last mapping (the
+ * shrink work looks every idle_ms).
+ */
 static struct cvm_bounce_chunk *cvm_bounce_take_idle(bool force)
 {
 	unsigned long idle = msecs_to_jiffies(cvm_bounce_policy.idle_ms);
@@ -365,8 +391,9 @@ static struct cvm_bounce_chunk *cvm_bounce_take_idle(bool force)
 	if (cvm_bounce_nchunks <= cvm_bounce_floor())
 		return NULL;
 	list_for_each_entry_reverse(ch, &cvm_bounce_chunks, node) {
-		if (!force &&
-		    time_before(jiffies, READ_ONCE(ch->last_active) + idle))
+		if (!force && cvm_bounce_chunk_was_active(ch))
+			ch->last_active = jiffies;
+		if (!force && time_before(jiffies, ch->last_active + idle))
 			continue;
 		if (!cvm_bounce_chunk_retire(ch))
 			continue;

@@ -91,7 +91,8 @@ def main():
                         f = name(pc)
                         fn[k][f] = fn[k].get(f, 0) + n
                 allf = {f for s in fn for f in s}
-                found[c["method"]] = {f: statistics.median(s.get(f, 0) for s in fn) / c["ops"]
+                found[c["method"]] = {f: statistics.median(s.get(f, 0) / o
+                                                           for s, o in zip(fn, c["ops"]))
                                       for f in allf}
     if "cvm_bounce" not in found or "swiotlb" not in found:
         sys.exit(f"count_profile: no one-CPU case {size} {d} policies {pol}")
