@@ -7,7 +7,9 @@
 # runs every map+unmap case of `make bench` between the plugin's markers
 # instead of timing it: cvm_bounce (policies on, then off), the kernel's
 # swiotlb (dma_map_single() under swiotlb=force) and memcpy, 256 B to
-# 64 KiB, both directions, one CPU and two at once. Prints the count
+# 64 KiB, both directions, one CPU and two at once; then, end to end,
+# 4 KiB O_DIRECT virtio-blk reads and virtio-net packets received through
+# each pool (guest-init.sh count()). Prints the count
 # table and the goal lines (tools/testing/count/count_table.py). Counts
 # are the same from boot to boot; TCG wall time is not a measurement.
 #

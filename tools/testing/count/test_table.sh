@@ -55,3 +55,21 @@ non-rep instructions per map+unmap by function, 256 B to device, policies on (me
        100.0  swiotlb_tbl_map_single
 EOF
 echo "count_profile: crafted blocks named and counted per map+unmap"
+
+# End to end per packet: a figure per batch (packets received), each
+# batch's count divided by its own.
+printf 'CVMCOUNT-BEGIN\npolicies on\n%s\n%s\nCVMCOUNT-END\n' \
+	'case netrecv-cvm_bounce 1448 from 1 2 100,200' \
+	'case netrecv-swiotlb 1448 from 1 2 100,100' >"$w/t.console"
+{ seg 0 1000 0; seg 1 4000 0; seg 2 2000 0; seg 3 2000 0; } >"$w/t.plugin"
+python3 count_table.py "$w/t.console" "$w/t.plugin" >"$w/t.out"
+grep -q '^cvm_bounce |      15 ' "$w/t.out" ||
+	{ cat "$w/t.out"; echo "count_table: per-packet median is not 15"; exit 1; }
+grep -q '^goal count-e2e-net-packet-vs-swiotlb: measured 0.75, target <= 1.00, met$' "$w/t.out" ||
+	{ cat "$w/t.out"; echo "count_table: wrong per-packet goal line"; exit 1; }
+sed -i 's/100,200$/100,200,300/' "$w/t.console"
+! python3 count_table.py "$w/t.console" "$w/t.plugin" >"$w/t.out" 2>&1 ||
+	{ echo "count_table: took three packet figures for two batches"; exit 1; }
+grep -q 'bad operation counts' "$w/t.out" ||
+	{ cat "$w/t.out"; echo "count_table: three figures for two batches refused for another reason"; exit 1; }
+echo "count_table: per-packet counts divide each batch by its own packets"
