@@ -265,6 +265,34 @@ int cvm_slots_alloc(struct cvm_slots *s, const struct cvm_slots_req *req,
 	unsigned long mask;
 	int err;
 
+	/*
+	 * The usual mapping: no alignment asked for, so the plan below says
+	 * no more than the size and, from a page up, page alignment. Taken
+	 * at the rotor's first aligned slot when the slots there are free.
+	 */
+	if (likely(!req->min_align_mask && !req->alloc_align_mask &&
+		   req->size &&
+		   req->size <= ((u64)s->max_slots << s->slot_shift))) {
+		u64 slot_mask = (1ULL << s->slot_shift) - 1;
+		u64 page_mask = (1ULL << s->page_shift) - 1, a;
+
+		p.nslots = (req->size + slot_mask) >> s->slot_shift;
+		i = hint;
+		if (req->size > page_mask) {
+			a = (cvm_slots_addr(s, hint) + page_mask) & ~page_mask;
+			/* Past the end of the address space: no fast path. */
+			i = a < s->base ? s->nslots :
+			    (a - s->base) >> s->slot_shift;
+		}
+		if (i + p.nslots <= s->nslots &&
+		    cvm_slots_in_segment(s, i, p.nslots) &&
+		    cvm_slots_word(i, p.nslots, &mask) &&
+		    !(s->map[i / BITS_PER_LONG] & mask)) {
+			s->map[i / BITS_PER_LONG] |= mask;
+			p.offset = 0;
+			goto taken;
+		}
+	}
 	err = cvm_slots_plan(s, req, &p);
 	if (err)
 		return err;
