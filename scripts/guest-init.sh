@@ -226,7 +226,8 @@ count_nets() {
 		set -- $side
 		ip link set "$1" up && ip addr add "10.0.$2.15/24" dev "$1" || return 1
 		dev=$(readlink -f "/sys/class/net/$1/device/..")
-		for irq in $(ls "$dev/msi_irqs"); do
+		for irq in "$dev"/msi_irqs/*; do
+			irq=${irq##*/}
 			echo 1 >"/proc/irq/$irq/smp_affinity" ||
 				{ echo "cannot pin IRQ $irq of $1 to CPU 0"; return 1; }
 		done
