@@ -48,9 +48,9 @@ help:
 	@echo 'make install-check   make install + uninstall into a scratch DESTDIR, every file checked, signed installs verified'
 	@echo 'make style           checkpatch and sparse on the kernel code, shellcheck on the scripts'
 	@echo 'make fuzz            fuzz the bounce slot allocator for FUZZ_TIME s (default 60)'
-	@echo 'make bench           benchmarks: bench-native, then one VM (BENCH_KERNEL=6.1); not part of check'
+	@echo 'make bench           benchmarks: bench-native, bench-count, then one VM (BENCH_KERNEL=6.1); not part of check'
 	@echo 'make bench-count     instructions, locked RMWs, lines per map+unmap counted in one TCG boot (QEMU plugin)'
-	@echo 'make bench-native    cvm_bounce vs the kernel'"'"'s own swiotlb.c, natively, side by side (ROUNDS=301)'
+	@echo 'make bench-native    cvm_bounce vs the kernel'"'"'s own swiotlb.c, and the ring validators, natively (ROUNDS=301)'
 	@echo 'make stress DURATION=1800  the adversarial suite that long on the debug kernel'
 	@echo 'make fuzz-smoke      ring validator fuzzers, FUZZ_SMOKE_TIME s each (part of check)'
 	@echo 'make fuzz            ring validator fuzzers, FUZZ_TIME s each (default 600)'
@@ -214,7 +214,8 @@ bench-count: deps
 	$(MAKE) userspace
 	scripts/bench-count.sh $(BENCH_KERNEL)
 
-# cvm_bounce against the kernel's own swiotlb.c, natively (no VM).
+# cvm_bounce against the kernel's own swiotlb.c, and the ring validators
+# against a bare read and memcpy, natively (no VM).
 bench-native: deps
 	scripts/bench-native.sh $(ROUNDS)
 

@@ -26,9 +26,11 @@
 #include <cvm_convert.h>
 #include "bounce.h"
 
-LIST_HEAD(cvm_bounce_chunks);
-unsigned int cvm_bounce_slot_shift;
-u32 cvm_bounce_max_slots;
+/* Read by every mapping, written at load and at growth: not beside counters. */
+struct list_head cvm_bounce_chunks __read_mostly =
+	LIST_HEAD_INIT(cvm_bounce_chunks);
+unsigned int cvm_bounce_slot_shift __read_mostly;
+u32 cvm_bounce_max_slots __read_mostly;
 DEFINE_PER_CPU(struct cvm_bounce_pcpu, cvm_bounce_pcpu);
 
 /* Serialises growing and shrinking; mapping never takes it. */

@@ -17,7 +17,7 @@ import re
 import statistics
 import sys
 
-from count_table import parse_cases
+from count_table import parse_cases, walk
 
 
 def parse_profile(log):
@@ -79,21 +79,18 @@ def main():
         i = bisect.bisect_right(addrs, pc) - 1
         return names[i] if i >= 0 else hex(pc)
 
-    pos, found = {}, {}
-    for c in cases:
-        for v in range(c["cpus"]):
-            take = prof.get(v, [])[pos.get(v, 0):pos.get(v, 0) + c["batches"]]
-            pos[v] = pos.get(v, 0) + c["batches"]
-            if (c["cpus"], c["size"], c["dir"], c["policy"]) == (1, size, d, pol):
-                fn = [{} for _ in take]
-                for k, seg in enumerate(take):
-                    for pc, n in seg.items():
-                        f = name(pc)
-                        fn[k][f] = fn[k].get(f, 0) + n
-                allf = {f for s in fn for f in s}
-                found[c["method"]] = {f: statistics.median(s.get(f, 0) / o
-                                                           for s, o in zip(fn, c["ops"]))
-                                      for f in allf}
+    found = {}
+    for c, take in walk(cases, prof):
+        if (c["cpus"], c["size"], c["dir"], c["policy"]) == (1, size, d, pol):
+            fn = [{} for _ in take]
+            for k, seg in enumerate(take):
+                for pc, n in seg.items():
+                    f = name(pc)
+                    fn[k][f] = fn[k].get(f, 0) + n
+            allf = {f for s in fn for f in s}
+            found[c["method"]] = {f: statistics.median(s.get(f, 0) / o
+                                                       for s, o in zip(fn, c["ops"]))
+                                  for f in allf}
     if "cvm_bounce" not in found or "swiotlb" not in found:
         sys.exit(f"count_profile: no one-CPU case {size} {d} policies {pol}")
     print(f"non-rep instructions per map+unmap by function, {size} B {d} device,"

@@ -64,7 +64,9 @@ def parse_segments(log):
     return per_vcpu
 
 
-def assign(cases, per_vcpu):
+def walk(cases, per_vcpu):
+    """Each case with its segments, in the order the cases ran: a case on
+    N CPUs took the next BATCHES segments of each of vCPUs 0..N-1."""
     pos = {v: 0 for v in per_vcpu}
     for c in cases:
         segs = []
@@ -74,12 +76,17 @@ def assign(cases, per_vcpu):
                 sys.exit("count_table: the plugin log has fewer segments than the cases ran")
             pos[v] = pos.get(v, 0) + c["batches"]
             segs += take
-        ops = c["ops"] * c["cpus"]
-        c["per_op"] = {k: statistics.median(s[k] / o for s, o in zip(segs, ops))
-                       for k in FIELDS}
+        yield c, segs
     left = sum(len(per_vcpu[v]) - pos[v] for v in per_vcpu)
     if left:
         sys.exit(f"count_table: {left} plugin segments belong to no case")
+
+
+def assign(cases, per_vcpu):
+    for c, segs in walk(cases, per_vcpu):
+        ops = c["ops"] * c["cpus"]
+        c["per_op"] = {k: statistics.median(s[k] / o for s, o in zip(segs, ops))
+                       for k in FIELDS}
 
 
 def main():
