@@ -5,7 +5,11 @@
 # QEMU 7.2 cannot run under TCG: Debian's 6.12 cloud kernel double-faults
 # in the slab allocator (kmem_cache_alloc_noprof, at its cmpxchg16b fast
 # path) within seconds of boot under 7.2, on every CPU model tried, with
-# or without MTTCG; under 10.0 it boots and runs the suite. Only the
+# or without MTTCG; under 10.0 it boots and runs the suite. The generic
+# 6.12 kernel failed one check under 7.2 too, rarely: an int3 oops in
+# get_random_u32() while another module's load patched static branches
+# ("Fatal exception in interrupt" at 5 s, before any module of ours), so
+# it runs under 10.0 as well. Only the
 # packages are unpacked, into a cache directory keyed by version: nothing
 # is installed on the host (bookworm's libraries serve it). The last line
 # of stdout is that directory; it holds usr/bin/qemu-system-x86_64, its

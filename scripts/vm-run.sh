@@ -337,7 +337,7 @@ count() {
 # cannot run (scripts/qemu-backports.sh says which and why).
 qemu=(qemu-system-x86_64) qdir=''
 case $name in
-6.12-cloud)
+6.12 | 6.12-cloud)
 	qdir=$("$top/scripts/qemu-backports.sh" | tail -n 1)
 	qemu=(env "QEMU_MODULE_DIR=$qdir/usr/lib/x86_64-linux-gnu/qemu"
 		"$qdir/usr/bin/qemu-system-x86_64" -L "$qdir/usr/share/seabios"
