@@ -6,9 +6,10 @@
 # kernel's genetlink schema), so the spec is the single source of the
 # kernel/user contract; and the tables of enum names the modules and cvmctl
 # print (scripts/ynl-names.py), which ynl-gen-c.py emits only inside its
-# user library. The kernel ops table is written by hand in
-# kernel/core/cvm_netlink.c: ynl-gen's kernel output needs genl_split_ops,
-# which 6.1 does not have.
+# user library; and the kernel side of the family (scripts/ynl-kernel.py:
+# per-op policies, the genl_ops table 6.1 takes, the multicast groups, which
+# module answers each op, each module's handler table), rendered with
+# ynl-gen-c.py's own policy code.
 #
 #   scripts/ynl-gen.sh          rewrite the generated files in the tree
 #   scripts/ynl-gen.sh --check  fail if they differ from the spec
@@ -28,20 +29,27 @@ trap 'rm -rf "$out"' EXIT
 gen() {
 	/usr/bin/python3 "$tools/tools/net/ynl/ynl-gen-c.py" --spec "$spec" "$@"
 }
-gen --mode uapi --header -o "$out/cvm.h"
-"$top/scripts/ynl-names.py" "$spec" "$out/cvm_names.h"
+mkdir -p "$out/kernel/include/uapi/linux"
+gen --mode uapi --header -o "$out/kernel/include/uapi/linux/cvm.h"
+"$top/scripts/ynl-names.py" "$spec" "$out/kernel/include/cvm_names.h"
+/usr/bin/python3 "$top/scripts/ynl-kernel.py" \
+	"$tools/tools/net/ynl/ynl-gen-c.py" "$spec" "$out"
 
 rc=0
-for f in kernel/include/uapi/linux/cvm.h kernel/include/cvm_names.h; do
+for f in kernel/include/uapi/linux/cvm.h kernel/include/cvm_names.h \
+	kernel/core/nl-gen.c kernel/core/nl-gen.h \
+	kernel/convert/nl-gen.c kernel/convert/nl-gen.h \
+	kernel/bounce/nl-gen.c kernel/bounce/nl-gen.h \
+	kernel/ring/nl-gen.c kernel/ring/nl-gen.h; do
 	dst=$top/$f
 	if [ "$check" = --check ]; then
-		if ! diff -u "$dst" "$out/$(basename "$f")"; then
+		if ! diff -u "$dst" "$out/$f"; then
 			echo "ynl-gen: $f does not match the spec; run scripts/ynl-gen.sh" >&2
 			rc=1
 		fi
 	else
 		mkdir -p "$(dirname "$dst")"
-		cp "$out/$(basename "$f")" "$dst"
+		cp "$out/$f" "$dst"
 	fi
 done
 exit $rc

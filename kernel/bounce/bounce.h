@@ -297,8 +297,6 @@ void cvm_bounce_observer_totals(struct cvm_bounce_obs_totals *t);
 bool cvm_bounce_observer_dev_at(unsigned int i, struct cvm_bounce_obs_dev *d);
 
 /* netlink.c */
-extern const struct cvm_core_cmd cvm_bounce_nl_cmds[];
-extern const unsigned int cvm_bounce_nl_n_cmds;
 void cvm_bounce_notify(u32 event, const char *name, u64 addr, u64 size,
 		       int error);
 

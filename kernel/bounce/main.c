@@ -7,6 +7,7 @@
  */
 #include <linux/module.h>
 #include "bounce.h"
+#include "nl-gen.h"
 
 static unsigned int slot_size = 2048;
 module_param(slot_size, uint, 0444);
@@ -63,6 +64,7 @@ static struct cvm_core_feature cvm_bounce_feature = {
 	.version	= CVMGUARD_VERSION,
 	.groups		= cvm_bounce_groups,
 	.cmds		= cvm_bounce_nl_cmds,
+	.n_cmds		= ARRAY_SIZE(cvm_bounce_nl_cmds),
 };
 
 static int __init cvm_bounce_init(void)
@@ -88,7 +90,6 @@ static int __init cvm_bounce_init(void)
 	if (swiotlb_observer && cvm_bounce_observer_set(true))
 		pr_warn("swiotlb observer requested but unavailable\n");
 	/* Last: from here on netlink and sysfs reach the pool. */
-	cvm_bounce_feature.n_cmds = cvm_bounce_nl_n_cmds;
 	err = cvm_core_register(&cvm_bounce_feature);
 	if (err) {
 		cvm_bounce_observer_exit();

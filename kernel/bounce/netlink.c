@@ -7,6 +7,7 @@
 #include <linux/build_bug.h>
 #include <net/genetlink.h>
 #include "bounce.h"
+#include "nl-gen.h"
 
 static int cvm_bounce_put64(struct sk_buff *skb, int type, u64 v)
 {
@@ -51,12 +52,12 @@ static int cvm_bounce_fill_pool(struct sk_buff *skb)
 	return 0;
 }
 
-static int cvm_bounce_get_doit(struct sk_buff *skb, struct genl_info *info)
+int cvm_bounce_nl_pool_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return cvm_core_reply(info, CVM_CMD_POOL_GET, cvm_bounce_fill_pool);
 }
 
-static int cvm_bounce_set_doit(struct sk_buff *skb, struct genl_info *info)
+int cvm_bounce_nl_pool_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct cvm_bounce_policy *p = &cvm_bounce_policy;
 	struct nlattr **a = info->attrs;
@@ -138,7 +139,7 @@ static int cvm_bounce_put_dev(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-static int cvm_bounce_dev_dumpit(struct sk_buff *skb,
+int cvm_bounce_nl_pool_dev_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb)
 {
 	struct cvm_bounce_dev_cursor *cur = (void *)cb->ctx;
@@ -162,7 +163,7 @@ static int cvm_bounce_dev_dumpit(struct sk_buff *skb,
 	return err ?: skb->len;
 }
 
-static int cvm_bounce_attach_doit(struct sk_buff *skb, struct genl_info *info)
+int cvm_bounce_nl_pool_attach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *zfd = info->attrs[CVM_A_POOL_ATTACH_ZERO_FROM_DEVICE];
 
@@ -174,7 +175,7 @@ static int cvm_bounce_attach_doit(struct sk_buff *skb, struct genl_info *info)
 				 zfd ? nla_get_u8(zfd) : -1, info->extack);
 }
 
-static int cvm_bounce_detach_doit(struct sk_buff *skb, struct genl_info *info)
+int cvm_bounce_nl_pool_detach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	if (!info->attrs[CVM_A_POOL_ATTACH_DEVICE]) {
 		NL_SET_ERR_MSG(info->extack, "no device given");
@@ -205,14 +206,14 @@ static int cvm_bounce_fill_swiotlb(struct sk_buff *skb)
 	return 0;
 }
 
-static int cvm_bounce_swiotlb_get_doit(struct sk_buff *skb,
+int cvm_bounce_nl_swiotlb_get_doit(struct sk_buff *skb,
 				       struct genl_info *info)
 {
 	return cvm_core_reply(info, CVM_CMD_SWIOTLB_GET,
 			      cvm_bounce_fill_swiotlb);
 }
 
-static int cvm_bounce_swiotlb_set_doit(struct sk_buff *skb,
+int cvm_bounce_nl_swiotlb_set_doit(struct sk_buff *skb,
 				       struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[CVM_A_SWIOTLB_OBSERVER];
@@ -229,7 +230,7 @@ static int cvm_bounce_swiotlb_set_doit(struct sk_buff *skb,
 	return err;
 }
 
-static int cvm_bounce_swiotlb_dev_dumpit(struct sk_buff *skb,
+int cvm_bounce_nl_swiotlb_dev_get_dumpit(struct sk_buff *skb,
 					 struct netlink_callback *cb)
 {
 	struct cvm_bounce_dev_cursor *cur = (void *)cb->ctx;
@@ -258,19 +259,6 @@ static int cvm_bounce_swiotlb_dev_dumpit(struct sk_buff *skb,
 	}
 	return skb->len;
 }
-
-const struct cvm_core_cmd cvm_bounce_nl_cmds[] = {
-	{ .cmd = CVM_CMD_POOL_GET,	.doit = cvm_bounce_get_doit },
-	{ .cmd = CVM_CMD_POOL_SET,	.doit = cvm_bounce_set_doit },
-	{ .cmd = CVM_CMD_POOL_DEV_GET,	.dumpit = cvm_bounce_dev_dumpit },
-	{ .cmd = CVM_CMD_POOL_ATTACH,	.doit = cvm_bounce_attach_doit },
-	{ .cmd = CVM_CMD_POOL_DETACH,	.doit = cvm_bounce_detach_doit },
-	{ .cmd = CVM_CMD_SWIOTLB_GET,	.doit = cvm_bounce_swiotlb_get_doit },
-	{ .cmd = CVM_CMD_SWIOTLB_SET,	.doit = cvm_bounce_swiotlb_set_doit },
-	{ .cmd = CVM_CMD_SWIOTLB_DEV_GET,
-	  .dumpit = cvm_bounce_swiotlb_dev_dumpit },
-};
-const unsigned int cvm_bounce_nl_n_cmds = ARRAY_SIZE(cvm_bounce_nl_cmds);
 
 /**
  * cvm_bounce_notify() - report a misuse, exhaustion or resize on "events"

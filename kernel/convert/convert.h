@@ -97,8 +97,6 @@ void cvm_observer_reason(char *buf, size_t size);
 void cvm_observer_exit(void);
 
 /* netlink.c */
-extern const struct cvm_core_cmd cvm_convert_nl_cmds[];
-extern const unsigned int cvm_convert_nl_n_cmds;
 void cvm_convert_notify(u32 event, const char *owner, unsigned long pfn,
 			unsigned long npages, int error);
 

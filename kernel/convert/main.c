@@ -8,6 +8,7 @@
  */
 #include <linux/module.h>
 #include "convert.h"
+#include "nl-gen.h"
 
 static bool observer;
 module_param(observer, bool, 0444);
@@ -20,6 +21,7 @@ static struct cvm_core_feature cvm_convert_feature = {
 	.version	= CVMGUARD_VERSION,
 	.groups		= cvm_convert_groups,
 	.cmds		= cvm_convert_nl_cmds,
+	.n_cmds		= ARRAY_SIZE(cvm_convert_nl_cmds),
 };
 
 static int __init cvm_convert_init(void)
@@ -35,7 +37,6 @@ static int __init cvm_convert_init(void)
 		pr_warn("observer requested but unavailable\n");
 
 	/* Last: from here on netlink and sysfs reach the ledger. */
-	cvm_convert_feature.n_cmds = cvm_convert_nl_n_cmds;
 	err = cvm_core_register(&cvm_convert_feature);
 	if (err) {
 		cvm_observer_exit();

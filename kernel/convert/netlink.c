@@ -7,6 +7,7 @@
 #include <linux/build_bug.h>
 #include <net/genetlink.h>
 #include "convert.h"
+#include "nl-gen.h"
 
 static int cvm_convert_fill_totals(struct sk_buff *skb)
 {
@@ -42,12 +43,12 @@ static int cvm_convert_fill_totals(struct sk_buff *skb)
 	return 0;
 }
 
-static int cvm_convert_get_doit(struct sk_buff *skb, struct genl_info *info)
+int cvm_convert_nl_conv_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return cvm_core_reply(info, CVM_CMD_CONV_GET, cvm_convert_fill_totals);
 }
 
-static int cvm_convert_set_doit(struct sk_buff *skb, struct genl_info *info)
+int cvm_convert_nl_conv_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[CVM_A_CONV_OBSERVER];
 	int err;
@@ -95,7 +96,7 @@ static int cvm_convert_put_run(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-static int cvm_convert_range_dumpit(struct sk_buff *skb,
+int cvm_convert_nl_conv_range_get_dumpit(struct sk_buff *skb,
 				    struct netlink_callback *cb)
 {
 	struct cvm_convert_range_cursor *cur = (void *)cb->ctx;
@@ -146,7 +147,7 @@ static int cvm_convert_put_owner(struct sk_buff *skb,
 	return 0;
 }
 
-static int cvm_convert_owner_dumpit(struct sk_buff *skb,
+int cvm_convert_nl_conv_owner_get_dumpit(struct sk_buff *skb,
 				    struct netlink_callback *cb)
 {
 	struct cvm_convert_owner_cursor *cur = (void *)cb->ctx;
@@ -164,14 +165,6 @@ static int cvm_convert_owner_dumpit(struct sk_buff *skb,
 		return skb->len;
 	return err ?: skb->len;
 }
-
-const struct cvm_core_cmd cvm_convert_nl_cmds[] = {
-	{ .cmd = CVM_CMD_CONV_GET,	.doit = cvm_convert_get_doit },
-	{ .cmd = CVM_CMD_CONV_SET,	.doit = cvm_convert_set_doit },
-	{ .cmd = CVM_CMD_CONV_RANGE_GET, .dumpit = cvm_convert_range_dumpit },
-	{ .cmd = CVM_CMD_CONV_OWNER_GET, .dumpit = cvm_convert_owner_dumpit },
-};
-const unsigned int cvm_convert_nl_n_cmds = ARRAY_SIZE(cvm_convert_nl_cmds);
 
 /**
  * cvm_convert_notify() - report a failure, leak or anomaly on "events"

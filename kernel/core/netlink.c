@@ -7,119 +7,12 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include "core.h"
-
-/* Which module answers a command; commands not listed are cvm_core's. */
-static const u8 cvm_nl_cmd_owners[CVM_CMD_MAX + 1] = {
-	[CVM_CMD_CONV_GET]	= CVM_MODULE_CONVERT,
-	[CVM_CMD_CONV_SET]	= CVM_MODULE_CONVERT,
-	[CVM_CMD_CONV_RANGE_GET] = CVM_MODULE_CONVERT,
-	[CVM_CMD_CONV_OWNER_GET] = CVM_MODULE_CONVERT,
-	[CVM_CMD_POOL_GET]	= CVM_MODULE_BOUNCE,
-	[CVM_CMD_POOL_SET]	= CVM_MODULE_BOUNCE,
-	[CVM_CMD_POOL_DEV_GET]	= CVM_MODULE_BOUNCE,
-	[CVM_CMD_POOL_ATTACH]	= CVM_MODULE_BOUNCE,
-	[CVM_CMD_POOL_DETACH]	= CVM_MODULE_BOUNCE,
-	[CVM_CMD_SWIOTLB_GET]	= CVM_MODULE_BOUNCE,
-	[CVM_CMD_SWIOTLB_SET]	= CVM_MODULE_BOUNCE,
-	[CVM_CMD_SWIOTLB_DEV_GET] = CVM_MODULE_BOUNCE,
-	[CVM_CMD_RING_GET]	= CVM_MODULE_RING,
-	[CVM_CMD_RING_LIST_GET]	= CVM_MODULE_RING,
-	[CVM_CMD_RING_SET]	= CVM_MODULE_RING,
-	[CVM_CMD_RING_AUDITOR_SET] = CVM_MODULE_RING,
-};
+#include "nl-gen.h"
 
 u8 cvm_nl_cmd_owner(u8 cmd)
 {
 	return cmd <= CVM_CMD_MAX ? cvm_nl_cmd_owners[cmd] : CVM_MODULE_CORE;
 }
-
-/*
- * Commands without request attributes still get a policy, with every
- * attribute of the set unsupported: strict validation then rejects any
- * attribute with an extack message instead of silently ignoring it.
- */
-static const struct nla_policy cvm_nl_status_policy[CVM_A_STATUS_MAX + 1] = {
-};
-
-static const struct nla_policy cvm_nl_conv_get_policy[CVM_A_CONV_MAX + 1] = {
-};
-
-static const struct nla_policy cvm_nl_conv_set_policy[CVM_A_CONV_MAX + 1] = {
-	[CVM_A_CONV_OBSERVER] = NLA_POLICY_MAX(NLA_U8, 1),
-};
-
-static const struct nla_policy cvm_nl_conv_range_policy[CVM_A_CONV_RANGE_MAX + 1] = {
-};
-
-static const struct nla_policy cvm_nl_conv_owner_policy[CVM_A_CONV_OWNER_MAX + 1] = {
-};
-
-static const struct nla_policy cvm_nl_ring_get_policy[CVM_A_RING_MAX + 1] = {
-};
-
-static const struct nla_policy cvm_nl_ring_auditor_policy[CVM_A_RING_MAX + 1] = {
-	[CVM_A_RING_AUDITOR] = NLA_POLICY_MAX(NLA_U8, 1),
-};
-
-static const struct nla_policy cvm_nl_ring_list_policy[CVM_A_RING_INFO_MAX + 1] = {
-};
-
-static const struct nla_policy cvm_nl_ring_set_policy[CVM_A_RING_INFO_MAX + 1] = {
-	[CVM_A_RING_INFO_ID] = { .type = NLA_U32 },
-	[CVM_A_RING_INFO_POLICY] = NLA_POLICY_MAX(NLA_U32, CVM_RING_POLICY_ENFORCE),
-};
-
-static const struct nla_policy cvm_nl_pool_get_policy[CVM_A_POOL_MAX + 1] = {
-};
-
-static struct netlink_range_validation cvm_nl_pool_wait_range = {
-	.max = 10000,
-};
-
-static struct netlink_range_validation cvm_nl_pool_idle_range = {
-	.min = 10,
-	.max = 3600000,
-};
-
-static const struct nla_policy cvm_nl_pool_set_policy[CVM_A_POOL_MAX + 1] = {
-	[CVM_A_POOL_ZERO_FROM_DEVICE] = NLA_POLICY_MAX(NLA_U8, 1),
-	[CVM_A_POOL_ZERO_SLACK] = NLA_POLICY_MAX(NLA_U8, 1),
-	[CVM_A_POOL_SCRUB] = NLA_POLICY_MAX(NLA_U8, 1),
-	[CVM_A_POOL_MISUSE_WARN] = NLA_POLICY_MAX(NLA_U8, 1),
-	[CVM_A_POOL_WAIT_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &cvm_nl_pool_wait_range),
-	[CVM_A_POOL_IDLE_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &cvm_nl_pool_idle_range),
-};
-
-static const struct nla_policy cvm_nl_pool_dev_policy[CVM_A_POOL_DEV_MAX + 1] = {
-};
-
-static const struct nla_policy cvm_nl_pool_attach_policy[CVM_A_POOL_ATTACH_MAX + 1] = {
-	[CVM_A_POOL_ATTACH_DEVICE] = { .type = NLA_NUL_STRING, .len = 63 },
-	[CVM_A_POOL_ATTACH_ZERO_FROM_DEVICE] = NLA_POLICY_MAX(NLA_U8, 1),
-};
-
-static const struct nla_policy cvm_nl_swiotlb_get_policy[CVM_A_SWIOTLB_MAX + 1] = {
-};
-
-static const struct nla_policy cvm_nl_swiotlb_set_policy[CVM_A_SWIOTLB_MAX + 1] = {
-	[CVM_A_SWIOTLB_OBSERVER] = NLA_POLICY_MAX(NLA_U8, 1),
-};
-
-static const struct nla_policy cvm_nl_swiotlb_dev_policy[CVM_A_SWIOTLB_DEV_MAX + 1] = {
-};
-
-/* Not const: 6.1's nla_policy points to its range through a plain pointer. */
-static struct netlink_range_validation cvm_nl_ratelimit_range = {
-	.min = 1,
-	.max = CVM_EVENT_RATELIMIT_MAX,
-};
-
-static const struct nla_policy cvm_nl_config_policy[CVM_A_CONFIG_MAX + 1] = {
-	[CVM_A_CONFIG_EVENT_RATELIMIT] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &cvm_nl_ratelimit_range),
-};
 
 static int cvm_nl_put_module(struct sk_buff *skb,
 			     const struct cvm_core_feature *feat)
@@ -169,7 +62,7 @@ static int cvm_nl_fill_status(struct sk_buff *skb)
 	return err;
 }
 
-static int cvm_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
+int cvm_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return cvm_core_reply(info, CVM_CMD_GET_STATUS, cvm_nl_fill_status);
 }
@@ -195,7 +88,7 @@ void cvm_nl_notify_config(void)
 	cvm_core_event_send(skb, hdr);
 }
 
-static int cvm_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
+int cvm_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[CVM_A_CONFIG_EVENT_RATELIMIT];
 	int err;
@@ -249,7 +142,7 @@ static const struct cvm_core_cmd *cvm_nl_feature_cmd(u8 cmd)
 	return NULL;
 }
 
-static int cvm_nl_feature_doit(struct sk_buff *skb, struct genl_info *info)
+int cvm_nl_feature_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	u8 cmd = info->genlhdr->cmd;
 	const struct cvm_core_cmd *handler;
@@ -267,8 +160,7 @@ static int cvm_nl_feature_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int cvm_nl_feature_dumpit(struct sk_buff *skb,
-				 struct netlink_callback *cb)
+int cvm_nl_feature_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	u8 cmd = ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd;
 	const struct cvm_core_cmd *handler;
@@ -340,132 +232,10 @@ void *cvm_core_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
 }
 EXPORT_SYMBOL_GPL(cvm_core_dump_put);
 
-static const struct genl_ops cvm_nl_ops[] = {
-	{
-		.cmd		= CVM_CMD_GET_STATUS,
-		.doit		= cvm_nl_get_status_doit,
-		.policy		= cvm_nl_status_policy,
-		.maxattr	= CVM_A_STATUS_MAX,
-	},
-	{
-		.cmd		= CVM_CMD_SET_CONFIG,
-		.doit		= cvm_nl_set_config_doit,
-		.policy		= cvm_nl_config_policy,
-		.maxattr	= CVM_A_CONFIG_MAX,
-		.flags		= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd		= CVM_CMD_CONV_GET,
-		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_conv_get_policy,
-		.maxattr	= CVM_A_CONV_MAX,
-	},
-	{
-		.cmd		= CVM_CMD_CONV_SET,
-		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_conv_set_policy,
-		.maxattr	= CVM_A_CONV_MAX,
-		.flags		= GENL_ADMIN_PERM,
-	},
-	{
-		/* Page frame numbers are for admins, as in /proc/iomem. */
-		.cmd		= CVM_CMD_CONV_RANGE_GET,
-		.dumpit		= cvm_nl_feature_dumpit,
-		.policy		= cvm_nl_conv_range_policy,
-		.maxattr	= CVM_A_CONV_RANGE_MAX,
-		.flags		= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd		= CVM_CMD_CONV_OWNER_GET,
-		.dumpit		= cvm_nl_feature_dumpit,
-		.policy		= cvm_nl_conv_owner_policy,
-		.maxattr	= CVM_A_CONV_OWNER_MAX,
-	},
-	{
-		.cmd		= CVM_CMD_POOL_GET,
-		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_pool_get_policy,
-		.maxattr	= CVM_A_POOL_MAX,
-	},
-	{
-		.cmd		= CVM_CMD_RING_GET,
-		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_ring_get_policy,
-		.maxattr	= CVM_A_RING_MAX,
-	},
-	{
-		.cmd		= CVM_CMD_RING_LIST_GET,
-		.dumpit		= cvm_nl_feature_dumpit,
-		.policy		= cvm_nl_ring_list_policy,
-		.maxattr	= CVM_A_RING_INFO_MAX,
-	},
-	{
-		.cmd		= CVM_CMD_RING_SET,
-		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_ring_set_policy,
-		.maxattr	= CVM_A_RING_INFO_MAX,
-		.flags		= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd		= CVM_CMD_POOL_SET,
-		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_pool_set_policy,
-		.maxattr	= CVM_A_POOL_MAX,
-		.flags		= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd		= CVM_CMD_POOL_DEV_GET,
-		.dumpit		= cvm_nl_feature_dumpit,
-		.policy		= cvm_nl_pool_dev_policy,
-		.maxattr	= CVM_A_POOL_DEV_MAX,
-	},
-	{
-		.cmd		= CVM_CMD_POOL_ATTACH,
-		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_pool_attach_policy,
-		.maxattr	= CVM_A_POOL_ATTACH_MAX,
-		.flags		= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd		= CVM_CMD_POOL_DETACH,
-		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_pool_attach_policy,
-		.maxattr	= CVM_A_POOL_ATTACH_MAX,
-		.flags		= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd		= CVM_CMD_SWIOTLB_GET,
-		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_swiotlb_get_policy,
-		.maxattr	= CVM_A_SWIOTLB_MAX,
-	},
-	{
-		.cmd		= CVM_CMD_SWIOTLB_SET,
-		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_swiotlb_set_policy,
-		.maxattr	= CVM_A_SWIOTLB_MAX,
-		.flags		= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd		= CVM_CMD_SWIOTLB_DEV_GET,
-		.dumpit		= cvm_nl_feature_dumpit,
-		.policy		= cvm_nl_swiotlb_dev_policy,
-		.maxattr	= CVM_A_SWIOTLB_DEV_MAX,
-	},
-	{
-		.cmd		= CVM_CMD_RING_AUDITOR_SET,
-		.doit		= cvm_nl_feature_doit,
-		.policy		= cvm_nl_ring_auditor_policy,
-		.maxattr	= CVM_A_RING_MAX,
-		.flags		= GENL_ADMIN_PERM,
-	},
-};
-
-/* Events carry pfns and DMA addresses: joining needs CAP_NET_ADMIN. */
-static const struct genl_multicast_group cvm_nl_mcgrps[] = {
-	{ .name = CVM_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
-};
-
+/*
+ * The ops and groups are generated from the spec (nl-gen.c); the family
+ * is not: ynl-gen writes none for a genetlink-legacy family.
+ */
 struct genl_family cvm_nl_family __ro_after_init = {
 	.name		= CVM_FAMILY_NAME,
 	.version	= CVM_FAMILY_VERSION,

@@ -101,4 +101,19 @@ static int fn##_compat(struct virtio_device *vdev, unsigned int nvqs,	\
 #define CVM_MAX_PAGE_ORDER (MAX_ORDER - 1)
 #endif
 
+/*
+ * The policies generated from the spec keep their ranges const; before 6.2
+ * a policy pointed to its range through a plain pointer, which netlink
+ * only ever reads.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#include <net/netlink.h>
+#undef NLA_POLICY_FULL_RANGE
+#define NLA_POLICY_FULL_RANGE(tp, _range) {				\
+	.type = NLA_ENSURE_UINT_OR_BINARY_TYPE(tp),			\
+	.validation_type = NLA_VALIDATE_RANGE_PTR,			\
+	.range = (struct netlink_range_validation *)(_range),		\
+}
+#endif
+
 #endif /* _CVM_COMPAT_H */

@@ -9,6 +9,7 @@
  */
 #include <linux/module.h>
 #include "auditor.h"
+#include "nl-gen.h"
 
 static struct cvm_core_feature cvm_ring_feature = {
 	.id		= CVM_MODULE_RING,
@@ -16,13 +17,12 @@ static struct cvm_core_feature cvm_ring_feature = {
 	.version	= CVMGUARD_VERSION,
 	.groups		= cvm_ring_groups,
 	.cmds		= cvm_ring_nl_cmds,
+	.n_cmds		= ARRAY_SIZE(cvm_ring_nl_cmds),
 };
 
 static int __init cvm_ring_init(void)
 {
 	int err;
-
-	cvm_ring_feature.n_cmds = cvm_ring_nl_n_cmds;
 	/*
 	 * The auditor first: once registered, netlink and sysfs can turn it
 	 * on, and a failure after that would unload the module under live

@@ -8,6 +8,7 @@
 #include <net/genetlink.h>
 #include "auditor.h"
 #include "ring.h"
+#include "nl-gen.h"
 
 static int cvm_ring_fill_totals(struct sk_buff *skb)
 {
@@ -27,12 +28,12 @@ static int cvm_ring_fill_totals(struct sk_buff *skb)
 	return 0;
 }
 
-static int cvm_ring_get_doit(struct sk_buff *skb, struct genl_info *info)
+int cvm_ring_nl_ring_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return cvm_core_reply(info, CVM_CMD_RING_GET, cvm_ring_fill_totals);
 }
 
-static int cvm_ring_set_doit(struct sk_buff *skb, struct genl_info *info)
+int cvm_ring_nl_ring_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *id = info->attrs[CVM_A_RING_INFO_ID];
 	struct nlattr *policy = info->attrs[CVM_A_RING_INFO_POLICY];
@@ -48,7 +49,7 @@ static int cvm_ring_set_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int cvm_ring_auditor_set_doit(struct sk_buff *skb,
+int cvm_ring_nl_ring_auditor_set_doit(struct sk_buff *skb,
 				     struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[CVM_A_RING_AUDITOR];
@@ -126,7 +127,7 @@ struct cvm_ring_cursor {
 	u32 next_id;
 };
 
-static int cvm_ring_list_dumpit(struct sk_buff *skb,
+int cvm_ring_nl_ring_list_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	struct cvm_ring_cursor *cur = (void *)cb->ctx;
@@ -148,14 +149,6 @@ static int cvm_ring_list_dumpit(struct sk_buff *skb,
 		return skb->len;
 	return err ?: skb->len;
 }
-
-const struct cvm_core_cmd cvm_ring_nl_cmds[] = {
-	{ .cmd = CVM_CMD_RING_GET,	.doit = cvm_ring_get_doit },
-	{ .cmd = CVM_CMD_RING_LIST_GET,	.dumpit = cvm_ring_list_dumpit },
-	{ .cmd = CVM_CMD_RING_SET,	.doit = cvm_ring_set_doit },
-	{ .cmd = CVM_CMD_RING_AUDITOR_SET, .doit = cvm_ring_auditor_set_doit },
-};
-const unsigned int cvm_ring_nl_n_cmds = ARRAY_SIZE(cvm_ring_nl_cmds);
 
 /**
  * cvm_ring_notify() - report a violation on "events"

@@ -74,8 +74,6 @@ int cvm_ring_set_policy(u32 id, u32 policy);
 void cvm_ring_registry_exit(void);
 
 /* netlink.c */
-extern const struct cvm_core_cmd cvm_ring_nl_cmds[];
-extern const unsigned int cvm_ring_nl_n_cmds;
 void cvm_ring_notify(const struct cvm_ring *ring,
 		     const struct cvm_ring_verdict *v);
 
