@@ -31,12 +31,15 @@ gen() {
 }
 mkdir -p "$out/kernel/include/uapi/linux"
 gen --mode uapi --header -o "$out/kernel/include/uapi/linux/cvm.h"
-"$top/scripts/ynl-names.py" "$spec" "$out/kernel/include/cvm_names.h"
+mkdir -p "$out/kernel/include" "$out/tools/cvmctl"
+"$top/scripts/ynl-names.py" "$spec" "$out/kernel/include/cvm_names.h" \
+	"$out/tools/cvmctl/cvm_attrs.h"
 /usr/bin/python3 "$top/scripts/ynl-kernel.py" \
 	"$tools/tools/net/ynl/ynl-gen-c.py" "$spec" "$out"
 
 rc=0
 for f in kernel/include/uapi/linux/cvm.h kernel/include/cvm_names.h \
+	tools/cvmctl/cvm_attrs.h \
 	kernel/core/nl-gen.c kernel/core/nl-gen.h \
 	kernel/convert/nl-gen.c kernel/convert/nl-gen.h \
 	kernel/bounce/nl-gen.c kernel/bounce/nl-gen.h \

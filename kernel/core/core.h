@@ -8,9 +8,9 @@
 
 #include <linux/rwsem.h>
 #include <cvm_core.h>
+#include <cvm_names.h>
 
 #define CVM_EVENT_RATELIMIT_DEFAULT	100
-#define CVM_EVENT_RATELIMIT_MAX		100000
 
 /* platform.c */
 enum cvm_technology cvm_platform_technology(void);

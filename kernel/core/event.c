@@ -28,7 +28,8 @@ u32 cvm_event_ratelimit(void)
 
 int cvm_event_set_ratelimit(u32 per_sec)
 {
-	if (per_sec < 1 || per_sec > CVM_EVENT_RATELIMIT_MAX)
+	if (per_sec < CVM_CHECK_CONFIG_EVENT_RATELIMIT_MIN ||
+	    per_sec > CVM_CHECK_CONFIG_EVENT_RATELIMIT_MAX)
 		return -ERANGE;
 	WRITE_ONCE(cvm_event_limit, per_sec);
 	return 0;

@@ -132,4 +132,57 @@ static inline const char *cvm_bounce_event_str(unsigned int v)
 	return v < sizeof(names) / sizeof(*names) ? names[v] : NULL;
 }
 
+/* The spec's name of op @v, or NULL for a value it does not know. */
+static inline const char *cvm_op_str(unsigned int v)
+{
+	static const char *const names[] = {
+		[CVM_CMD_GET_STATUS] = "get-status",
+		[CVM_CMD_SET_CONFIG] = "set-config",
+		[CVM_CMD_CONFIG_NTF] = "config-ntf",
+		[CVM_CMD_CONV_GET] = "conv-get",
+		[CVM_CMD_POOL_GET] = "pool-get",
+		[CVM_CMD_RING_GET] = "ring-get",
+		[CVM_CMD_CONV_SET] = "conv-set",
+		[CVM_CMD_CONV_RANGE_GET] = "conv-range-get",
+		[CVM_CMD_CONV_OWNER_GET] = "conv-owner-get",
+		[CVM_CMD_CONV_NTF] = "conv-ntf",
+		[CVM_CMD_RING_LIST_GET] = "ring-list-get",
+		[CVM_CMD_RING_SET] = "ring-set",
+		[CVM_CMD_RING_NTF] = "ring-ntf",
+		[CVM_CMD_POOL_SET] = "pool-set",
+		[CVM_CMD_POOL_DEV_GET] = "pool-dev-get",
+		[CVM_CMD_POOL_ATTACH] = "pool-attach",
+		[CVM_CMD_POOL_DETACH] = "pool-detach",
+		[CVM_CMD_POOL_NTF] = "pool-ntf",
+		[CVM_CMD_SWIOTLB_GET] = "swiotlb-get",
+		[CVM_CMD_SWIOTLB_SET] = "swiotlb-set",
+		[CVM_CMD_SWIOTLB_DEV_GET] = "swiotlb-dev-get",
+		[CVM_CMD_RING_AUDITOR_SET] = "ring-auditor-set",
+	};
+
+	return v < sizeof(names) / sizeof(*names) ? names[v] : NULL;
+}
+
+#define CVM_CHECK_CONV_OBSERVER_MAX 1
+
+#define CVM_CHECK_RING_AUDITOR_MAX 1
+
+#define CVM_CHECK_RING_INFO_POLICY_MAX 1
+
+#define CVM_CHECK_POOL_ZERO_FROM_DEVICE_MAX 1
+#define CVM_CHECK_POOL_ZERO_SLACK_MAX 1
+#define CVM_CHECK_POOL_SCRUB_MAX 1
+#define CVM_CHECK_POOL_MISUSE_WARN_MAX 1
+#define CVM_CHECK_POOL_WAIT_MS_MAX 10000
+#define CVM_CHECK_POOL_IDLE_MS_MAX 3600000
+#define CVM_CHECK_POOL_IDLE_MS_MIN 10
+
+#define CVM_CHECK_POOL_ATTACH_DEVICE_MAX_LEN 63
+#define CVM_CHECK_POOL_ATTACH_ZERO_FROM_DEVICE_MAX 1
+
+#define CVM_CHECK_SWIOTLB_OBSERVER_MAX 1
+
+#define CVM_CHECK_CONFIG_EVENT_RATELIMIT_MAX 100000
+#define CVM_CHECK_CONFIG_EVENT_RATELIMIT_MIN 1
+
 #endif /* _CVM_NAMES_H */

@@ -14,6 +14,7 @@
 
 #include <linux/cvm.h>
 
+#include "cvm_names.h"
 #include "cvmctl.h"
 #include "json.h"
 #include "nl.h"
@@ -26,7 +27,8 @@ struct cvm_config_setting {
 };
 
 static const struct cvm_config_setting cvm_config_settings[] = {
-	{ "event-ratelimit", CVM_A_CONFIG_EVENT_RATELIMIT, 1, 100000 },
+	{ "event-ratelimit", CVM_A_CONFIG_EVENT_RATELIMIT,
+	  CVM_CHECK_CONFIG_EVENT_RATELIMIT_MIN, CVM_CHECK_CONFIG_EVENT_RATELIMIT_MAX },
 };
 
 /*

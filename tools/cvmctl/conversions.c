@@ -42,19 +42,7 @@
 /* ---- attribute tables --------------------------------------------------- */
 
 static const struct cvm_nl_field cvm_conv_fields[CVM_A_CONV_MAX + 1] = {
-	[CVM_A_CONV_SHARED_PAGES]	= { "shared_pages", CVM_NL_U64 },
-	[CVM_A_CONV_PEAK_PAGES]		= { "peak_pages", CVM_NL_U64 },
-	[CVM_A_CONV_SHARE_OPS]		= { "share_ops", CVM_NL_U64 },
-	[CVM_A_CONV_UNSHARE_OPS]	= { "unshare_ops", CVM_NL_U64 },
-	[CVM_A_CONV_SHARE_FAILURES]	= { "share_failures", CVM_NL_U64 },
-	[CVM_A_CONV_UNSHARE_FAILURES]	= { "unshare_failures", CVM_NL_U64 },
-	[CVM_A_CONV_LEAKED_PAGES]	= { "leaked_pages", CVM_NL_U64 },
-	[CVM_A_CONV_ANOMALIES]		= { "anomalies", CVM_NL_U64 },
-	[CVM_A_CONV_RANGES]		= { "ranges", CVM_NL_U32 },
-	[CVM_A_CONV_OWNERS]		= { "owners", CVM_NL_U32 },
-	[CVM_A_CONV_OBSERVER]		= { "observer", CVM_NL_U8 },
-	[CVM_A_CONV_OBSERVER_REASON]	= { "observer_reason", CVM_NL_STR },
-	[CVM_A_CONV_OBSERVED_OPS]	= { "observed_ops", CVM_NL_U64 },
+	CVM_CONV_ATTRS(CVM_NL_FIELD)
 };
 
 /* The order of the totals, text and JSON alike. */
@@ -69,22 +57,11 @@ static const int cvm_conv_order[] = {
 };
 
 static const struct cvm_nl_field cvm_owner_fields[CVM_A_CONV_OWNER_MAX + 1] = {
-	[CVM_A_CONV_OWNER_NAME]		= { "name", CVM_NL_STR },
-	[CVM_A_CONV_OWNER_SHARED_PAGES]	= { "shared_pages", CVM_NL_U64 },
-	[CVM_A_CONV_OWNER_PEAK_PAGES]	= { "peak_pages", CVM_NL_U64 },
-	[CVM_A_CONV_OWNER_SHARE_OPS]	= { "share_ops", CVM_NL_U64 },
-	[CVM_A_CONV_OWNER_UNSHARE_OPS]	= { "unshare_ops", CVM_NL_U64 },
-	[CVM_A_CONV_OWNER_FAILURES]	= { "failures", CVM_NL_U64 },
-	[CVM_A_CONV_OWNER_LEAKED_PAGES]	= { "leaked_pages", CVM_NL_U64 },
-	[CVM_A_CONV_OWNER_ANOMALIES]	= { "anomalies", CVM_NL_U64 },
+	CVM_CONV_OWNER_ATTRS(CVM_NL_FIELD)
 };
 
 static const struct cvm_nl_field cvm_range_fields[CVM_A_CONV_RANGE_MAX + 1] = {
-	[CVM_A_CONV_RANGE_START_PFN]	= { "start_pfn", CVM_NL_U64 },
-	[CVM_A_CONV_RANGE_PAGES]	= { "pages", CVM_NL_U64 },
-	[CVM_A_CONV_RANGE_OWNER]	= { "owner", CVM_NL_STR },
-	[CVM_A_CONV_RANGE_STATE]	= { "state", CVM_NL_U32 },
-	[CVM_A_CONV_RANGE_AGE_MS]	= { "age_ms", CVM_NL_U64 },
+	CVM_CONV_RANGE_ATTRS(CVM_NL_FIELD)
 };
 
 

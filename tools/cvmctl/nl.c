@@ -455,7 +455,7 @@ const char *cvm_nl_parse_fields(struct nl_msg *msg,
 		case CVM_NL_U64:
 			bad = cvm_nla_get_u64(nla, &v->num[type]);
 			break;
-		case CVM_NL_STR:
+		case CVM_NL_STRING:
 			bad = cvm_nla_get_str(nla, v->str, sizeof(v->str));
 			break;
 		}

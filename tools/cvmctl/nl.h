@@ -11,6 +11,8 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
+#include "cvm_attrs.h"
+
 #define CVM_NL_EXTACK_MSG_LEN	256
 
 struct cvm_nl {
@@ -69,12 +71,19 @@ struct cvm_nl_vals {
 };
 
 /* A typed attribute: its JSON/text key and how it is read. */
-enum cvm_nl_type { CVM_NL_U8 = 1, CVM_NL_U32, CVM_NL_U64, CVM_NL_STR };
+enum cvm_nl_type { CVM_NL_U8 = 1, CVM_NL_U32, CVM_NL_U64, CVM_NL_STRING };
 
 struct cvm_nl_field {
 	const char *key;
 	enum cvm_nl_type type;
 };
+
+/*
+ * A table of fields is generated from the spec: X of a set's
+ * CVM_<SET>_ATTRS (cvm_attrs.h). The spec's type names the parser; a type
+ * this parser does not read fails to compile.
+ */
+#define CVM_NL_FIELD(attr, name, type) [attr] = { #name, CVM_NL_##type },
 
 static inline bool cvm_nl_vals_has(const struct cvm_nl_vals *v, int type)
 {

@@ -42,77 +42,19 @@
 
 /* Keys are the spec names with '-' as '_'; the order is the output's. */
 static const struct cvm_nl_field cvm_pool_fields[CVM_A_POOL_MAX + 1] = {
-	[CVM_A_POOL_SIZE]		= { "size", CVM_NL_U64 },
-	[CVM_A_POOL_SLOTS]		= { "slots", CVM_NL_U64 },
-	[CVM_A_POOL_USED]		= { "used", CVM_NL_U64 },
-	[CVM_A_POOL_HIGH_WATER]		= { "high_water", CVM_NL_U64 },
-	[CVM_A_POOL_SLOT_SIZE]		= { "slot_size", CVM_NL_U32 },
-	[CVM_A_POOL_CHUNKS]		= { "chunks", CVM_NL_U32 },
-	[CVM_A_POOL_MAX_CHUNKS]		= { "max_chunks", CVM_NL_U32 },
-	[CVM_A_POOL_MAX_MAPPING]	= { "max_mapping", CVM_NL_U32 },
-	[CVM_A_POOL_MAPS]		= { "maps", CVM_NL_U64 },
-	[CVM_A_POOL_UNMAPS]		= { "unmaps", CVM_NL_U64 },
-	[CVM_A_POOL_BYTES]		= { "bytes", CVM_NL_U64 },
-	[CVM_A_POOL_SYNCS]		= { "syncs", CVM_NL_U64 },
-	[CVM_A_POOL_FAILURES]		= { "failures", CVM_NL_U64 },
-	[CVM_A_POOL_VIOLATIONS]		= { "violations", CVM_NL_U64 },
-	[CVM_A_POOL_GROWS]		= { "grows", CVM_NL_U64 },
-	[CVM_A_POOL_SHRINKS]		= { "shrinks", CVM_NL_U64 },
-	[CVM_A_POOL_LEAKED_CHUNKS]	= { "leaked_chunks", CVM_NL_U64 },
-	[CVM_A_POOL_WAITS]		= { "waits", CVM_NL_U64 },
-	[CVM_A_POOL_DRIVER_LEAKS]	= { "driver_leaks", CVM_NL_U64 },
-	[CVM_A_POOL_COHERENT_REFUSED]	= { "coherent_refused", CVM_NL_U64 },
-	[CVM_A_POOL_ZERO_FROM_DEVICE]	= { "zero_from_device", CVM_NL_U8 },
-	[CVM_A_POOL_ZERO_SLACK]		= { "zero_slack", CVM_NL_U8 },
-	[CVM_A_POOL_SCRUB]		= { "scrub", CVM_NL_U8 },
-	[CVM_A_POOL_MISUSE_WARN]	= { "misuse_warn", CVM_NL_U8 },
-	[CVM_A_POOL_WAIT_MS]		= { "wait_ms", CVM_NL_U32 },
-	[CVM_A_POOL_IDLE_MS]		= { "idle_ms", CVM_NL_U32 },
+	CVM_POOL_ATTRS(CVM_NL_FIELD)
 };
 
 static const struct cvm_nl_field cvm_dev_fields[CVM_A_POOL_DEV_MAX + 1] = {
-	[CVM_A_POOL_DEV_NAME]		= { "name", CVM_NL_STR },
-	[CVM_A_POOL_DEV_ATTACHED]	= { "attached", CVM_NL_U8 },
-	[CVM_A_POOL_DEV_MAPS]		= { "maps", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_UNMAPS]		= { "unmaps", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_BYTES]		= { "bytes", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_SYNCS]		= { "syncs", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_INFLIGHT_SLOTS]	= { "inflight_slots", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_INFLIGHT_BYTES]	= { "inflight_bytes", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_HIGH_WATER]	= { "high_water", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_FAILURES]	= { "failures", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_VIOLATIONS]	= { "violations", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_STRAY]		= { "stray", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_DOUBLE_UNMAP]	= { "double_unmap", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_SIZE_MISMATCH]	= { "size_mismatch", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_DIR_MISMATCH]	= { "dir_mismatch", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_SYNC_RANGE]	= { "sync_range", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_WAITS]		= { "waits", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_COHERENT_PAGES]	= { "coherent_pages", CVM_NL_U64 },
-	[CVM_A_POOL_DEV_ZERO_FROM_DEVICE] = { "zero_from_device", CVM_NL_U8 },
+	CVM_POOL_DEV_ATTRS(CVM_NL_FIELD)
 };
 
 static const struct cvm_nl_field cvm_swt_fields[CVM_A_SWIOTLB_MAX + 1] = {
-	[CVM_A_SWIOTLB_OBSERVER]	= { "observer", CVM_NL_U8 },
-	[CVM_A_SWIOTLB_OBSERVER_REASON]	= { "observer_reason", CVM_NL_STR },
-	[CVM_A_SWIOTLB_MAPS]		= { "maps", CVM_NL_U64 },
-	[CVM_A_SWIOTLB_UNMAPS]		= { "unmaps", CVM_NL_U64 },
-	[CVM_A_SWIOTLB_BYTES]		= { "bytes", CVM_NL_U64 },
-	[CVM_A_SWIOTLB_FAILURES]	= { "failures", CVM_NL_U64 },
-	[CVM_A_SWIOTLB_INFLIGHT_SLOTS]	= { "inflight_slots", CVM_NL_U64 },
-	[CVM_A_SWIOTLB_HIGH_WATER]	= { "high_water", CVM_NL_U64 },
-	[CVM_A_SWIOTLB_ADVICE_SLABS]	= { "advice_slabs", CVM_NL_U64 },
+	CVM_SWIOTLB_ATTRS(CVM_NL_FIELD)
 };
 
 static const struct cvm_nl_field cvm_swt_dev_fields[CVM_A_SWIOTLB_DEV_MAX + 1] = {
-	[CVM_A_SWIOTLB_DEV_NAME]		= { "name", CVM_NL_STR },
-	[CVM_A_SWIOTLB_DEV_MAPS]		= { "maps", CVM_NL_U64 },
-	[CVM_A_SWIOTLB_DEV_UNMAPS]		= { "unmaps", CVM_NL_U64 },
-	[CVM_A_SWIOTLB_DEV_BYTES]		= { "bytes", CVM_NL_U64 },
-	[CVM_A_SWIOTLB_DEV_FAILURES]		= { "failures", CVM_NL_U64 },
-	[CVM_A_SWIOTLB_DEV_INFLIGHT_SLOTS]	= { "inflight_slots", CVM_NL_U64 },
-	[CVM_A_SWIOTLB_DEV_INFLIGHT_BYTES]	= { "inflight_bytes", CVM_NL_U64 },
-	[CVM_A_SWIOTLB_DEV_HIGH_WATER]		= { "high_water", CVM_NL_U64 },
+	CVM_SWIOTLB_DEV_ATTRS(CVM_NL_FIELD)
 };
 
 _Static_assert(CVM_A_POOL_MAX < 64 && CVM_A_POOL_DEV_MAX < 64 &&
@@ -187,7 +129,7 @@ static void cvm_pool_print_json(const struct cvmctl_ctx *ctx,
 				continue;
 			if (!cvm_nl_vals_has(d, t))
 				jsonw_null_field(&jw, key);
-			else if (cvm_dev_fields[t].type == CVM_NL_STR)
+			else if (cvm_dev_fields[t].type == CVM_NL_STRING)
 				jsonw_string_field(&jw, key, d->str);
 			else if (cvm_dev_fields[t].type == CVM_NL_U8)
 				jsonw_bool_field(&jw, key, d->num[t]);

@@ -43,15 +43,10 @@ static const struct {
 
 #define CVM_NR_KNOWN	ARRAY_SIZE(cvm_known_modules)
 
+#define CVM_STATUS_NAME(attr, name, type) [attr] = #name,
 static const char *const cvm_status_attr_names[CVM_A_STATUS_MAX + 1] = {
-	[CVM_A_STATUS_VERSION]		= "version",
-	[CVM_A_STATUS_TECHNOLOGY]	= "technology",
-	[CVM_A_STATUS_TECHNOLOGY_NAME]	= "technology-name",
-	[CVM_A_STATUS_MEM_ENCRYPT]	= "mem-encrypt",
-	[CVM_A_STATUS_EVENT_RATELIMIT]	= "event-ratelimit",
-	[CVM_A_STATUS_EVENTS_SENT]	= "events-sent",
-	[CVM_A_STATUS_EVENTS_DROPPED]	= "events-dropped",
-	[CVM_A_STATUS_MODULE]		= "module",
+	CVM_STATUS_ATTRS(CVM_STATUS_NAME)
+	[CVM_A_STATUS_MODULE] = "module",
 };
 
 _Static_assert(CVM_A_STATUS_MAX < 32, "status attributes must fit a u32 mask");
