@@ -29,6 +29,9 @@ MANDIR ?= $(PREFIX)/share/man
 KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
+# The module directories whose files must not call each other in a circle.
+CYCLE_DIRS := core convert bounce ring hostsim bench
+
 all: userspace
 
 help:
@@ -46,7 +49,7 @@ help:
 	@echo 'make dkms-check      dkms build against the cached 6.1 headers, in a private tree, signatures verified'
 	@echo 'make secureboot-check  Debian 12 through OVMF + shim + MokManager with Secure Boot on (scripts/secureboot.sh)'
 	@echo 'make install-check   make install + uninstall into a scratch DESTDIR, every file checked, signed installs verified'
-	@echo 'make style           checkpatch and sparse on the kernel code, shellcheck on the scripts'
+	@echo 'make style           checkpatch, sparse and no call circles in the kernel code, shellcheck on the scripts'
 	@echo 'make fuzz            fuzz the bounce slot allocator for FUZZ_TIME s (default 60)'
 	@echo 'make bench           benchmarks: bench-native, bench-count, then one VM (BENCH_KERNEL=6.1); not part of check'
 	@echo 'make bench-count     instructions, locked RMWs, lines per map+unmap counted in one TCG boot (QEMU plugin)'
@@ -178,9 +181,11 @@ fuzz:
 	$(MAKE) -C tools/testing/ring fuzz
 	$(MAKE) -C tools/testing/bounce fuzz
 
+# file-cycles.py reads the objects sparse.sh built.
 style:
 	scripts/checkpatch.sh
 	scripts/sparse.sh
+	scripts/file-cycles.py $(addprefix $(CVM_RUN_DIR)/work/sparse-6.1/src/kernel/,$(CYCLE_DIRS))
 	scripts/shellcheck.sh
 
 vm-%: userspace

@@ -198,7 +198,7 @@ int cvm_bounce_pool_init(unsigned int slot_size, unsigned int chunk_kib,
 void cvm_bounce_pool_exit(void);
 int cvm_bounce_pool_get(void);
 void cvm_bounce_pool_put(void);
-void cvm_bounce_pool_check(struct cvm_bounce_client *c);
+void cvm_bounce_pool_check(void);
 void cvm_bounce_pool_low(void);
 void cvm_bounce_pool_ran_out(void);
 void cvm_bounce_pool_kick_shrink(void);
@@ -230,7 +230,7 @@ static inline void cvm_bounce_pool_used(long nslots)
 }
 
 /**
- * struct cvm_bounce_place - a mapping being placed by cvm_bounce_alloc()
+ * struct cvm_bounce_place - a mapping being placed by cvm_bounce_alloc() (pool.h)
  * @req: what it needs
  * @orig: the private buffer
  * @dir: enum dma_data_direction
@@ -256,7 +256,6 @@ struct cvm_bounce_place {
 };
 
 /* map.c */
-int cvm_bounce_alloc(struct cvm_bounce_client *c, struct cvm_bounce_place *p);
 unsigned long cvm_bounce_reclaim(struct cvm_bounce_client *c, u64 *bytes);
 
 /* client.c */
@@ -296,7 +295,7 @@ void cvm_bounce_observer_exit(void);
 void cvm_bounce_observer_totals(struct cvm_bounce_obs_totals *t);
 bool cvm_bounce_observer_dev_at(unsigned int i, struct cvm_bounce_obs_dev *d);
 
-/* netlink.c */
+/* events.c */
 void cvm_bounce_notify(u32 event, const char *name, u64 addr, u64 size,
 		       int error);
 

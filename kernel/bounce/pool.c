@@ -25,6 +25,7 @@
 #include <linux/workqueue.h>
 #include <cvm_convert.h>
 #include "bounce.h"
+#include "pool.h"
 
 /* Read by every mapping, written at load and at growth: not beside counters. */
 struct list_head cvm_bounce_chunks __read_mostly =
@@ -85,21 +86,19 @@ static long cvm_bounce_pool_sample(void)
 
 /**
  * cvm_bounce_pool_check() - a mapping went to a half-full area
- * @c: its client, whose high-water mark is sampled too
  *
  * Starts growing once half the pool is in use. Most mappings cannot wait
  * for a chunk to be converted (block I/O maps from atomic context), so
  * growth has to stay ahead of a burst: at half full the pool still has as
  * much room as is in use while it grows. Called at most once a tick per
  * area, and only for areas at least half full, so that the sum over CPUs
- * stays off the common path; the high-water marks are sampled here and
- * whenever they are read.
+ * stays off the common path; the high-water marks are sampled then (the
+ * mapping samples its client's) and whenever they are read.
  */
-void cvm_bounce_pool_check(struct cvm_bounce_client *c)
+void cvm_bounce_pool_check(void)
 {
 	if ((u64)cvm_bounce_pool_sample() * 2 >= cvm_bounce_total_slots())
 		cvm_bounce_pool_low();
-	cvm_bounce_client_inflight(c);
 }
 
 /* Under half full, or none of it in use; wants the pool mutex held. */

@@ -96,7 +96,7 @@ bool cvm_observer_on(void);
 void cvm_observer_reason(char *buf, size_t size);
 void cvm_observer_exit(void);
 
-/* netlink.c */
+/* events.c */
 void cvm_convert_notify(u32 event, const char *owner, unsigned long pfn,
 			unsigned long npages, int error);
 

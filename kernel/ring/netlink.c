@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cvm_ring's commands of the "cvm" family (ring-get, ring-list-get,
- * ring-set, ring-auditor-set) and its ring-ntf events. cvm_core validated the attributes and
+ * ring-set, ring-auditor-set). cvm_core validated the attributes and
  * checked admin permission already.
  */
 #include <linux/build_bug.h>
@@ -148,35 +148,4 @@ int cvm_ring_nl_ring_list_get_dumpit(struct sk_buff *skb,
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return err ?: skb->len;
-}
-
-/**
- * cvm_ring_notify() - report a violation on "events"
- * @ring: the ring
- * @v: the verdict, with the offending value and its bound
- *
- * Any context; cvm_core applies its rate limit.
- */
-void cvm_ring_notify(const struct cvm_ring *ring,
-		     const struct cvm_ring_verdict *v)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = cvm_core_event_new(CVM_CMD_RING_NTF, &hdr);
-	if (!skb)
-		return;
-	if (nla_put_u32(skb, CVM_A_RING_NTF_ID, ring->id) ||
-	    nla_put_u32(skb, CVM_A_RING_NTF_KIND, ring->kind) ||
-	    nla_put_string(skb, CVM_A_RING_NTF_OWNER, ring->owner) ||
-	    nla_put_u32(skb, CVM_A_RING_NTF_REASON, v->reason) ||
-	    nla_put_u32(skb, CVM_A_RING_NTF_POLICY, READ_ONCE(ring->policy)) ||
-	    nla_put_u64_64bit(skb, CVM_A_RING_NTF_VALUE, v->value,
-			      CVM_A_RING_NTF_PAD) ||
-	    nla_put_u64_64bit(skb, CVM_A_RING_NTF_LIMIT, v->limit,
-			      CVM_A_RING_NTF_PAD)) {
-		nlmsg_free(skb);
-		return;
-	}
-	cvm_core_event_send(skb, hdr);
 }

@@ -73,7 +73,7 @@ bool cvm_ring_info_next(u32 from_id, struct cvm_ring_info *info);
 int cvm_ring_set_policy(u32 id, u32 policy);
 void cvm_ring_registry_exit(void);
 
-/* netlink.c */
+/* events.c */
 void cvm_ring_notify(const struct cvm_ring *ring,
 		     const struct cvm_ring_verdict *v);
 
