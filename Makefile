@@ -30,7 +30,7 @@ KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 # The module directories whose files must not call each other in a circle.
-CYCLE_DIRS := core convert bounce ring hostsim bench
+CYCLE_DIRS := core convert bounce ring testing/hostsim testing/bench
 
 all: userspace
 

@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 tools=$("$top/scripts/kernel-tools.sh" | tail -n 1)
 cd "$top"
 if [ $# -eq 0 ]; then
-	mapfile -t files < <(git ls-files 'kernel/*.c' 'kernel/*.h' 'selftests/harness/*.c' 2>/dev/null ||
+	mapfile -t files < <(git ls-files 'kernel/*.c' 'kernel/*.h' 2>/dev/null ||
 		find kernel -name '*.[ch]')
 	[ ${#files[@]} -gt 0 ] || mapfile -t files < <(find kernel -name '*.[ch]')
 	set -- "${files[@]}"

@@ -37,7 +37,7 @@ stage() {
 	(cd "$top" && tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
 		--exclude=modules.order --exclude=Module.symvers \
-		Kbuild Makefile LICENSE kernel) | tar -xf - -C "$dst"
+		--exclude=kernel/testing Kbuild Makefile LICENSE kernel) | tar -xf - -C "$dst"
 	sed "s/#MODULE_VERSION#/$version/" "$top/scripts/dkms/dkms.conf" \
 		>"$dst/dkms.conf"
 }

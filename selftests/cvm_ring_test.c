@@ -28,7 +28,7 @@
 #include "kselftest_harness.h"
 #include "nl.h"
 #include "util.h"
-#include "../kernel/hostsim/ring_uapi.h"
+#include "../kernel/testing/hostsim/ring_uapi.h"
 #include "ring_model.h"
 
 #define SYSFS		"/sys/kernel/cvm/ring/"

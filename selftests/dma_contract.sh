@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# The differential DMA contract test (kernel/hostsim/dma.c): one table of
+# The differential DMA contract test (kernel/testing/hostsim/dma.c): one table of
 # DMA API sequences on the platform device cvm-dmacontract, first through
 # the kernel's swiotlb (the guest boots with swiotlb=force: the
 # reference), then with cvm_bounce attached, compared step by step. With

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 #include <linux/cvm.h>
-#include "../kernel/hostsim/ring_uapi.h"
+#include "../kernel/testing/hostsim/ring_uapi.h"
 
 #define MAXRES		CVM_HSR_MAX_RESULTS
 #define COMP		0xb

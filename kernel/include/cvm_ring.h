@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * cvm_ring: validation of ring data the host writes. A consumer of a ring
- * registers it, runs the validators of kernel/ring/ (virtio_split.h,
- * virtio_packed.h, vmbus.h, exported by cvm_ring.ko) over what the host
+ * registers it, runs the validators (virtio_split.h, virtio_packed.h,
+ * vmbus.h beside this header; exported by cvm_ring.ko) over what the host
  * wrote, and hands every verdict to cvm_ring_account(), which counts it,
  * reports violations and applies the ring's policy.
  */

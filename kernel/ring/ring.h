@@ -10,7 +10,7 @@
 #include <linux/list.h>
 #include <cvm_core.h>
 #include <cvm_ring.h>
-#include "ring_check.h"
+#include <ring_check.h>
 
 /**
  * struct cvm_ring - one ring cvm_ring validates

@@ -3,7 +3,7 @@
  * Names of the rejection reasons, as the YNL spec spells them (the table is
  * generated from it), for sysfs, netlink dumps and the userspace tests.
  */
-#include "ring_check.h"
+#include <ring_check.h>
 #include "cvm_names.h"
 
 /**

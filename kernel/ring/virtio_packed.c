@@ -11,7 +11,7 @@
  * driver's state (wrap counter, outstanding ids, capacities, chain
  * lengths) is private and never read back from the ring.
  */
-#include "virtio_packed.h"
+#include <virtio_packed.h>
 
 /**
  * cvm_vpacked_init() - start validating a packed ring

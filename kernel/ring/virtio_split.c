@@ -14,7 +14,7 @@
  * merged and reverted in 2021), so a driver may trust a length the host
  * made up; this is where it is caught.
  */
-#include "virtio_split.h"
+#include <virtio_split.h>
 
 /**
  * cvm_vsplit_init() - start validating a split ring

@@ -18,7 +18,7 @@
  *   trailer                 trailing index not the packet's own offset
  *   trans-id                a completion for no outstanding request
  */
-#include "vmbus.h"
+#include <vmbus.h>
 
 /**
  * cvm_vmbus_init() - start validating an inbound ring

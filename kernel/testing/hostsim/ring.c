@@ -23,9 +23,9 @@
 #include <linux/uaccess.h>
 #include <cvm_convert.h>
 #include <cvm_ring.h>
-#include "virtio_split.h"
-#include "virtio_packed.h"
-#include "vmbus.h"
+#include <virtio_split.h>
+#include <virtio_packed.h>
+#include <vmbus.h>
 #include "ring_uapi.h"
 
 #define CVM_HSR_OWNER	"hostsim-ring"
