@@ -19,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <cvm_convert.h>
@@ -30,10 +31,12 @@
 
 #define CVM_HSR_OWNER	"hostsim-ring"
 
+struct cvm_hsr_kind;
+
 /**
  * struct cvm_hsr - one simulated ring
  * @lock: serialises the ioctls on the file
- * @kind: enum cvm_ring_kind, 0 until set up
+ * @kind: what its kind of ring does (cvm_hsr_kinds), NULL until set up
  * @set_up: CVM_HSR_IOC_SETUP succeeded
  * @ring: cvm_ring's registration
  * @shared: pages shared with the host
@@ -53,7 +56,7 @@
  */
 struct cvm_hsr {
 	struct mutex lock;
-	u32 kind;
+	const struct cvm_hsr_kind *kind;
 	bool set_up;
 	struct cvm_ring *ring;
 	void *shared;
@@ -83,137 +86,158 @@ static void cvm_hsr_race(void *arg)
 	memcpy((u8 *)h->shared + h->race.race_off, &val, h->race.race_len);
 }
 
-static int cvm_hsr_setup(struct cvm_hsr *h, struct cvm_hsr_setup *s)
+/* Per kind: the bytes of shared memory a setup asks for, or -EINVAL. */
+static int cvm_hsr_split_size(const struct cvm_hsr_setup *s, size_t *bytes)
 {
-	size_t bytes;
-
-	/* Once per file, even after a failed attempt. */
-	if (h->cap)
-		return -EBUSY;
-	switch (s->kind) {
-	case CVM_RING_KIND_VIRTIO_SPLIT:
-		if (!is_power_of_2(s->num) || s->num > CVM_HSR_MAX_NUM)
-			return -EINVAL;
-		bytes = sizeof(struct cvm_vsplit_used) +
-			s->num * sizeof(struct cvm_vsplit_used_elem);
-		break;
-	case CVM_RING_KIND_VIRTIO_PACKED:
-		if (!s->num || s->num > CVM_HSR_MAX_NUM)
-			return -EINVAL;
-		bytes = s->num * sizeof(struct cvm_vpacked_desc);
-		break;
-	case CVM_RING_KIND_VMBUS:
-		if (s->dsize < 32 || s->dsize > CVM_HSR_MAX_DSIZE ||
-		    !IS_ALIGNED(s->dsize, 8) || s->max_pkt < 16 ||
-		    !IS_ALIGNED(s->max_pkt, 8) || s->max_pkt > s->dsize - 8)
-			return -EINVAL;
-		bytes = CVM_HSR_VMBUS_DATA + s->dsize;
-		break;
-	default:
+	if (!is_power_of_2(s->num) || s->num > CVM_HSR_MAX_NUM)
 		return -EINVAL;
-	}
-	if (s->policy > CVM_RING_POLICY_ENFORCE)
-		return -EINVAL;
-
-	h->cap = kcalloc(CVM_HSR_MAX_NUM, sizeof(*h->cap), GFP_KERNEL);
-	h->slot = kcalloc(CVM_HSR_MAX_NUM, sizeof(*h->slot), GFP_KERNEL);
-	h->ndesc = kcalloc(CVM_HSR_MAX_NUM, sizeof(*h->ndesc), GFP_KERNEL);
-	h->trans = kcalloc(CVM_HSR_MAX_TRANS, sizeof(*h->trans), GFP_KERNEL);
-	h->trans_busy = kcalloc(CVM_HSR_MAX_TRANS, 1, GFP_KERNEL);
-	h->pkt = kmalloc(CVM_HSR_MAX_DSIZE, GFP_KERNEL);
-	h->res = kvcalloc(CVM_HSR_MAX_RESULTS, sizeof(*h->res), GFP_KERNEL);
-	if (!h->cap || !h->slot || !h->ndesc || !h->trans || !h->trans_busy ||
-	    !h->pkt || !h->res)
-		return -ENOMEM;
-	h->npages = DIV_ROUND_UP(bytes, PAGE_SIZE);
-	h->shared = cvm_convert_alloc_shared(CVM_HSR_OWNER, h->npages,
-					     GFP_KERNEL);
-	if (IS_ERR(h->shared)) {
-		int err = PTR_ERR(h->shared);
-
-		h->shared = NULL;
-		return err;
-	}
-	h->ring = cvm_ring_register(s->kind, CVM_HSR_OWNER, s->policy);
-	if (IS_ERR(h->ring))
-		return PTR_ERR(h->ring);
-	h->kind = s->kind;
-	h->split.num = s->num;
-	h->packed.num = s->num;
-	h->vmbus.dsize = s->dsize;
-	h->vmbus.max_pkt = s->max_pkt;
-	s->ring_id = cvm_ring_id(h->ring);
-	s->map_size = h->npages << PAGE_SHIFT;
-	/* Publishes shared and npages to mmap, which does not take the lock. */
-	smp_store_release(&h->set_up, true);
+	*bytes = sizeof(struct cvm_vsplit_used) +
+		 s->num * sizeof(struct cvm_vsplit_used_elem);
 	return 0;
 }
 
-/* Resets the guest's private state to what the test says it posted. */
-static int cvm_hsr_reset(struct cvm_hsr *h, const struct cvm_hsr_run *run,
-			 const struct cvm_hsr_post *posts)
+static int cvm_hsr_packed_size(const struct cvm_hsr_setup *s, size_t *bytes)
 {
-	u32 i;
-	int err = 0;
+	if (!s->num || s->num > CVM_HSR_MAX_NUM)
+		return -EINVAL;
+	*bytes = s->num * sizeof(struct cvm_vpacked_desc);
+	return 0;
+}
 
-	switch (h->kind) {
-	case CVM_RING_KIND_VIRTIO_SPLIT:
-		err = cvm_vsplit_init(&h->split, h->split.num, h->slot,
-				      run->start);
-		for (i = 0; i < run->nposts && !err; i++)
-			err = cvm_vsplit_post(&h->split, posts[i].id,
-					      posts[i].cap);
-		h->split.race.fn = run->race_at ? cvm_hsr_race : NULL;
-		h->split.race.arg = h;
-		break;
-	case CVM_RING_KIND_VIRTIO_PACKED:
-		err = cvm_vpacked_init(&h->packed, h->packed.num, h->cap,
-				       h->ndesc, run->start, run->wrap);
-		for (i = 0; i < run->nposts && !err; i++)
-			err = cvm_vpacked_post(&h->packed, posts[i].id,
-					       posts[i].cap, posts[i].ndesc);
-		h->packed.race.fn = run->race_at ? cvm_hsr_race : NULL;
-		h->packed.race.arg = h;
-		break;
-	case CVM_RING_KIND_VMBUS:
-		err = cvm_vmbus_init(&h->vmbus, h->vmbus.dsize, run->start,
-				     h->vmbus.max_pkt, h->trans, h->trans_busy,
-				     CVM_HSR_MAX_TRANS);
-		for (i = 0; i < run->nposts && !err; i++)
-			err = cvm_vmbus_request(&h->vmbus, posts[i].trans_id);
-		h->vmbus.race.fn = run->race_at ? cvm_hsr_race : NULL;
-		h->vmbus.race.arg = h;
-		break;
-	}
-	cvm_ring_repair(h->ring);
-	h->race = *run;
-	h->race_points = 0;
+static int cvm_hsr_vmbus_size(const struct cvm_hsr_setup *s, size_t *bytes)
+{
+	if (s->dsize < 32 || s->dsize > CVM_HSR_MAX_DSIZE ||
+	    !IS_ALIGNED(s->dsize, 8) || s->max_pkt < 16 ||
+	    !IS_ALIGNED(s->max_pkt, 8) || s->max_pkt > s->dsize - 8)
+		return -EINVAL;
+	*bytes = CVM_HSR_VMBUS_DATA + s->dsize;
+	return 0;
+}
+
+/* Per kind: reset the guest's private state to what the test posted. */
+static int cvm_hsr_split_reset(struct cvm_hsr *h, const struct cvm_hsr_run *run,
+			       const struct cvm_hsr_post *posts)
+{
+	int err;
+	u32 i;
+
+	err = cvm_vsplit_init(&h->split, h->split.num, h->slot, run->start);
+	for (i = 0; i < run->nposts && !err; i++)
+		err = cvm_vsplit_post(&h->split, posts[i].id, posts[i].cap);
+	h->split.race.fn = run->race_at ? cvm_hsr_race : NULL;
+	h->split.race.arg = h;
 	return err;
 }
 
-/* One step of the guest's consumer; false when it has nothing more. */
-static bool cvm_hsr_step(struct cvm_hsr *h, struct cvm_ring_verdict *v,
-			 bool pass)
+static int cvm_hsr_packed_reset(struct cvm_hsr *h,
+				const struct cvm_hsr_run *run,
+				const struct cvm_hsr_post *posts)
 {
-	struct cvm_vmbus_ring_hdr *hdr = h->shared;
+	int err;
+	u32 i;
 
-	switch (h->kind) {
-	case CVM_RING_KIND_VIRTIO_SPLIT:
-		return cvm_vsplit_next(&h->split, h->shared, v, pass);
-	case CVM_RING_KIND_VIRTIO_PACKED:
-		return cvm_vpacked_next(&h->packed, h->shared, v, pass);
-	default:
-		/* A verdict on the indices leaves no stale packet behind. */
-		memset(h->pkt, 0, sizeof(struct cvm_vmbus_desc));
-		return cvm_vmbus_recv(&h->vmbus, hdr,
-				      (u8 *)h->shared + CVM_HSR_VMBUS_DATA,
-				      h->pkt, v, pass);
+	err = cvm_vpacked_init(&h->packed, h->packed.num, h->cap, h->ndesc,
+			       run->start, run->wrap);
+	for (i = 0; i < run->nposts && !err; i++)
+		err = cvm_vpacked_post(&h->packed, posts[i].id, posts[i].cap,
+				       posts[i].ndesc);
+	h->packed.race.fn = run->race_at ? cvm_hsr_race : NULL;
+	h->packed.race.arg = h;
+	return err;
+}
+
+static int cvm_hsr_vmbus_reset(struct cvm_hsr *h, const struct cvm_hsr_run *run,
+			       const struct cvm_hsr_post *posts)
+{
+	int err;
+	u32 i;
+
+	err = cvm_vmbus_init(&h->vmbus, h->vmbus.dsize, run->start,
+			     h->vmbus.max_pkt, h->trans, h->trans_busy,
+			     CVM_HSR_MAX_TRANS);
+	for (i = 0; i < run->nposts && !err; i++)
+		err = cvm_vmbus_request(&h->vmbus, posts[i].trans_id);
+	h->vmbus.race.fn = run->race_at ? cvm_hsr_race : NULL;
+	h->vmbus.race.arg = h;
+	return err;
+}
+
+/* Split only: the used index is judged before any entry. */
+static void cvm_hsr_split_pending(struct cvm_hsr *h, struct cvm_ring_verdict *v,
+				  bool pass)
+{
+	cvm_vsplit_pending(&h->split, h->shared, v, pass);
+}
+
+/* Per kind: one step of the guest's consumer; false when it has no more. */
+static bool cvm_hsr_split_step(struct cvm_hsr *h, struct cvm_ring_verdict *v,
+			       bool pass)
+{
+	return cvm_vsplit_next(&h->split, h->shared, v, pass);
+}
+
+static bool cvm_hsr_packed_step(struct cvm_hsr *h, struct cvm_ring_verdict *v,
+				bool pass)
+{
+	return cvm_vpacked_next(&h->packed, h->shared, v, pass);
+}
+
+static bool cvm_hsr_vmbus_step(struct cvm_hsr *h, struct cvm_ring_verdict *v,
+			       bool pass)
+{
+	/* A verdict on the indices leaves no stale packet behind. */
+	memset(h->pkt, 0, sizeof(struct cvm_vmbus_desc));
+	return cvm_vmbus_recv(&h->vmbus, h->shared,
+			      (u8 *)h->shared + CVM_HSR_VMBUS_DATA, h->pkt, v,
+			      pass);
+}
+
+/* The virtio kinds' batch results, from the done entries of a poll. */
+static u32 cvm_hsr_done(struct cvm_hsr *h, struct cvm_hsr_run *run,
+			struct cvm_hsr_result *res,
+			const struct cvm_ring_done *done, u32 n)
+{
+	u32 i;
+
+	cvm_ring_account_ok(h->ring, n);
+	for (i = 0; i < n; i++) {
+		struct cvm_hsr_result *r = &res[run->nresults++];
+
+		r->reason = CVM_RING_REASON_NONE;
+		r->id = done[i].id;
+		r->len = done[i].len;
+		r->consumed = 1;
 	}
+	run->accepted += n;
+	return n;
+}
+
+/*
+ * Per kind: the batch fast path (none while a race is armed: the
+ * validators then go entry by entry); returns entries accepted. What it
+ * stops at is judged by the kind's step.
+ */
+static u32 cvm_hsr_split_poll(struct cvm_hsr *h, struct cvm_hsr_run *run,
+			      struct cvm_hsr_result *res, u32 room)
+{
+	struct cvm_ring_done *done = h->pkt;
+
+	return cvm_hsr_done(h, run, res, done,
+			    cvm_vsplit_poll(&h->split, h->shared, done, room));
+}
+
+static u32 cvm_hsr_packed_poll(struct cvm_hsr *h, struct cvm_hsr_run *run,
+			       struct cvm_hsr_result *res, u32 room)
+{
+	struct cvm_ring_done *done = h->pkt;
+
+	return cvm_hsr_done(h, run, res, done,
+			    cvm_vpacked_poll(&h->packed, h->shared, done, room));
 }
 
 /* vmbus: a packet at a time, into the one private buffer hostsim has. */
-static u32 cvm_hsr_poll_vmbus(struct cvm_hsr *h, struct cvm_hsr_run *run,
-			      struct cvm_hsr_result *res)
+static u32 cvm_hsr_vmbus_poll(struct cvm_hsr *h, struct cvm_hsr_run *run,
+			      struct cvm_hsr_result *res, u32 room)
 {
 	const struct cvm_vmbus_desc *d = h->pkt;
 	struct cvm_hsr_result *r;
@@ -233,35 +257,123 @@ static u32 cvm_hsr_poll_vmbus(struct cvm_hsr *h, struct cvm_hsr_run *run,
 	return 1;
 }
 
-/*
- * The batch fast path (none while a race is armed: the validators then go
- * entry by entry); returns entries accepted. What it stops at is judged
- * by cvm_hsr_step().
+/**
+ * struct cvm_hsr_kind - what differs between the kinds of ring
+ * @size: checks a setup, gives the bytes of shared memory it needs
+ * @reset: resets the guest's private state to what the test posted
+ * @pending: judges the ring's indices before any entry, or NULL
+ * @step: one step of the guest's consumer; false when it has no more
+ * @poll: the batch fast path; entries accepted
+ * @head: results carry the head of the packet (vmbus)
  */
+struct cvm_hsr_kind {
+	int (*size)(const struct cvm_hsr_setup *s, size_t *bytes);
+	int (*reset)(struct cvm_hsr *h, const struct cvm_hsr_run *run,
+		     const struct cvm_hsr_post *posts);
+	void (*pending)(struct cvm_hsr *h, struct cvm_ring_verdict *v,
+			bool pass);
+	bool (*step)(struct cvm_hsr *h, struct cvm_ring_verdict *v, bool pass);
+	u32 (*poll)(struct cvm_hsr *h, struct cvm_hsr_run *run,
+		    struct cvm_hsr_result *res, u32 room);
+	bool head;
+};
+
+static const struct cvm_hsr_kind cvm_hsr_kinds[] = {
+	[CVM_RING_KIND_VIRTIO_SPLIT] = {
+		.size		= cvm_hsr_split_size,
+		.reset		= cvm_hsr_split_reset,
+		.pending	= cvm_hsr_split_pending,
+		.step		= cvm_hsr_split_step,
+		.poll		= cvm_hsr_split_poll,
+	},
+	[CVM_RING_KIND_VIRTIO_PACKED] = {
+		.size		= cvm_hsr_packed_size,
+		.reset		= cvm_hsr_packed_reset,
+		.step		= cvm_hsr_packed_step,
+		.poll		= cvm_hsr_packed_poll,
+	},
+	[CVM_RING_KIND_VMBUS] = {
+		.size		= cvm_hsr_vmbus_size,
+		.reset		= cvm_hsr_vmbus_reset,
+		.step		= cvm_hsr_vmbus_step,
+		.poll		= cvm_hsr_vmbus_poll,
+		.head		= true,
+	},
+};
+
+static int cvm_hsr_setup(struct cvm_hsr *h, struct cvm_hsr_setup *s)
+{
+	const struct cvm_hsr_kind *k;
+	size_t bytes;
+	int err;
+
+	/* Once per file, even after a failed attempt. */
+	if (h->cap)
+		return -EBUSY;
+	if (s->kind >= ARRAY_SIZE(cvm_hsr_kinds))
+		return -EINVAL;
+	k = &cvm_hsr_kinds[array_index_nospec(s->kind,
+					      ARRAY_SIZE(cvm_hsr_kinds))];
+	if (!k->size)
+		return -EINVAL;
+	err = k->size(s, &bytes);
+	if (err)
+		return err;
+	if (s->policy > CVM_RING_POLICY_ENFORCE)
+		return -EINVAL;
+
+	h->cap = kcalloc(CVM_HSR_MAX_NUM, sizeof(*h->cap), GFP_KERNEL);
+	h->slot = kcalloc(CVM_HSR_MAX_NUM, sizeof(*h->slot), GFP_KERNEL);
+	h->ndesc = kcalloc(CVM_HSR_MAX_NUM, sizeof(*h->ndesc), GFP_KERNEL);
+	h->trans = kcalloc(CVM_HSR_MAX_TRANS, sizeof(*h->trans), GFP_KERNEL);
+	h->trans_busy = kcalloc(CVM_HSR_MAX_TRANS, 1, GFP_KERNEL);
+	h->pkt = kmalloc(CVM_HSR_MAX_DSIZE, GFP_KERNEL);
+	h->res = kvcalloc(CVM_HSR_MAX_RESULTS, sizeof(*h->res), GFP_KERNEL);
+	if (!h->cap || !h->slot || !h->ndesc || !h->trans || !h->trans_busy ||
+	    !h->pkt || !h->res)
+		return -ENOMEM;
+	h->npages = DIV_ROUND_UP(bytes, PAGE_SIZE);
+	h->shared = cvm_convert_alloc_shared(CVM_HSR_OWNER, h->npages,
+					     GFP_KERNEL);
+	if (IS_ERR(h->shared)) {
+		err = PTR_ERR(h->shared);
+		h->shared = NULL;
+		return err;
+	}
+	h->ring = cvm_ring_register(s->kind, CVM_HSR_OWNER, s->policy);
+	if (IS_ERR(h->ring))
+		return PTR_ERR(h->ring);
+	h->kind = k;
+	h->split.num = s->num;
+	h->packed.num = s->num;
+	h->vmbus.dsize = s->dsize;
+	h->vmbus.max_pkt = s->max_pkt;
+	s->ring_id = cvm_ring_id(h->ring);
+	s->map_size = h->npages << PAGE_SHIFT;
+	/* Publishes shared and npages to mmap, which does not take the lock. */
+	smp_store_release(&h->set_up, true);
+	return 0;
+}
+
+/* Resets the guest's private state to what the test says it posted. */
+static int cvm_hsr_reset(struct cvm_hsr *h, const struct cvm_hsr_run *run,
+			 const struct cvm_hsr_post *posts)
+{
+	int err = h->kind->reset(h, run, posts);
+
+	cvm_ring_repair(h->ring);
+	h->race = *run;
+	h->race_points = 0;
+	return err;
+}
+
 static u32 cvm_hsr_poll(struct cvm_hsr *h, struct cvm_hsr_run *run,
 			struct cvm_hsr_result *res)
 {
-	u32 i, n, room = run->max_results - run->nresults;
-	struct cvm_ring_done *done = h->pkt;
+	u32 room = run->max_results - run->nresults;
 
-	room = min_t(u32, room, CVM_HSR_MAX_DSIZE / sizeof(*done));
-	if (h->kind == CVM_RING_KIND_VIRTIO_SPLIT)
-		n = cvm_vsplit_poll(&h->split, h->shared, done, room);
-	else if (h->kind == CVM_RING_KIND_VIRTIO_PACKED)
-		n = cvm_vpacked_poll(&h->packed, h->shared, done, room);
-	else
-		return cvm_hsr_poll_vmbus(h, run, res);
-	cvm_ring_account_ok(h->ring, n);
-	for (i = 0; i < n; i++) {
-		struct cvm_hsr_result *r = &res[run->nresults++];
-
-		r->reason = CVM_RING_REASON_NONE;
-		r->id = done[i].id;
-		r->len = done[i].len;
-		r->consumed = 1;
-	}
-	run->accepted += n;
-	return n;
+	room = min_t(u32, room, CVM_HSR_MAX_DSIZE / sizeof(struct cvm_ring_done));
+	return h->kind->poll(h, run, res, room);
 }
 
 static int cvm_hsr_consume(struct cvm_hsr *h, struct cvm_hsr_run *run,
@@ -271,8 +383,8 @@ static int cvm_hsr_consume(struct cvm_hsr *h, struct cvm_hsr_run *run,
 	bool pass = cvm_ring_monitor(h->ring);
 
 	run->idx_reason = CVM_RING_REASON_NONE;
-	if (h->kind == CVM_RING_KIND_VIRTIO_SPLIT) {
-		cvm_vsplit_pending(&h->split, h->shared, &v, pass);
+	if (h->kind->pending) {
+		h->kind->pending(h, &v, pass);
 		run->idx_reason = v.reason;
 		if (v.reason && !cvm_ring_account(h->ring, &v))
 			return 0;
@@ -283,7 +395,7 @@ static int cvm_hsr_consume(struct cvm_hsr *h, struct cvm_hsr_run *run,
 
 		if (cvm_hsr_poll(h, run, res))
 			continue;
-		if (!cvm_hsr_step(h, &v, pass))
+		if (!h->kind->step(h, &v, pass))
 			break;
 		r = &res[run->nresults++];
 		ok = cvm_ring_account(h->ring, &v);
@@ -294,7 +406,7 @@ static int cvm_hsr_consume(struct cvm_hsr *h, struct cvm_hsr_run *run,
 		r->consumed = v.consumed;
 		r->value = v.value;
 		r->limit = v.limit;
-		if (h->kind == CVM_RING_KIND_VMBUS)
+		if (h->kind->head)
 			memcpy(r->head, h->pkt, sizeof(r->head));
 		if (v.reason)
 			run->rejected++;
