@@ -145,6 +145,8 @@ do_check() {
 	[[ $(in_root "$root" cvmctl --version) == "cvmctl $version" ]] ||
 		die "cvmctl --version: $(in_root "$root" cvmctl --version 2>&1)"
 	for f in /usr/share/man/man8/cvmctl.8.gz /usr/share/man/man7/cvmguard.7.gz \
+		/usr/share/man/man8/cvmctl-{config,conversions,load,metrics,monitor}.8.gz \
+		/usr/share/man/man8/cvmctl-{pool,rings,set,status,swiotlb}.8.gz \
 		/usr/share/bash-completion/completions/cvmctl \
 		/usr/share/doc/cvmguard/admin-guide.md.gz \
 		/usr/share/doc/cvmctl/examples/modprobe.d/cvmguard.conf \

@@ -35,6 +35,8 @@ mk install
 ! grep -E 'SSL error|sign-file' "$tmp/log" >&2 ||
 	die "make install tried to sign without a key (the lines above)"
 want=(usr/sbin/cvmctl usr/share/man/man8/cvmctl.8 usr/share/man/man7/cvmguard.7
+      usr/share/man/man8/cvmctl-{config,conversions,load,metrics,monitor}.8
+      usr/share/man/man8/cvmctl-{pool,rings,set,status,swiotlb}.8
       usr/share/doc/cvmguard/admin-guide.md
       usr/share/bash-completion/completions/cvmctl
       etc/modprobe.d/cvmguard.conf etc/modules-load.d/cvmguard.conf)

@@ -87,7 +87,7 @@ static void cvmctl_usage(FILE *f)
 		else
 			fprintf(f, "  %-26s %s\n", synopsis, cmd->help);
 	}
-	fprintf(f, "\nSee cvmctl(8).\n");
+	fprintf(f, "\nSee cvmctl(8) and cvmctl-COMMAND(8).\n");
 }
 
 static int cvmctl_do_help(const struct cvmctl_ctx *ctx, int argc, char **argv)

@@ -171,7 +171,7 @@ USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
 USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce | auditor on|off]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=157
+TESTS=167
 echo "TAP version 13"
 echo "1..$TESTS"
 
@@ -1030,13 +1030,14 @@ check "unload of a module that is not loaded" 0 "" ""
 
 # ---- man pages -------------------------------------------------------------
 # `man -l` renders them (man-db, groff) with every warning turned on: a
-# broken macro or an unknown escape is a failure, not a blank line.
-for page in "$(dirname "$CVMCTL")/cvmctl.8" "$(dirname "$CVMCTL")/../../Documentation/cvmguard.7"; do
+# broken macro or an unknown escape is a failure, not a blank line; a page
+# of fewer than 21 lines did not render.
+for page in "$(dirname "$CVMCTL")"/cvmctl*.8 "$(dirname "$CVMCTL")/../../Documentation/cvmguard.7"; do
 	if command -v man >/dev/null; then
 		out=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
 		lines=$(MANWIDTH=80 man -l "$page" 2>/dev/null | wc -l)
 		assert "man -l $(basename "$page") renders without warnings" \
-			"$([ -z "$out" ] && [ "$lines" -gt 40 ] || echo "warnings: $out; $lines lines")"
+			"$([ -z "$out" ] && [ "$lines" -gt 20 ] || echo "warnings: $out; $lines lines")"
 	else
 		skip "man -l $(basename "$page")" "no man (man-db) on this machine"
 	fi
