@@ -41,6 +41,7 @@ help:
 	@echo 'make modules         build the modules for the running kernel (KDIR=...)'
 	@echo 'make modules_install install them (then: modprobe cvm_core)'
 	@echo 'make userspace       build cvmctl and the selftests'
+	@echo 'make kselftest-install  the selftests as the kernel lays them out, for its run_kselftest.sh'
 	@echo 'make deb             Debian packages cvmguard-dkms and cvmctl (lintian clean), in $$(CVM_RUN_DIR)/deb'
 	@echo 'make install         modules (for KDIR), depmod, cvmctl, man page, bash completion,'
 	@echo '                     modprobe.d and modules-load.d examples; make uninstall'
@@ -64,6 +65,21 @@ deps:
 userspace:
 	$(MAKE) -C tools/cvmctl
 	$(MAKE) -C selftests
+
+# The selftests as the kernel's `make kselftest-install` lays them out:
+# run_kselftest.sh and kselftest/ from Debian's kernel source, the
+# collection "cvm" in cvm/, kselftest-list.txt. In a guest with the modules
+# at CVM_MODULES (default /cvm/modules) and cvm_core loaded:
+#   ./run_kselftest.sh [-t cvm:TEST]
+KSFT_INSTALL_PATH ?= $(CVM_RUN_DIR)/kselftest
+kselftest-install: userspace
+	rm -rf $(KSFT_INSTALL_PATH)
+	$(MAKE) -s -C selftests install INSTALL_PATH=$(KSFT_INSTALL_PATH)/cvm
+	ksft=$$(scripts/kernel-tools.sh | tail -n 1)/tools/testing/selftests && \
+		cp -r $$ksft/run_kselftest.sh $$ksft/kselftest $(KSFT_INSTALL_PATH)/
+	$(MAKE) -s --no-print-directory -C selftests emit_tests COLLECTION=cvm \
+		>$(KSFT_INSTALL_PATH)/kselftest-list.txt
+	@echo "kselftest-install: $(KSFT_INSTALL_PATH) ($$(wc -l <$(KSFT_INSTALL_PATH)/kselftest-list.txt) tests)"
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -241,6 +257,6 @@ clean:
 	$(MAKE) -C tools/testing/ring clean
 	[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
-.PHONY: all help deps userspace modules modules_install install deb deb-check spec-check \
+.PHONY: all help deps userspace kselftest-install modules modules_install install deb deb-check spec-check \
 	unit fuzz fuzz-smoke style check demo bench bench-native bench-count stress clean uninstall dkms-install \
 	dkms-uninstall dkms-check install-check

@@ -24,7 +24,7 @@ pkg=$(apt-cache depends -t "$suite" linux-source 2>/dev/null |
 [ -n "$pkg" ] || { log "cannot resolve linux-source in $suite (run scripts/deps.sh)"; exit 1; }
 ver=$(apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
 # Bump the suffix when the list of extracted paths changes.
-dir=$cache/kernel-tools/$pkg-$ver-4
+dir=$cache/kernel-tools/$pkg-$ver-5
 
 if [ ! -e "$dir/.done" ]; then
 	log "extracting YNL, checkpatch, kselftest headers and swiotlb from $pkg $ver"
@@ -40,6 +40,9 @@ if [ ! -e "$dir/.done" ]; then
 		"$pkg/scripts/const_structs.checkpatch" "$pkg/MAINTAINERS" \
 		"$pkg/tools/testing/selftests/kselftest.h" \
 		"$pkg/tools/testing/selftests/kselftest_harness.h" \
+		"$pkg/tools/testing/selftests/lib.mk" \
+		"$pkg/tools/testing/selftests/run_kselftest.sh" \
+		"$pkg/tools/testing/selftests/kselftest/*" \
 		"$pkg/kernel/dma/swiotlb.c" "$pkg/include/linux/swiotlb.h" \
 		"$pkg/include/linux/iommu-helper.h" "$pkg/include/linux/efi.h"
 	rm -rf "$dir"

@@ -151,7 +151,7 @@ add_tests() {
 	# mokutil makes the password's hash only where EFI variables exist:
 	# the guest does it before --import.
 	echo "$MOK_PW" >"$r/etc/cvm-sb-mok.pw"
-	make -s -C "$top/selftests" install DESTDIR="$r/opt/cvm/selftests" >&2
+	make -s -C "$top/selftests" install INSTALL_PATH="$r/opt/cvm/selftests" >&2
 	printf 'CVM_EXPECT_VERSION=%s\nCVM_EXPECT_TECHNOLOGY=none\n' "$version" >"$r/opt/cvm/env"
 }
 

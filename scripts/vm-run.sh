@@ -290,7 +290,7 @@ make_initramfs() {
 	add_program "$root" "$(command -v promtool)" /usr/bin/promtool
 	add_systemd_detect_virt "$root"
 	add_kmods "$root"
-	make -s -C "$top/selftests" install DESTDIR="$root/cvm/selftests"
+	make -s -C "$top/selftests" install INSTALL_PATH="$root/cvm/selftests"
 	find "$work/src/kernel" "$work/src/selftests" -name '*.ko' \
 		-exec install -m 0644 {} "$root/cvm/modules/" \;
 	# cvm_core and cvm_convert as `make install` leaves them without a
