@@ -29,13 +29,9 @@ def c_lower(name):
     return name.lower().replace('-', '_')
 
 
-def main():
-    spec_path, out_path, attrs_path = sys.argv[1], sys.argv[2], sys.argv[3]
-    with open(spec_path, encoding='utf-8') as f:
-        spec = yaml.safe_load(f)
-    family = spec['name']
-    guard = '_%s_NAMES_H' % c_upper(family)
-    lines = [
+def header(family, guard, include):
+    """The opening of a generated header: licence, provenance, guard."""
+    return [
         '/* SPDX-License-Identifier: GPL-2.0-only */',
         '/*',
         ' * Do not edit: generated from Documentation/netlink/specs/%s.yaml' % family,
@@ -45,8 +41,17 @@ def main():
         '#ifndef %s' % guard,
         '#define %s' % guard,
         '',
-        '#include <uapi/linux/%s.h>' % family,
+        '#include <%s>' % include,
     ]
+
+
+def main():
+    spec_path, out_path, attrs_path = sys.argv[1], sys.argv[2], sys.argv[3]
+    with open(spec_path, encoding='utf-8') as f:
+        spec = yaml.safe_load(f)
+    family = spec['name']
+    guard = '_%s_NAMES_H' % c_upper(family)
+    lines = header(family, guard, 'uapi/linux/%s.h' % family)
     for d in spec.get('definitions', []):
         if d.get('type') != 'enum' or d.get('enum-as-flags'):
             continue
@@ -83,18 +88,7 @@ def main():
             for a in op.get(mode, {}).get('request', {}).get('attributes', []):
                 requested.add((op['attribute-set'], a))
     aguard = '_%s_ATTRS_H' % c_upper(family)
-    alines = [
-        '/* SPDX-License-Identifier: GPL-2.0-only */',
-        '/*',
-        ' * Do not edit: generated from Documentation/netlink/specs/%s.yaml' % family,
-        ' * by scripts/ynl-names.py (scripts/ynl-gen.sh).',
-        ' */',
-        '',
-        '#ifndef %s' % aguard,
-        '#define %s' % aguard,
-        '',
-        '#include <linux/%s.h>' % family,
-    ]
+    alines = header(family, aguard, 'linux/%s.h' % family)
     for aset in spec['attribute-sets']:
         prefix = aset.get('name-prefix', '%s-a-%s-' % (family, aset['name']))
         attrs = [a for a in aset['attributes']

@@ -539,11 +539,7 @@ static int cvm_hostsim_cmd_concurrent(char **argv)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int argc;
-	int (*fn)(char **argv);
-} cvm_hostsim_bcmds[] = {
+static const struct cvm_hostsim_cmd cvm_hostsim_bcmds[] = {
 	{ "map",		4, cvm_hostsim_cmd_map },
 	{ "map-skip",		4, cvm_hostsim_cmd_map_skip },
 	{ "unmap",		2, cvm_hostsim_cmd_unmap },
@@ -617,43 +613,17 @@ static ssize_t cvm_hostsim_bounce_write(struct file *file,
 					const char __user *ubuf, size_t len,
 					loff_t *ppos)
 {
-	char buf[128], *argv[6], *p, *tok;
-	int argc = 0, err = -EINVAL;
-	unsigned int i;
+	struct cvm_hostsim_args a;
+	int err;
 
-	if (len >= sizeof(buf))
-		return -E2BIG;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	p = strim(buf);
-	while ((tok = strsep(&p, " \t")) != NULL) {
-		if (!*tok)
-			continue;
-		if (argc == ARRAY_SIZE(argv))
-			return -E2BIG;
-		argv[argc++] = tok;
-	}
-	if (!argc)
-		return -EINVAL;
-
+	err = cvm_hostsim_args_get(&a, ubuf, len);
+	if (err)
+		return err;
 	mutex_lock(&cvm_hostsim_bounce_lock);
 	cvm_hostsim_bresult[0] = '\0';
-	err = cvm_hostsim_bounce_bind();
-	if (err) {
-		mutex_unlock(&cvm_hostsim_bounce_lock);
-		return err;
-	}
-	err = -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(cvm_hostsim_bcmds); i++) {
-		if (strcmp(argv[0], cvm_hostsim_bcmds[i].name))
-			continue;
-		if (argc == cvm_hostsim_bcmds[i].argc)
-			err = cvm_hostsim_bcmds[i].fn(argv);
-		break;
-	}
-	if (i == ARRAY_SIZE(cvm_hostsim_bcmds))
-		err = -EOPNOTSUPP;
+	err = cvm_hostsim_bounce_bind() ?:
+	      cvm_hostsim_call(cvm_hostsim_bcmds,
+			       ARRAY_SIZE(cvm_hostsim_bcmds), &a);
 	mutex_unlock(&cvm_hostsim_bounce_lock);
 	return err ?: len;
 }

@@ -768,11 +768,7 @@ static int cvm_hostsim_cmd_concurrent(char **argv)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int argc;
-	int (*fn)(char **argv);
-} cvm_hostsim_cmds[] = {
+static const struct cvm_hostsim_cmd cvm_hostsim_cmds[] = {
 	{ "alloc",		3, cvm_hostsim_cmd_alloc },
 	{ "free",		2, cvm_hostsim_cmd_free },
 	{ "share",		3, cvm_hostsim_cmd_share },
@@ -796,37 +792,15 @@ static ssize_t cvm_hostsim_convert_write(struct file *file,
 					 const char __user *ubuf, size_t len,
 					 loff_t *ppos)
 {
-	char buf[128], *argv[4], *p, *tok;
-	int argc = 0, err = -EINVAL;
-	unsigned int i;
+	struct cvm_hostsim_args a;
+	int err;
 
-	if (len >= sizeof(buf))
-		return -E2BIG;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	p = strim(buf);
-	while ((tok = strsep(&p, " \t")) != NULL) {
-		if (!*tok)
-			continue;
-		if (argc == ARRAY_SIZE(argv))
-			return -E2BIG;
-		argv[argc++] = tok;
-	}
-	if (!argc)
-		return -EINVAL;
-
+	err = cvm_hostsim_args_get(&a, ubuf, len);
+	if (err)
+		return err;
 	mutex_lock(&cvm_hostsim_lock);
 	cvm_hostsim_result[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(cvm_hostsim_cmds); i++) {
-		if (strcmp(argv[0], cvm_hostsim_cmds[i].name))
-			continue;
-		if (argc == cvm_hostsim_cmds[i].argc)
-			err = cvm_hostsim_cmds[i].fn(argv);
-		break;
-	}
-	if (i == ARRAY_SIZE(cvm_hostsim_cmds))
-		err = -EOPNOTSUPP;
+	err = cvm_hostsim_call(cvm_hostsim_cmds, ARRAY_SIZE(cvm_hostsim_cmds), &a);
 	mutex_unlock(&cvm_hostsim_lock);
 	return err ?: len;
 }

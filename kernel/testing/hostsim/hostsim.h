@@ -6,6 +6,25 @@
 #define _CVM_HOSTSIM_H
 
 #include <linux/debugfs.h>
+#include <linux/types.h>
+
+/* cmd.c: a command written to one of the debugfs files */
+struct cvm_hostsim_args {
+	char buf[128];
+	char *argv[6];
+	int argc;
+};
+
+struct cvm_hostsim_cmd {
+	const char *name;
+	int argc;			/* words, the name included */
+	int (*fn)(char **argv);
+};
+
+int cvm_hostsim_args_get(struct cvm_hostsim_args *a, const char __user *ubuf,
+			 size_t len);
+int cvm_hostsim_call(const struct cvm_hostsim_cmd *cmds, unsigned int n,
+		     struct cvm_hostsim_args *a);
 
 /* convert.c: /sys/kernel/debug/cvm_hostsim/convert */
 void cvm_hostsim_convert_init(struct dentry *dir);
