@@ -36,11 +36,61 @@ hs() {
 	cat "$H"
 }
 
+# totals_text, totals_json: the ledger's totals as cvmctl must print them,
+# from cvm_convert's sysfs files.
+totals_text() {
+	for k in shared_pages peak_pages share_ops unshare_ops share_failures \
+		 unshare_failures leaked_pages anomalies ranges owners observer \
+		 observer_reason observed_ops; do
+		v=$(cat $S/$k)
+		case $k in
+		observer) [ "$v" = 1 ] && v=on || v=off ;;
+		observer_reason) [ -n "$v" ] || v=- ;;
+		esac
+		printf '%-18s%s\n' "$k:" "$v"
+	done
+}
+totals_json() {
+	reason=$(cat $S/observer_reason)
+	echo '{"shared_pages":'$(cat $S/shared_pages)',"peak_pages":'$(cat $S/peak_pages)',
+	"share_ops":'$(cat $S/share_ops)',"unshare_ops":'$(cat $S/unshare_ops)',
+	"share_failures":'$(cat $S/share_failures)',
+	"unshare_failures":'$(cat $S/unshare_failures)',
+	"leaked_pages":'$(cat $S/leaked_pages)',"anomalies":'$(cat $S/anomalies)',
+	"ranges":'$(cat $S/ranges)',"owners":'$(cat $S/owners)',
+	"observer":'$([ "$(cat $S/observer)" = 1 ] && echo true || echo false)',
+	"observer_reason":'$([ -n "$reason" ] && echo "\"$reason\"" || echo null)',
+	"observed_ops":'$(cat $S/observed_ops)'}'
+}
+# owner: shared peak shares unshares failures leaked anomalies
+row() { printf '%10s %10s %10s %10s %10s %10s %10s  %s' "$@"; }
+OWNERS_HEAD=$(row SHARED PEAK SHARES UNSHARES FAILURES LEAKED ANOMALIES OWNER)
+
 # ---- an empty ledger -------------------------------------------------------
+for k in shared_pages leaked_pages ranges owners share_ops; do
+	expect_eq "empty ledger: sysfs $k" 0 "$(cat $S/$k)"
+done
+expect_eq "empty ledger: conversions" "$(totals_text)
+
+$OWNERS_HEAD" "$(cvmctl conversions)"
+out=$(cvmctl -j conversions)
+echo "$out" | jq -e --argjson t "$(totals_json)" \
+	'. == {"totals": $t, "owners": []}' >/dev/null ||
+	fail "empty ledger: -j conversions: $out"
 want_empty='START_PFN         PAGES STATE         AGE_MS  OWNER'
 expect_eq "empty ledger: --ranges" "$want_empty" "$(cvmctl conversions --ranges)"
 expect_eq "empty ledger: -j --ranges" '{"ranges":[]}' \
 	"$(cvmctl -j conversions --ranges)"
+expect_eq "empty ledger: -p --ranges" '{
+  "ranges": []
+}' "$(cvmctl -p conversions --ranges)"
+
+# ---- the observer: conv-set as conversions sends it ---------------------------
+expect_eq "conversions observer on" "" "$(cvmctl conversions observer on)"
+expect_eq "observer on: sysfs" 1 "$(cat $S/observer)"
+expect_eq "-j conversions observer off prints null" null \
+	"$(cvmctl -j conversions observer off)"
+expect_eq "observer off: sysfs" 0 "$(cat $S/observer)"
 
 # ---- a ledger with every kind of entry ------------------------------------
 # Each owner its own, so no two ranges coalesce; bulk ranges never touch
@@ -64,22 +114,9 @@ expect_eq "sysfs owners" 7 "$(cat $S/owners)"
 
 # ---- summary, text ------------------------------------------------------------
 out=$(cvmctl conversions) || fail "cvmctl conversions exited $?"
-want=
-for k in shared_pages peak_pages share_ops unshare_ops share_failures \
-	 unshare_failures leaked_pages anomalies ranges owners observer \
-	 observer_reason observed_ops; do
-	v=$(cat $S/$k)
-	case $k in
-	observer) [ "$v" = 1 ] && v=on || v=off ;;
-	observer_reason) [ -n "$v" ] || v=- ;;
-	esac
-	want="$want$(printf '%-18s%s' "$k:" "$v")
-"
-done
-# owner: shared peak shares unshares failures leaked anomalies
-row() { printf '%10s %10s %10s %10s %10s %10s %10s  %s' "$@"; }
-want="$want
-$(row SHARED PEAK SHARES UNSHARES FAILURES LEAKED ANOMALIES OWNER)
+want="$(totals_text)
+
+$OWNERS_HEAD
 $(row $BULK $BULK $BULK 0 0 0 0 conv-bulk)
 $(row 3 3 1 0 0 0 0 conv-a)
 $(row 2 2 1 0 0 0 0 conv-c)
@@ -90,16 +127,7 @@ $(row 0 0 0 0 0 0 1 conv-f)"
 expect_eq "cvmctl conversions" "$want" "$out"
 
 # ---- summary, JSON ------------------------------------------------------------
-reason=$(cat $S/observer_reason)
-totals='{"shared_pages":'$(cat $S/shared_pages)',"peak_pages":'$(cat $S/peak_pages)',
-	"share_ops":'$(cat $S/share_ops)',"unshare_ops":'$(cat $S/unshare_ops)',
-	"share_failures":'$(cat $S/share_failures)',
-	"unshare_failures":'$(cat $S/unshare_failures)',
-	"leaked_pages":'$(cat $S/leaked_pages)',"anomalies":'$(cat $S/anomalies)',
-	"ranges":'$(cat $S/ranges)',"owners":'$(cat $S/owners)',
-	"observer":'$([ "$(cat $S/observer)" = 1 ] && echo true || echo false)',
-	"observer_reason":'$([ -n "$reason" ] && echo "\"$reason\"" || echo null)',
-	"observed_ops":'$(cat $S/observed_ops)'}'
+totals=$(totals_json)
 owner() {
 	printf '{"name":"%s","shared_pages":%s,"peak_pages":%s,"share_ops":%s,"unshare_ops":%s,"failures":%s,"leaked_pages":%s,"anomalies":%s}' "$@"
 }

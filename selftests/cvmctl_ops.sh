@@ -120,6 +120,9 @@ cvmctl set event-ratelimit 33 || fail "set event-ratelimit 33 exited $?"
 expect_eq "set event-ratelimit 33" 33 "$(cat $S/event_ratelimit)"
 expect_eq "config event-ratelimit still works" "" "$(cvmctl config event-ratelimit 34)"
 expect_eq "config event-ratelimit 34" 34 "$(cat $S/event_ratelimit)"
+expect_eq "-j config prints null" null "$(cvmctl -j config event-ratelimit 00100000)"
+expect_eq "leading zeros are decimal" 100000 "$(cat $S/event_ratelimit)"
+cvmctl set event-ratelimit 34 || fail "set event-ratelimit 34 exited $?"
 out=$("$NOBODY" cvmctl set event-ratelimit 5 2>&1); rc=$?
 expect_eq "set event-ratelimit as nobody: exit" 1 $rc
 expect_eq "set event-ratelimit as nobody" \
@@ -140,6 +143,8 @@ expect_eq "monitor as nobody" \
 	"cvmctl: monitor: permission denied: the events group needs CAP_NET_ADMIN (run as root)" "$out"
 expect_eq "conversions as nobody: totals still open" 0 \
 	"$("$NOBODY" cvmctl conversions >/dev/null 2>&1; echo $?)"
+expect_eq "set observer on" "" "$(cvmctl set observer on)"
+expect_eq "observer on" 1 "$(cat $C/observer)"
 expect_eq "set observer off" "" "$(cvmctl set observer off)"
 expect_eq "observer off" 0 "$(cat $C/observer)"
 expect_eq "set -j observer off" null "$(cvmctl -j set observer off)"

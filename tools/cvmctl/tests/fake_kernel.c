@@ -14,30 +14,40 @@
  * CVMCTL_FAKE_NL=SCENARIO
  *	socket(AF_NETLINK, *, NETLINK_GENERIC) returns a fake socket whose
  *	"kernel" answers CTRL_CMD_GETFAMILY and the cvm commands the way the
- *	YNL spec says, following SCENARIO:
+ *	YNL spec says. Unset, cvmctl talks to the host's real kernel (which
+ *	has no "cvm" family: cvm_core not loaded).
+ *
+ *	What the real cvm_core answers is tested against it in the VM suite:
+ *	status and status --check (selftests/cvmctl.sh), the ledger and the
+ *	errors without cvm_convert (cvmctl_conv.sh), set-config, conv-set and
+ *	every EPERM (cvmctl_ops.sh, perm.sh), every op and policy check
+ *	(ynl_cli.sh). The scenarios here are the replies no kernel we build
+ *	gives, or none a test can make it give, which cvmctl must still
+ *	survive; and "ok", the reply of a plain VM, under the fake /sys and
+ *	/proc trees whose posture and module tables a VM cannot vary.
  *	  ok		get-status as on a plain VM (cvm_core registered
  *			as "core", as kernel/core/main.c names it);
  *			set-config succeeds
- *	  snp		SEV-SNP, mem-encrypt on, u64-max counters, a pad
- *			attribute, three registered modules (named
- *			"cvm_core", "convert" and by id only)
+ *	  snp		SEV-SNP, mem-encrypt on (no SEV-SNP under TCG),
+ *			u64-max counters, a pad attribute and one from the
+ *			future, three registered modules (named "cvm_core",
+ *			"convert" and by id only: older and newer kernels)
  *	  partial	get-status with only version and technology (enum)
  *	  malformed	get-status with a 2-byte technology attribute
  *	  noreply	get-status is ACKed without a reply
  *	  eopnotsupp	every cvm command fails with EOPNOTSUPP + extack
- *	  eperm		set-config fails with EPERM (no extack)
- *	  einval	set-config fails with EINVAL + extack
+ *			(get-status is cvm_core's own: never in a kernel)
+ *	  einval	set-config fails with EINVAL + extack (cvmctl checks
+ *			the spec's range first: a kernel with other bounds)
  *	  missing	set-config fails with EINVAL + MISS_TYPE only
  *	  warn		set-config ACK carries an extack warning
- *	  nofamily	the "cvm" family does not exist
  *	  nosock	socket() fails with EPROTONOSUPPORT
- *	  conv		cvm_convert loaded: conv-get totals (observer on),
- *			four owners in dump order (not sorted; two with the
- *			same shared pages), six ranges sent two per
- *			datagram (NLM_F_MULTI), one leaked, one with a
- *			state this cvmctl does not know; conv-set succeeds
- *	  conv-empty	cvm_convert loaded, nothing shared, observer off
- *			with a reason; no owners, no ranges
+ *	  conv		conv-get with u64-max anomalies, the observer off
+ *			after five ops with a reason, an attribute from the
+ *			future; four owners in dump order (not sorted; two
+ *			with the same shared pages); six ranges sent two per
+ *			datagram (NLM_F_MULTI), one past 2^40 pages, one
+ *			with a state this cvmctl does not know
  *	  conv-partial	conv-get with only shared-pages and ranges; an
  *			owner with only its name, a range with only its pfn
  *	  conv-many	CVMCTL_FAKE_RANGES ranges (default 100000) of one
@@ -45,15 +55,8 @@
  *	  conv-dumperr	the range dump fails after two ranges (cvm_convert
  *			unloaded between rounds: EOPNOTSUPP in NLMSG_DONE)
  *	  conv-malformed a range with a 2-byte pages attribute
- *	  noconvert	cvm_core without cvm_convert: conv commands fail
- *			with EOPNOTSUPP and the kernel's extack message,
- *			dumps in NLMSG_DONE as the kernel does it
- *	The eperm scenario fails conv-set with EPERM too.
  * CVMCTL_FAKE_NOCAP=1
  *	ignore NETLINK_CAP_ACK: errors echo the request (uncapped).
- * CVMCTL_FAKE_LOG=FILE
- *	append "set-config event-ratelimit=N" for each valid set-config and
- *	"conv-set observer=N" for each valid conv-set.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -343,8 +346,7 @@ static void fake_ctrl(const struct nlmsghdr *req)
 
 	name = fake_find_attr(req, CTRL_ATTR_FAMILY_NAME);
 	if (g->cmd != CTRL_CMD_GETFAMILY || !name ||
-	    strcmp((const char *)name + NLA_HDRLEN, CVM_FAMILY_NAME) ||
-	    is_scenario("nofamily")) {
+	    strcmp((const char *)name + NLA_HDRLEN, CVM_FAMILY_NAME)) {
 		fake_ack(req, -ENOENT, NULL, -1);
 		return;
 	}
@@ -420,14 +422,8 @@ static void fake_get_status(const struct nlmsghdr *req)
 static void fake_set_config(const struct nlmsghdr *req)
 {
 	const struct nlattr *nla;
-	const char *log;
 	uint32_t v;
-	FILE *f;
 
-	if (is_scenario("eperm")) {
-		fake_ack(req, -EPERM, NULL, -1);
-		return;
-	}
 	if (is_scenario("missing")) {
 		fake_ack(req, -EINVAL, NULL, CVM_A_CONFIG_EVENT_RATELIMIT);
 		return;
@@ -449,14 +445,6 @@ static void fake_set_config(const struct nlmsghdr *req)
 	if (v < 1 || v > 100000) {
 		fake_ack(req, -ERANGE, "integer out of range", -1);
 		return;
-	}
-	log = getenv("CVMCTL_FAKE_LOG");
-	if (log) {
-		f = REAL(fopen)(log, "a");
-		if (f) {
-			fprintf(f, "set-config event-ratelimit=%u\n", v);
-			fclose(f);
-		}
 	}
 	fake_ack(req, 0, is_scenario("warn") ?
 		 "rate limit applies from the next second" : NULL, -1);
@@ -499,22 +487,6 @@ static void fake_conv_get(const struct nlmsghdr *req)
 	if (is_scenario("conv-partial")) {
 		fake_attr_u64(d, CVM_A_CONV_SHARED_PAGES, 7);
 		fake_attr_u32(d, CVM_A_CONV_RANGES, 3);
-	} else if (is_scenario("conv-empty")) {
-		fake_attr(d, CVM_A_CONV_PAD, NULL, 0);
-		fake_attr_u64(d, CVM_A_CONV_SHARED_PAGES, 0);
-		fake_attr_u64(d, CVM_A_CONV_PEAK_PAGES, 0);
-		fake_attr_u64(d, CVM_A_CONV_SHARE_OPS, 0);
-		fake_attr_u64(d, CVM_A_CONV_UNSHARE_OPS, 0);
-		fake_attr_u64(d, CVM_A_CONV_SHARE_FAILURES, 0);
-		fake_attr_u64(d, CVM_A_CONV_UNSHARE_FAILURES, 0);
-		fake_attr_u64(d, CVM_A_CONV_LEAKED_PAGES, 0);
-		fake_attr_u64(d, CVM_A_CONV_ANOMALIES, 0);
-		fake_attr_u32(d, CVM_A_CONV_RANGES, 0);
-		fake_attr_u32(d, CVM_A_CONV_OWNERS, 0);
-		fake_attr_u8(d, CVM_A_CONV_OBSERVER, 0);
-		fake_attr_str(d, CVM_A_CONV_OBSERVER_REASON,
-			      "kprobes are not available");
-		fake_attr_u64(d, CVM_A_CONV_OBSERVED_OPS, 0);
 	} else {
 		fake_attr(d, CVM_A_CONV_PAD, NULL, 0);
 		fake_attr_u64(d, CVM_A_CONV_SHARED_PAGES, 1029);
@@ -527,44 +499,15 @@ static void fake_conv_get(const struct nlmsghdr *req)
 		fake_attr_u64(d, CVM_A_CONV_ANOMALIES, UINT64_MAX);
 		fake_attr_u32(d, CVM_A_CONV_RANGES, 6);
 		fake_attr_u32(d, CVM_A_CONV_OWNERS, 4);
-		fake_attr_u8(d, CVM_A_CONV_OBSERVER, 1);
+		/* off after 5 ops, with the reason the kernel gives */
+		fake_attr_u8(d, CVM_A_CONV_OBSERVER, 0);
+		fake_attr_str(d, CVM_A_CONV_OBSERVER_REASON,
+			      "kprobes are not available");
 		fake_attr_u64(d, CVM_A_CONV_OBSERVED_OPS, 5);
 		/* an attribute from the future is ignored */
 		fake_attr_u32(d, CVM_A_CONV_MAX + 1, 7);
 	}
 	fake_finish(d);
-	fake_ack(req, 0, NULL, -1);
-}
-
-static void fake_conv_set(const struct nlmsghdr *req)
-{
-	const struct nlattr *nla;
-	const char *log;
-	FILE *f;
-	uint8_t v;
-
-	if (is_scenario("eperm")) {
-		fake_ack(req, -EPERM, NULL, -1);
-		return;
-	}
-	nla = fake_find_attr(req, CVM_A_CONV_OBSERVER);
-	if (!nla || nla->nla_len != NLA_HDRLEN + sizeof(v)) {
-		fake_ack(req, -EINVAL, NULL, CVM_A_CONV_OBSERVER);
-		return;
-	}
-	memcpy(&v, (const char *)nla + NLA_HDRLEN, sizeof(v));
-	if (v > 1) {
-		fake_ack(req, -ERANGE, "integer out of range", -1);
-		return;
-	}
-	log = getenv("CVMCTL_FAKE_LOG");
-	if (log) {
-		f = REAL(fopen)(log, "a");
-		if (f) {
-			fprintf(f, "conv-set observer=%u\n", v);
-			fclose(f);
-		}
-	}
 	fake_ack(req, 0, NULL, -1);
 }
 
@@ -678,10 +621,6 @@ static void fake_dump_next(void)
 	struct fake_dgram *d;
 	unsigned int n = 0;
 
-	if (is_scenario("noconvert")) {
-		fake_dump_done(-EOPNOTSUPP, FAKE_NOCONVERT_MSG);
-		return;
-	}
 	if (is_scenario("conv-dumperr") && fake_dump.next >= 2 &&
 	    fake_dump.cmd == CVM_CMD_CONV_RANGE_GET) {
 		fake_dump_done(-EOPNOTSUPP, FAKE_NOCONVERT_MSG);
@@ -708,9 +647,7 @@ static void fake_dump_start(const struct nlmsghdr *req, uint8_t cmd)
 	fake_dump.seq = req->nlmsg_seq;
 	fake_dump.pid = req->nlmsg_pid;
 	fake_dump.next = 0;
-	if (is_scenario("conv-empty"))
-		fake_dump.total = 0;
-	else if (cmd == CVM_CMD_CONV_OWNER_GET)
+	if (cmd == CVM_CMD_CONV_OWNER_GET)
 		fake_dump.total = sizeof(fake_owners) / sizeof(fake_owners[0]);
 	else if (is_scenario("conv-many"))
 		fake_dump.total = many ? strtoul(many, NULL, 10) : 100000;
@@ -732,14 +669,10 @@ static void fake_conv(const struct nlmsghdr *req, uint8_t cmd)
 		fake_dump_start(req, cmd);
 		return;
 	}
-	if (is_scenario("noconvert")) {
-		fake_ack(req, -EOPNOTSUPP, FAKE_NOCONVERT_MSG, -1);
-		return;
-	}
 	if (cmd == CVM_CMD_CONV_GET)
 		fake_conv_get(req);
 	else
-		fake_conv_set(req);
+		fake_ack(req, -EOPNOTSUPP, "unknown command", -1);
 }
 
 static void fake_request(const struct nlmsghdr *req)
