@@ -19,6 +19,8 @@
  * EACCES; read-only files refuse everybody with EACCES. Refused requests
  * change nothing (the file's content is compared).
  *
+ * Each of the three matrices is a test of the kernel's kselftest
+ * harness; a failing cell names its command or file and who sent it.
  * Needs root and the feature modules loaded (selftests/perm.sh).
  */
 #define _GNU_SOURCE
@@ -36,6 +38,7 @@
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include <linux/cvm.h>
+#include "kselftest_harness.h"
 #include "nl.h"
 #include "util.h"
 
@@ -45,8 +48,6 @@ enum cvm_perm_who { PERM_ROOT, PERM_NOCAP, PERM_NOBODY, PERM_N };
 static const char *const cvm_perm_names[PERM_N] = {
 	"root", "root without CAP_NET_ADMIN", "nobody"
 };
-
-static int failures;
 
 /* A request for an admin command that leaves the state as it is. */
 struct cvm_perm_request {
@@ -141,14 +142,10 @@ static const struct cvm_perm_request cvm_perm_open[] = {
 	{ CVM_CMD_SWIOTLB_DEV_GET, "swiotlb-dev-get", 0, NULL, true },
 };
 
-static void cvm_perm_check(bool ok, const char *what, const char *who,
-			   const char *detail)
-{
-	printf("%s - %s as %s%s%s\n", ok ? "ok" : "not ok", what, who,
-	       detail[0] ? ": " : "", detail);
-	if (!ok)
-		failures++;
-}
+/* One cell of a matrix; needs the harness's _metadata in scope. */
+#define cvm_perm_check(ok, what, who, detail)				\
+	EXPECT_TRUE(ok) TH_LOG("%s as %s%s%s", what, who,		\
+			       (detail)[0] ? ": " : "", detail)
 
 /* Become @who in this (child) process. */
 static int cvm_perm_become(enum cvm_perm_who who)
@@ -298,7 +295,7 @@ static int cvm_perm_admin_ops(int fd, uint8_t *cmds, int max)
 	return n;
 }
 
-static void cvm_perm_commands(void)
+static void cvm_perm_commands(struct __test_metadata *_metadata)
 {
 	uint8_t cmds[64];
 	int fd = nl_open(), n, i, w;
@@ -307,7 +304,7 @@ static void cvm_perm_commands(void)
 	n = fd < 0 ? fd : cvm_perm_admin_ops(fd, cmds, 64);
 	if (fd >= 0)
 		close(fd);
-	cvm_perm_check(n > 0, "the family lists admin commands", "root", "");
+	ASSERT_LT(0, n) TH_LOG("the family lists no admin commands");
 	for (i = 0; i < n; i++) {
 		const struct cvm_perm_request *req = NULL;
 		char what[64], before[512] = "", after[512] = "", detail[128];
@@ -338,7 +335,7 @@ static void cvm_perm_commands(void)
 }
 
 /* The events group is admin-only; the plain reads are open to all. */
-static void cvm_perm_reads(void)
+static void cvm_perm_reads(struct __test_metadata *_metadata)
 {
 	int fd = nl_open(), w, got;
 	uint32_t version = 0;
@@ -346,11 +343,13 @@ static void cvm_perm_reads(void)
 	char detail[128];
 	size_t j;
 
-	cvm_perm_check(fd >= 0 && !nl_family(fd, CVM_FAMILY_NAME, &id, &version,
-					     &cvm_perm_events_grp) &&
-		       cvm_perm_events_grp, "the events group exists", "root", "");
-	if (fd >= 0)
-		close(fd);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, nl_family(fd, CVM_FAMILY_NAME, &id, &version,
+			       &cvm_perm_events_grp))
+		TH_LOG("no \"%s\" family: cvm_core not loaded", CVM_FAMILY_NAME);
+	ASSERT_NE(0, cvm_perm_events_grp) TH_LOG("the family has no events group");
+	cvm_perm_family = id;
+	close(fd);
 	for (w = 0; w < PERM_N; w++) {
 		int want = w == PERM_ROOT ? 0 : -EPERM;
 
@@ -372,15 +371,13 @@ static void cvm_perm_reads(void)
 	}
 }
 
-static void cvm_perm_files(const char *dir)
+static void cvm_perm_files(struct __test_metadata *_metadata,
+			   const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 
-	if (!d) {
-		cvm_perm_check(false, dir, "root", strerror(errno));
-		return;
-	}
+	ASSERT_NE(NULL, d) TH_LOG("%s: %s", dir, strerror(errno));
 	while ((e = readdir(d))) {
 		char path[512], before[4096] = "", after[4096] = "", detail[128];
 		struct stat st;
@@ -392,15 +389,16 @@ static void cvm_perm_files(const char *dir)
 		if (lstat(path, &st))
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			cvm_perm_files(path);
+			cvm_perm_files(_metadata, path);
 			continue;
 		}
 		if (!S_ISREG(st.st_mode))
 			continue;
 		/* The promise: writable files are root's and root-only. */
-		if (st.st_mode & S_IWUSR)
+		if (st.st_mode & S_IWUSR) {
 			cvm_perm_check(st.st_uid == 0 && !(st.st_mode & 022),
 				       path, "root", "mode is 0644, owner root");
+		}
 		for (w = 0; w < PERM_N; w++) {
 			bool writable = (st.st_mode & S_IWUSR) && w != PERM_NOBODY;
 			int want = writable ? 0 : -EACCES, got;
@@ -411,28 +409,38 @@ static void cvm_perm_files(const char *dir)
 			snprintf(detail, sizeof(detail), "write: expected %d, got %d",
 				 want, got);
 			/* Counters move on their own; compare only what we wrote. */
-			if (st.st_mode & S_IWUSR)
-				cvm_perm_check(got == want && !strcmp(before, after),
-					       path, cvm_perm_names[w],
-					       got == want ? "" : detail);
-			else
-				cvm_perm_check(got == want, path,
-					       cvm_perm_names[w],
-					       got == want ? "" : detail);
+			if (!(st.st_mode & S_IWUSR))
+				strcpy(after, before);
+			cvm_perm_check(got == want && !strcmp(before, after),
+				       path, cvm_perm_names[w],
+				       got == want ? "" : detail);
 		}
 	}
 	closedir(d);
 }
 
-int main(void)
+/* Every admin command of the controller's list, as each of the three. */
+TEST(admin_commands)
 {
-	if (geteuid()) {
-		printf("# SKIP: needs root\n");
-		return 4;
-	}
-	cvm_perm_commands();
-	cvm_perm_reads();
-	cvm_perm_files(SYSFS);
-	printf("# %d failed\n", failures);
-	return failures ? 1 : 0;
+	if (geteuid())
+		SKIP(return, "needs root");
+	cvm_perm_commands(_metadata);
 }
+
+/* The events group and the range dump are admin-only, the rest open. */
+TEST(reads)
+{
+	if (geteuid())
+		SKIP(return, "needs root");
+	cvm_perm_reads(_metadata);
+}
+
+/* Every file under /sys/kernel/cvm/, written by each of the three. */
+TEST(sysfs_files)
+{
+	if (geteuid())
+		SKIP(return, "needs root");
+	cvm_perm_files(_metadata, SYSFS);
+}
+
+TEST_HARNESS_MAIN
