@@ -6,7 +6,7 @@
 
 V=$CVM_EXPECT_VERSION
 T=${CVM_EXPECT_TECHNOLOGY:-none}
-grep -q '^cvm_core ' /proc/modules || { echo "# cvm_core not loaded"; exit $KSFT_FAIL; }
+grep -q '^cvm_core ' /proc/modules || bail "cvm_core not loaded"
 # The test VM's posture, as QEMU and Debian's kernel give it: SeaBIOS (no
 # EFI), no securityfs mounted (so no lockdown file), no TPM, signatures
 # checked but not enforced, and cvm_core (out of tree, unsigned) tainted

@@ -10,7 +10,7 @@ S=/sys/kernel/cvm/convert
 H=/sys/kernel/debug/cvm_hostsim/convert
 FAIL_UNSHARE=/sys/kernel/debug/cvm_convert/fail_next_unshare
 BULK=20
-grep -q '^cvm_core ' /proc/modules || { echo "# cvm_core not loaded"; exit $KSFT_FAIL; }
+grep -q '^cvm_core ' /proc/modules || bail "cvm_core not loaded"
 [ -e "$CVM_MODULES/cvm_convert.ko" ] || skip "no cvm_convert.ko"
 [ -e "$CVM_MODULES/cvm_hostsim.ko" ] || skip "no cvm_hostsim.ko"
 rmmod cvm_hostsim 2>/dev/null
@@ -27,8 +27,8 @@ for args in "conversions" "-j conversions" "conversions --ranges" \
 		"$(cat /tmp/conv_err)"
 done
 
-insmod "$CVM_MODULES/cvm_convert.ko" || { echo "# insmod cvm_convert failed"; exit $KSFT_FAIL; }
-insmod "$CVM_MODULES/cvm_hostsim.ko" || { echo "# insmod cvm_hostsim failed"; rmmod cvm_convert; exit $KSFT_FAIL; }
+insmod "$CVM_MODULES/cvm_convert.ko" || bail "insmod cvm_convert failed"
+insmod "$CVM_MODULES/cvm_hostsim.ko" || { rmmod cvm_convert; bail "insmod cvm_hostsim failed"; }
 
 # hs COMMAND...: one hostsim command; prints its result line.
 hs() {
@@ -52,7 +52,7 @@ totals_text() {
 }
 totals_json() {
 	reason=$(cat $S/observer_reason)
-	echo '{"shared_pages":'$(cat $S/shared_pages)',"peak_pages":'$(cat $S/peak_pages)',
+	t='{"shared_pages":'$(cat $S/shared_pages)',"peak_pages":'$(cat $S/peak_pages)',
 	"share_ops":'$(cat $S/share_ops)',"unshare_ops":'$(cat $S/unshare_ops)',
 	"share_failures":'$(cat $S/share_failures)',
 	"unshare_failures":'$(cat $S/unshare_failures)',
@@ -61,6 +61,7 @@ totals_json() {
 	"observer":'$([ "$(cat $S/observer)" = 1 ] && echo true || echo false)',
 	"observer_reason":'$([ -n "$reason" ] && echo "\"$reason\"" || echo null)',
 	"observed_ops":'$(cat $S/observed_ops)'}'
+	printf '%s\n' "$t"
 }
 # owner: shared peak shares unshares failures leaked anomalies
 row() { printf '%10s %10s %10s %10s %10s %10s %10s  %s' "$@"; }

@@ -14,7 +14,7 @@ FAIL_SHARE=/sys/kernel/debug/cvm_convert/fail_next_share
 FAIL_UNSHARE=/sys/kernel/debug/cvm_convert/fail_next_unshare
 NOBODY="$(dirname "$0")/run_as_nobody"
 T=/tmp/cvm_ops
-grep -q '^cvm_core ' /proc/modules || { echo "# cvm_core not loaded"; exit $KSFT_FAIL; }
+grep -q '^cvm_core ' /proc/modules || bail "cvm_core not loaded"
 [ -e "$CVM_MODULES/cvm_convert.ko" ] || skip "no cvm_convert.ko"
 [ -e "$CVM_MODULES/cvm_hostsim.ko" ] || skip "no cvm_hostsim.ko"
 command -v promtool >/dev/null || skip "no promtool"
@@ -36,8 +36,8 @@ wait_grep() {
 
 rmmod cvm_hostsim 2>/dev/null
 rmmod cvm_convert 2>/dev/null
-insmod "$CVM_MODULES/cvm_convert.ko" || { echo "# insmod cvm_convert failed"; exit $KSFT_FAIL; }
-insmod "$CVM_MODULES/cvm_hostsim.ko" || { echo "# insmod cvm_hostsim failed"; exit $KSFT_FAIL; }
+insmod "$CVM_MODULES/cvm_convert.ko" || bail "insmod cvm_convert failed"
+insmod "$CVM_MODULES/cvm_hostsim.ko" || bail "insmod cvm_hostsim failed"
 
 # ---- monitor: the events this test triggers, exactly ---------------------------
 base=$(genl_listeners)

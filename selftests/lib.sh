@@ -1,32 +1,66 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=sh
-# Shared by the shell selftests (busybox sh in the guest). kselftest exit
-# codes: 0 pass, 1 fail, 4 skip; diagnostics go out as "# " lines.
+# Shared by the shell selftests (busybox sh in the guest), on the kernel's
+# kselftest/ktap_helpers.sh (installed beside this file from Debian's
+# kernel source: selftests/Makefile): each check is a KTAP test line, the
+# plan comes at the end (a test does not know its count before it runs),
+# diagnostics are "# " lines, and the exit code is kselftest's.
 
-KSFT_PASS=0
-KSFT_FAIL=1
-KSFT_SKIP=4
+# shellcheck source=/dev/null # the kernel's file, copied at install
+. "$(dirname "$0")/ktap_helpers.sh"
 CVM_MODULES=${CVM_MODULES:-/cvm/modules}
-failures=0
+ktap_print_header
 
-fail() {
-	echo "# FAIL: $*"
-	failures=$((failures + 1))
+# cvm_ktap_desc TEXT: TEXT's first line as a KTAP description: "#" would
+# start a directive and the helpers echo it unquoted, so no glob either.
+cvm_ktap_desc() {
+	printf '%s\n' "$1" | head -n 1 | tr -d '#*?[' | cut -c1-120
 }
 
+# cvm_ktap_diag TEXT: TEXT as "# " lines, verbatim.
+cvm_ktap_diag() {
+	printf '%s\n' "$1" | sed 's/^/# /'
+}
+
+# fail WHAT: a failed check; the whole message follows as diagnostics.
+fail() {
+	ktap_test_fail "$(cvm_ktap_desc "$*")"
+	[ "$(printf '%s\n' "$*" | wc -l)" -gt 1 ] && cvm_ktap_diag "$*"
+	return 0
+}
+
+# skip WHY: the rest of the test cannot run here; exits with KSFT_SKIP.
 skip() {
-	echo "# SKIP: $*"
-	exit $KSFT_SKIP
+	if [ "$KTAP_TESTNO" -eq 1 ]; then
+		ktap_skip_all "$(cvm_ktap_desc "$*")"
+	else
+		ktap_test_skip "$(cvm_ktap_desc "$*")"
+		ktap_set_plan $((KTAP_TESTNO - 1))
+		ktap_print_totals
+	fi
+	exit "$KSFT_SKIP"
+}
+
+# bail WHY: a precondition failed; nothing after it can be checked.
+bail() {
+	ktap_exit_fail_msg "$(cvm_ktap_desc "$*")"
 }
 
 # expect_eq WHAT EXPECTED ACTUAL
 expect_eq() {
-	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+	if [ "$2" = "$3" ]; then
+		ktap_test_pass "$(cvm_ktap_desc "$1")"
+	else
+		ktap_test_fail "$(cvm_ktap_desc "$1")"
+		cvm_ktap_diag "expected: $2"
+		cvm_ktap_diag "got:      $3"
+	fi
 }
 
+# finish: the plan, the totals, and the exit code of what was checked.
 finish() {
-	[ "$failures" -eq 0 ] && exit $KSFT_PASS
-	exit $KSFT_FAIL
+	ktap_set_plan $((KTAP_TESTNO - 1))
+	ktap_finished
 }
 
 # The host's root, read-only over 9p (scripts/vm-run.sh), at /host with

@@ -25,8 +25,8 @@ in_use() {
 
 rmmod cvm_core
 i=0 maps=0 rings=0 allocs=0
-# shellcheck disable=SC2154 # failures: lib.sh's count
-while [ $i -lt "$n" ] && [ "$failures" -eq 0 ]; do
+# shellcheck disable=SC2154 # KTAP_CNT_FAIL: ktap_helpers.sh's count
+while [ $i -lt "$n" ] && [ "$KTAP_CNT_FAIL" -eq 0 ]; do
 	i=$((i + 1))
 	for m in $MODS; do
 		insmod "$CVM_MODULES/$m.ko" || { fail "cycle $i: insmod $m"; break 2; }

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 S=/sys/kernel/cvm
-[ -d $S ] || { echo "# cvm_core not loaded"; exit $KSFT_FAIL; }
+[ -d $S ] || bail "cvm_core not loaded"
 
 expect_eq "files" "event_ratelimit platform version" "$(ls $S | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "platform files" "mem_encrypt technology" "$(ls $S/platform | tr '\n' ' ' | sed 's/ $//')"

@@ -75,7 +75,10 @@ typedef uint64_t __le64;
 #define WARN_ON_ONCE(cond) ({ int __c = !!(cond); assert(!__c); __c; })
 #define WARN_ON(cond) WARN_ON_ONCE(cond)
 
+/* kselftest.h has the same one: userspace tests include both. */
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 #define BIT(n) (1UL << (n))
 #define BIT_ULL(n) (1ULL << (n))
 #define BITS_PER_LONG (sizeof(long) * CHAR_BIT)
