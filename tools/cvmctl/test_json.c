@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit test of cvmctl's JSON writer (json.c), kselftest-style TAP output.
- * Every case writes into a memory stream and compares the exact bytes.
+ * Unit test of cvmctl's JSON writer (json.c) on the kernel's
+ * kselftest_harness.h. Every case writes into a memory stream and compares
+ * the exact bytes; a failing case is named, with both strings.
  *
  * Build and run: make test (with -fsanitize=address,undefined).
  */
@@ -10,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kselftest_harness.h"
 #include "json.h"
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct json_case {
 	const char *name;
@@ -361,21 +361,15 @@ static bool run_case(const struct json_case *tc)
 	return ok;
 }
 
-int main(void)
+TEST(json_writer)
 {
-	unsigned int i, passed = 0, failed = 0;
+	unsigned int i;
 
-	printf("TAP version 13\n");
-	printf("1..%zu\n", ARRAY_SIZE(cases));
+	/* EXPECT_* is two statements: braces, or the handler leaves the loop */
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		if (run_case(&cases[i])) {
-			passed++;
-			printf("ok %u - %s\n", i + 1, cases[i].name);
-		} else {
-			failed++;
-			printf("not ok %u - %s\n", i + 1, cases[i].name);
-		}
+		EXPECT_TRUE(run_case(&cases[i]))
+			TH_LOG("case %u: %s", i + 1, cases[i].name);
 	}
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
 }
+
+TEST_HARNESS_MAIN

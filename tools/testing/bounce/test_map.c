@@ -11,13 +11,16 @@
  *    reports a stray sync;
  *  - a sync or a second unmap while a long unmap copies back outside the
  *    lock: both refused (stray, double unmap), the unmap completes.
+ *
+ * On the kernel's kselftest_harness.h: each test runs in its own process
+ * with a fresh pool (the fixture); a failed CHECK aborts it.
  */
+#include "kselftest_harness.h"
 #include "kenv.h"
 #include "check.h"
 
 void (*kshim_unlock_hook)(spinlock_t *l);
 
-static int tests;
 static struct cvm_bounce_client *client;
 
 #define SIZE	(4 * PAGE_SIZE)	/* four pieces of a sync or unmap */
@@ -94,6 +97,22 @@ static void expect_idle(void)
 	CHECK(st.used == 0, "%lu slots still used", (unsigned long)st.used);
 }
 
+FIXTURE(bounce) {};
+
+FIXTURE_SETUP(bounce)
+{
+	kshim_unlock_hook = fire;
+	client = kenv_start("test_map", "test");
+	buf = aligned_alloc(PAGE_SIZE, SIZE);
+	CHECK(buf, "out of memory");
+}
+
+FIXTURE_TEARDOWN(bounce)
+{
+	cvm_bounce_pool_exit();
+	free(buf);
+}
+
 /*
  * sync_for_device of a TO_DEVICE mapping, unmapped after the first piece:
  * the first piece holds the new bytes, the rest what the map copied (or
@@ -133,12 +152,12 @@ static void test_unmap_between_sync_pieces_to_device(bool scrub)
 	expect_idle();
 }
 
-static void test_unmap_between_sync_pieces_to_device_noscrub(void)
+TEST_F(bounce, unmap_between_sync_pieces_to_device_noscrub)
 {
 	test_unmap_between_sync_pieces_to_device(false);
 }
 
-static void test_unmap_between_sync_pieces_to_device_scrub(void)
+TEST_F(bounce, unmap_between_sync_pieces_to_device_scrub)
 {
 	test_unmap_between_sync_pieces_to_device(true);
 }
@@ -148,7 +167,7 @@ static void test_unmap_between_sync_pieces_to_device_scrub(void)
  * and the slots written by their next user: the private buffer gets the
  * device's first piece and nothing of the next user's.
  */
-static void test_unmap_between_sync_pieces_for_cpu(void)
+TEST_F(bounce, unmap_between_sync_pieces_for_cpu)
 {
 	unsigned long misuses = kenv.misuses;
 	int err;
@@ -178,7 +197,7 @@ static void test_unmap_between_sync_pieces_for_cpu(void)
  * then is stray and a second unmap double; the first unmap still copies
  * back all the device wrote and frees the slots once.
  */
-static void test_sync_and_unmap_during_long_unmap(void)
+TEST_F(bounce, sync_and_unmap_during_long_unmap)
 {
 	unsigned long misuses = kenv.misuses;
 	int err;
@@ -206,20 +225,4 @@ static void test_sync_and_unmap_during_long_unmap(void)
 	expect_idle();
 }
 
-#define RUN(fn) do { fn(); printf("ok %d %s\n", ++tests, #fn); } while (0)
-
-int main(void)
-{
-	kshim_unlock_hook = fire;
-	client = kenv_start("test_map", "test");
-	buf = aligned_alloc(PAGE_SIZE, SIZE);
-	CHECK(buf, "out of memory");
-	printf("TAP version 13\n1..4\n");
-	RUN(test_unmap_between_sync_pieces_to_device_noscrub);
-	RUN(test_unmap_between_sync_pieces_to_device_scrub);
-	RUN(test_unmap_between_sync_pieces_for_cpu);
-	RUN(test_sync_and_unmap_during_long_unmap);
-	cvm_bounce_pool_exit();
-	free(buf);
-	return 0;
-}
+TEST_HARNESS_MAIN

@@ -4,18 +4,18 @@
  * built in userspace with ASan and UBSan: exact placements, the alignment
  * rules of swiotlb, the maximum mapping size, exhaustion and the refusal
  * of frees of ranges that are not allocated.
+ *
+ * On the kernel's kselftest_harness.h: each test runs in its own process;
+ * a failed CHECK (check.h, shared with the fuzzer) aborts it, and the
+ * harness reports the signal after CHECK's message.
  */
+#include "kselftest_harness.h"
 #include "check.h"
-
-static int tests;
-
-#define T(name) static void name(void)
-#define RUN(name) do { name(); tests++; printf("ok %d %s\n", tests, #name); } while (0)
 
 /* A request as a compound literal: orig, size, min_align, alloc_align. */
 #define req(o, s, m, a) ((struct cvm_slots_req){ (o), (s), (m), (a) })
 
-T(test_init_rejects)
+TEST(test_init_rejects)
 {
 	unsigned long map[4];
 	struct cvm_slots s;
@@ -28,7 +28,7 @@ T(test_init_rejects)
 	CHECK(cvm_slots_init(&s, 2048, 11, 12, 64, 8, map) == 0, "good");
 }
 
-T(test_sequential)
+TEST(test_sequential)
 {
 	struct shadow sh;
 	struct cvm_slots_res r;
@@ -52,7 +52,7 @@ T(test_sequential)
 	shadow_fini(&sh);
 }
 
-T(test_min_align_mask)
+TEST(test_min_align_mask)
 {
 	struct shadow sh;
 	struct cvm_slots_res r;
@@ -73,7 +73,7 @@ T(test_min_align_mask)
 	shadow_fini(&sh);
 }
 
-T(test_alloc_align_mask)
+TEST(test_alloc_align_mask)
 {
 	struct shadow sh;
 	struct cvm_slots_res r;
@@ -85,7 +85,7 @@ T(test_alloc_align_mask)
 	shadow_fini(&sh);
 }
 
-T(test_max_size)
+TEST(test_max_size)
 {
 	struct shadow sh;
 	struct cvm_slots_res r;
@@ -125,7 +125,7 @@ T(test_max_size)
  * Every slot size, max_slots, low min_align_mask and alignment class of
  * the buffer: a request of the maximum size is placed on an empty area.
  */
-T(test_max_size_every_class)
+TEST(test_max_size_every_class)
 {
 	static const u32 maxes[] = { 1, 2, 8, 64, 128 };
 	unsigned long map[CVM_SLOTS_MAP_LONGS(2 * 128)];
@@ -170,7 +170,7 @@ T(test_max_size_every_class)
 	printf("# %lu maximum-size mappings placed\n", placed);
 }
 
-T(test_segments_and_exhaustion)
+TEST(test_segments_and_exhaustion)
 {
 	struct shadow sh;
 	struct cvm_slots_res r;
@@ -188,7 +188,7 @@ T(test_segments_and_exhaustion)
 	shadow_fini(&sh);
 }
 
-T(test_free_refuses)
+TEST(test_free_refuses)
 {
 	struct shadow sh;
 	struct cvm_slots_res r;
@@ -206,7 +206,7 @@ T(test_free_refuses)
 	shadow_fini(&sh);
 }
 
-T(test_mask_with_holes)
+TEST(test_mask_with_holes)
 {
 	struct shadow sh;
 	struct cvm_slots_res r;
@@ -218,7 +218,7 @@ T(test_mask_with_holes)
 	shadow_fini(&sh);
 }
 
-T(test_random)
+TEST(test_random)
 {
 	struct shadow sh;
 	struct cvm_slots_res r;
@@ -250,18 +250,4 @@ T(test_random)
 	shadow_fini(&sh);
 }
 
-int main(void)
-{
-	RUN(test_init_rejects);
-	RUN(test_sequential);
-	RUN(test_min_align_mask);
-	RUN(test_alloc_align_mask);
-	RUN(test_max_size);
-	RUN(test_max_size_every_class);
-	RUN(test_segments_and_exhaustion);
-	RUN(test_free_refuses);
-	RUN(test_mask_with_holes);
-	RUN(test_random);
-	printf("# %d slot allocator tests passed\n", tests);
-	return 0;
-}
+TEST_HARNESS_MAIN
