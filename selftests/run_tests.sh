@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Runs the cvmguard selftests in the guest, kselftest style: TAP on stdout,
-# each test's own output as "# " lines, exit 0 only when nothing failed.
-# Every test but core_load starts with a freshly loaded cvm_core, so counts
-# such as events_sent start from zero.
+# Runs the cvmguard selftests in the guest through the kernel's own runner
+# (kselftest/runner.sh's run_one, installed beside this file): its TAP
+# line per test, the test's output as "# " lines, the timeout of
+# ./settings. Exit 0 only when nothing failed. What run_kselftest.sh does
+# not: every test but core_load starts with a freshly loaded cvm_core, so
+# counts such as events_sent start from zero.
 #
 #   run_tests.sh [TEST...]     default: all, in the order below
 #   run_tests.sh @1 | @2 | @3  a third of them each (the debug kernel runs
@@ -29,6 +31,21 @@ esac
 n=0
 for t in $tests; do n=$((n + 1)); done
 
+# run_one names the collection after the directory under BASE_DIR, and
+# prefixes output with BASE_DIR/kselftest/prefix.pl where perl is.
+export BASE_DIR=/tmp/cvm-ksft
+mkdir -p "$BASE_DIR" && ln -sfn "$PWD" "$BASE_DIR/cvm" &&
+	ln -sfn "$PWD" "$BASE_DIR/kselftest" || exit 1
+# shellcheck source=/dev/null # the kernel's, copied at install
+. ./runner.sh
+# The test's output goes to $logfile, /dev/stdout by default: the guest's
+# devtmpfs has no such link.
+logfile=/proc/self/fd/1
+# make stress runs stress.sh for longer than ./settings allows any test.
+if [ -n "${CVM_STRESS_DURATION:-}" ]; then
+	export kselftest_override_timeout=$((CVM_STRESS_DURATION + 1800))
+fi
+
 echo "TAP version 13"
 echo "1..$n"
 i=0 pass=0 fail=0 skip=0
@@ -40,17 +57,15 @@ for t in $tests; do
 		fail=$((fail + 1))
 		continue
 	fi
-	echo "# selftests: cvm: $t"
 	t0=$(cut -d. -f1 /proc/uptime)
-	# busybox sh has no PIPESTATUS: the exit code travels through a file.
-	{ ./"$t" 2>&1; echo $? >/tmp/cvm_rc; } | sed 's/^/# /'
-	rc=$(cat /tmp/cvm_rc)
+	run_one cvm "$BASE_DIR/cvm/$t" $i | tee /tmp/cvm_result
 	# Guest seconds per test: what the check's time budget is spent on.
 	echo "# $t: $(($(cut -d. -f1 /proc/uptime) - t0)) s"
-	case $rc in
-	0) echo "ok $i selftests: cvm: $t"; pass=$((pass + 1)) ;;
-	4) echo "ok $i selftests: cvm: $t # SKIP"; skip=$((skip + 1)) ;;
-	*) echo "not ok $i selftests: cvm: $t # exit=$rc"; fail=$((fail + 1)) ;;
+	case $(tail -n 1 /tmp/cvm_result) in
+	"not ok "*) fail=$((fail + 1)) ;;
+	*"# SKIP") skip=$((skip + 1)) ;;
+	"ok "*) pass=$((pass + 1)) ;;
+	*) fail=$((fail + 1)) ;;
 	esac
 done
 rmmod cvm_core 2>/dev/null
