@@ -40,7 +40,7 @@ mkdir -p "$BASE_DIR" && ln -sfn "$PWD" "$BASE_DIR/cvm" &&
 . ./runner.sh
 # The test's output goes to $logfile, /dev/stdout by default: the guest's
 # devtmpfs has no such link.
-logfile=/proc/self/fd/1
+export logfile=/proc/self/fd/1
 # make stress runs stress.sh for longer than ./settings allows any test.
 if [ -n "${CVM_STRESS_DURATION:-}" ]; then
 	export kselftest_override_timeout=$((CVM_STRESS_DURATION + 1800))

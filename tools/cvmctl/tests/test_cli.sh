@@ -8,16 +8,18 @@
 # cvm_core, the replies no real cvm_core gives (see the comment at its
 # top). What the real cvm_core replies is tested in the VM suite.
 #
-# usage: test_cli.sh CVMCTL FAKE_KERNEL_SO EFI_H
+# usage: test_cli.sh CVMCTL FAKE_KERNEL_SO EFI_H KSFT_DIR
 # EFI_H is the kernel's include/linux/efi.h: the fake EFI variables are
-# named after its GUIDs, not after cvmctl's own idea of them.
-# Output: TAP; exit 0 only if every test passed.
+# named after its GUIDs, not after cvmctl's own idea of them. KSFT_DIR is
+# the kernel's tools/testing/selftests (its ktap_helpers.sh).
+# Output: KTAP; exit 0 only if every test passed.
 
 set -u
 
 CVMCTL=$1
 SHIM=$2
 EFI_H=$3
+KSFT_DIR=$4
 # The GUID of the kernel's #define $1 (EFI_GUID(0x8be4df61, 0x93ca, ...))
 # as efivarfs spells it in file names; exits if efi.h has no such GUID.
 efi_guid()
@@ -35,10 +37,18 @@ efi_guid()
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-n=0
-passed=0
-failed=0
-skipped=0
+
+# The kernel's KTAP helpers (kselftest/ktap_helpers.sh, beside efi.h in
+# the same kernel source) print the results; the checks are this file's.
+# shellcheck source=/dev/null # the kernel's
+. "$KSFT_DIR/kselftest/ktap_helpers.sh"
+
+# A test's name as a KTAP description: no "#" (a directive) and no glob,
+# the helpers echo it unquoted.
+desc()
+{
+	printf '%s' "$1" | tr -d '#*?['
+}
 
 # Compare stdout, stderr and exit status of the last run_* with expectations.
 # check NAME EXPECTED_EXIT EXPECTED_STDOUT EXPECTED_STDERR
@@ -51,16 +61,13 @@ check()
 		skip "$name" "$SKIP_WHY"
 		return
 	fi
-	n=$((n + 1))
 	out=$(cat "$TMP/out")
 	err=$(cat "$TMP/err")
 	if [ "$rc" = "$want_rc" ] && [ "$out" = "$want_out" ] &&
 	   [ "$err" = "$want_err" ]; then
-		passed=$((passed + 1))
-		echo "ok $n - $name"
+		ktap_test_pass "$(desc "$name")"
 	else
-		failed=$((failed + 1))
-		echo "not ok $n - $name"
+		ktap_test_fail "$(desc "$name")"
 		echo "# exit: want $want_rc, got $rc"
 		echo "# stdout: want:"; printf '%s\n' "$want_out" | sed 's/^/#   /'
 		echo "# stdout: got:"; printf '%s\n' "$out" | sed 's/^/#   /'
@@ -76,22 +83,18 @@ assert()
 		skip "$1" "$SKIP_WHY"
 		return
 	fi
-	n=$((n + 1))
 	if [ -z "$2" ]; then
-		passed=$((passed + 1))
-		echo "ok $n - $1"
+		ktap_test_pass "$(desc "$1")"
 	else
-		failed=$((failed + 1))
-		echo "not ok $n - $1"
-		echo "# $2"
+		ktap_test_fail "$(desc "$1")"
+		printf '%s\n' "$2" | sed 's/^/# /'
 	fi
 }
 
+# skip NAME WHY
 skip()
 {
-	n=$((n + 1))
-	skipped=$((skipped + 1))
-	echo "ok $n - $1 # SKIP $2"
+	ktap_test_skip "$(desc "$1: $2")"
 }
 
 run()
@@ -196,9 +199,8 @@ USAGE_CONV='usage: cvmctl [OPTIONS] conversions [--ranges|observer on|off]'
 USAGE_RINGS='usage: cvmctl [OPTIONS] rings [policy ID monitor|enforce | auditor on|off]'
 RANGE='must be a decimal integer from 1 to 100000'
 
-TESTS=145
-echo "TAP version 13"
-echo "1..$TESTS"
+ktap_print_header
+ktap_set_plan 145
 
 # ---- options and usage errors -------------------------------------------
 run -V
@@ -1000,9 +1002,5 @@ for page in "$(dirname "$CVMCTL")"/cvmctl*.8 "$(dirname "$CVMCTL")/../../Documen
 	fi
 done
 
-if [ "$n" != "$TESTS" ]; then
-	failed=$((failed + 1))
-	echo "not ok - plan said $TESTS tests, ran $n"
-fi
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" = 0 ]
+# Exit 0 only if every planned test ran and passed (or was skipped).
+ktap_finished
