@@ -12,8 +12,10 @@ cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
 # Scratch builds and console logs; a second checkout sets its own.
 rundir=${CVM_RUN_DIR:-$cache}
 name=${1:-debug}
-pass=0 fail=0
 only=${2:-}
+# The kernel's KTAP helpers print the results.
+# shellcheck source=/dev/null # the kernel's
+. "$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/testing/selftests/kselftest/ktap_helpers.sh"
 
 # bug, what the console must show
 cases=(
@@ -23,6 +25,12 @@ cases=(
 	"lockdep|WARNING: possible circular locking dependency detected"
 	"hang|hanging on purpose"
 )
+ktap_print_header
+n=0
+for c in "${cases[@]}"; do
+	[ -z "$only" ] || [ "$only" = "${c%%|*}" ] && n=$((n + 1))
+done
+ktap_set_plan $n
 for c in "${cases[@]}"; do
 	bug=${c%%|*} want=${c#*|}
 	[ -z "$only" ] || [ "$only" = "$bug" ] || continue
@@ -30,15 +38,14 @@ for c in "${cases[@]}"; do
 	[ "$bug" = hang ] && timeout=40
 	if CVM_VM_TIMEOUT=$timeout "$top/scripts/vm-run.sh" "$name" --harness "$bug" \
 		>"$rundir/logs/harness-$bug.out" 2>&1; then
-		echo "not ok - harness $bug: the runner passed a run with a deliberate bug"
-		fail=$((fail + 1))
+		ktap_test_fail "harness $bug"
+		ktap_print_msg "the runner passed a run with a deliberate bug"
 	elif ! grep -aqE "$want" "$rundir/logs/$name-harness.log"; then
-		echo "not ok - harness $bug: failed, but without the report /$want/"
-		fail=$((fail + 1))
+		ktap_test_fail "harness $bug"
+		echo "# failed, but without the report /$want/"
 	else
-		echo "ok - harness $bug: run failed with /$want/"
-		pass=$((pass + 1))
+		ktap_test_pass "harness $bug"
+		echo "# run failed with /$want/"
 	fi
 done
-echo "harness: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_finished

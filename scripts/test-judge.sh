@@ -16,9 +16,10 @@ log() { echo "$*" >>"$said"; }
 # shellcheck source=scripts/judge.sh
 . "$top/scripts/judge.sh"
 
-pass=0
-fail=0
-n=0
+# The kernel's KTAP helpers print the results.
+# shellcheck source=/dev/null # the kernel's
+. "$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/testing/selftests/kselftest/ktap_helpers.sh"
+ktap_print_header
 
 # expect pass|fail REASON NAME LINE...: judges a console of the LINEs
 # (ended by $eol); REASON (empty for pass) must be in what judge() said.
@@ -28,19 +29,19 @@ expect() {
 	local console=$tmp/console
 
 	shift 3
-	n=$((n + 1))
 	printf "%s$eol" "$@" >"$console"
 	: >"$said"
 	judge "$console" 2>>"$said" || got=fail
+	# The helpers echo a description unquoted: no glob, no "#".
+	what=$(printf '%s' "$what" | tr -d '#*?[')
 	if [ "$got" != "$want" ]; then
-		echo "not ok $n $what: judged $got, want $want ($(tr '\n' ' ' <"$said"))"
-		fail=$((fail + 1))
+		ktap_test_fail "$what"
+		echo "# judged $got, want $want ($(tr '\n' ' ' <"$said"))"
 	elif [ -n "$reason" ] && ! grep -qF -- "$reason" "$said"; then
-		echo "not ok $n $what: failed, but said \"$(tr '\n' ' ' <"$said")\", want \"$reason\""
-		fail=$((fail + 1))
+		ktap_test_fail "$what"
+		echo "# failed, but said \"$(tr '\n' ' ' <"$said")\", want \"$reason\""
 	else
-		echo "ok $n $what"
-		pass=$((pass + 1))
+		ktap_test_pass "$what"
 	fi
 }
 
@@ -93,5 +94,5 @@ for report in \
 		"$wb" "$we" "$report" "$ok"
 done
 
-echo "# test-judge: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+ktap_set_plan $((KTAP_TESTNO - 1))
+ktap_finished
