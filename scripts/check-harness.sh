@@ -13,6 +13,7 @@ cache=${CVM_CACHE_DIR:-/var/cache/cvmguard}
 rundir=${CVM_RUN_DIR:-$cache}
 name=${1:-debug}
 only=${2:-}
+mkdir -p "$rundir/logs"
 # The kernel's KTAP helpers print the results.
 # shellcheck source=/dev/null # the kernel's
 . "$("$top/scripts/kernel-tools.sh" | tail -n 1)/tools/testing/selftests/kselftest/ktap_helpers.sh"
