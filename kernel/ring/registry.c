@@ -79,6 +79,16 @@ void cvm_ring_unregister(struct cvm_ring *ring)
 }
 EXPORT_SYMBOL_GPL(cvm_ring_unregister);
 
+/* Counts a rejected verdict and reports it. */
+static void cvm_ring_violation(struct cvm_ring *ring,
+			       const struct cvm_ring_verdict *v)
+{
+	atomic64_inc(&ring->reasons[min_t(u32, v->reason, CVM_RING_REASON_MAX)]);
+	atomic64_inc(&ring->violations);
+	atomic64_inc(&cvm_ring_violations_total);
+	cvm_ring_notify(ring, v);
+}
+
 /**
  * cvm_ring_account() - count a verdict and apply the ring's policy
  * @ring: the ring the verdict is about
@@ -91,16 +101,6 @@ EXPORT_SYMBOL_GPL(cvm_ring_unregister);
  * Return: true if the consumer may use the data (accepted, or monitor
  * policy), false if it must refuse it.
  */
-/* Counts a rejected verdict and reports it. */
-static void cvm_ring_violation(struct cvm_ring *ring,
-			       const struct cvm_ring_verdict *v)
-{
-	atomic64_inc(&ring->reasons[min_t(u32, v->reason, CVM_RING_REASON_MAX)]);
-	atomic64_inc(&ring->violations);
-	atomic64_inc(&cvm_ring_violations_total);
-	cvm_ring_notify(ring, v);
-}
-
 bool cvm_ring_account(struct cvm_ring *ring, const struct cvm_ring_verdict *v)
 {
 	atomic64_inc(&ring->checked);
