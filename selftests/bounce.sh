@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # cvm_bounce, the hardened bounce pool: loads cvm_convert, cvm_bounce and
-# the test-only cvm_hostsim, runs cvm_bounce_test with the default pool,
+# the test-only cvm_hostsim_bounce, runs cvm_bounce_test with the default pool,
 # then reloads cvm_bounce with a one-chunk pool (exhaustion) and with a
 # pool that may grow to four chunks (growing, shrinking, the ledger), and
 # unloads everything: the pool's pages go back, a leaked chunk stays
@@ -48,7 +48,7 @@ cvmctl_pool() {
 # With misuse_warn on, a refused call is a WARN with a stack trace (and
 # taints the kernel W; cvmctl.sh, which checks the taint, ran before).
 # The runner tolerates a WARN only between the expected-WARN marks.
-hs=/sys/kernel/debug/cvm_hostsim/bounce
+hs=/sys/kernel/debug/cvm_hostsim_bounce/bounce
 misuse_warn() {
 	echo "cvmguard-guest: expected WARN begins" >/dev/kmsg
 	echo 1 >$dir/misuse_warn || fail "misuse_warn on"
@@ -128,24 +128,26 @@ run() {
 	shift
 	# shellcheck disable=SC2086 # word splitting of the parameters
 	insmod "$CVM_MODULES/cvm_bounce.ko" $params || { fail "insmod cvm_bounce $params"; return; }
-	if insmod "$CVM_MODULES/cvm_hostsim.ko"; then
+	if insmod "$CVM_MODULES/cvm_hostsim_bounce.ko"; then
 		./cvm_bounce_test "$@" || fail "cvm_bounce_test $params"
 		[ -z "$params" ] && { cvmctl_pool; monitor_pool; misuse_warn; }
 		rmmod cvm_bounce 2>/dev/null && fail "cvm_bounce unloaded while hostsim uses it"
-		rmmod cvm_hostsim || fail "rmmod cvm_hostsim"
+		rmmod cvm_hostsim_bounce || fail "rmmod cvm_hostsim_bounce"
 	else
-		fail "insmod cvm_hostsim"
+		fail "insmod cvm_hostsim_bounce"
 	fi
 	rmmod cvm_bounce || fail "rmmod cvm_bounce ($params)"
 	[ -d $dir ] && fail "$dir still present after rmmod"
 }
 
 insmod "$CVM_MODULES/cvm_convert.ko" || { fail "insmod cvm_convert"; finish; }
+# cvm_hostsim_bounce takes its command parser from cvm_hostsim.
+insmod "$CVM_MODULES/cvm_hostsim.ko" || { fail "insmod cvm_hostsim"; finish; }
 
 # A pool nobody uses holds no shared memory: none at load, none for an
-# attach that is refused; the first client (cvm_hostsim binds at its first
-# command) takes init_chunks; idle_ms after the last client left they are
-# private again, counted as shrinks.
+# attach that is refused; the first client (cvm_hostsim_bounce registers
+# at its first command) takes init_chunks; idle_ms after the last client
+# left they are private again, counted as shrinks.
 shared=/sys/kernel/cvm/convert/shared_pages
 idle_pool() {
 	expect_eq "$1: chunks" 0 "$(cat $dir/chunks)"
@@ -163,13 +165,13 @@ if insmod "$CVM_MODULES/cvm_bounce.ko" init_chunks=2 idle_ms=100; then
 	expect_eq "attach of a bound device ($bound): exit" 1 $?
 	expect_eq "attach of a bound device" "cvmctl: a driver is bound to the device; unbind it first (Device or resource busy)" "$out"
 	idle_pool "pool after a refused attach"
-	insmod "$CVM_MODULES/cvm_hostsim.ko" || fail "insmod cvm_hostsim"
-	idle_pool "pool with cvm_hostsim loaded, not yet a client"
-	echo drain >$hs || fail "cvm_hostsim: first command"
+	insmod "$CVM_MODULES/cvm_hostsim_bounce.ko" || fail "insmod cvm_hostsim_bounce"
+	idle_pool "pool with cvm_hostsim_bounce loaded, not yet a client"
+	echo drain >$hs || fail "cvm_hostsim_bounce: first command"
 	expect_eq "first client: chunks" 2 "$(cat $dir/chunks)"
 	expect_eq "first client: shared pages" 512 "$(cat $shared)"
 	expect_eq "first client: grows (the first chunks are not growth)" 0 "$(cat $dir/grows)"
-	rmmod cvm_hostsim || fail "rmmod cvm_hostsim"
+	rmmod cvm_hostsim_bounce || fail "rmmod cvm_hostsim_bounce"
 	i=0
 	while [ "$(cat $dir/chunks)" != 0 ] && [ $i -lt 50 ]; do
 		sleep 0.1
@@ -216,6 +218,6 @@ expect_eq "chunk_kib=8192 refused, and why" \
 # The pool's memory went back; only the chunk leaked on purpose stays.
 expect_eq "shared pages after unload" 0 "$(cat /sys/kernel/cvm/convert/shared_pages)"
 expect_eq "leaked pages after unload" 256 "$(cat /sys/kernel/cvm/convert/leaked_pages)"
-rmmod cvm_convert || fail "rmmod cvm_convert"
+rmmod cvm_hostsim cvm_convert || fail "rmmod cvm_hostsim cvm_convert"
 echo "# bounce.sh took $(awk -v s="$start" '{ printf "%.1f", $1 - s }' /proc/uptime) s"
 finish

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cvm_bounce, the hardened bounce pool, against its contract with exact
- * counts: mappings driven through cvm_hostsim's debugfs file "bounce"
- * (which also plays the host reading and writing the shared slots), results
+ * counts: mappings driven through cvm_hostsim_bounce's debugfs file
+ * "bounce" (which also plays the host reading and writing the shared
+ * slots), results
  * read back through sysfs, pool-get, pool-dev-get, conv-owner-get (the
  * ledger) and pool-ntf events.
  *
@@ -33,7 +34,7 @@
 #include "util.h"
 
 #define SYSFS		"/sys/kernel/cvm/bounce/"
-#define HOSTSIM		"/sys/kernel/debug/cvm_hostsim/bounce"
+#define HOSTSIM		"/sys/kernel/debug/cvm_hostsim_bounce/bounce"
 #define FAILINJ		"/sys/kernel/debug/cvm_convert/"
 #define CLIENT		"cvm_hostsim"
 

@@ -85,14 +85,15 @@ fi
 
 # With cvm_bounce and cvm_ring too: the pool's and the rings' headline
 # numbers. The pool starts with 16 chunks of 1 MiB (8192 slots of 2 KiB)
-# shared through the ledger; a stray unmap (cvm_hostsim playing a buggy
+# shared through the ledger; a stray unmap (cvm_hostsim_bounce playing a buggy
 # driver) is one violation.
 headlines() {
 	cvmctl status | grep -E '^(shared_pages|leaked_pages|pool_|ring)'
 }
 if insmod "$CVM_MODULES/cvm_bounce.ko" && insmod "$CVM_MODULES/cvm_ring.ko" &&
-	insmod "$CVM_MODULES/cvm_hostsim.ko"; then
-	HB=/sys/kernel/debug/cvm_hostsim/bounce
+	insmod "$CVM_MODULES/cvm_hostsim.ko" &&
+	insmod "$CVM_MODULES/cvm_hostsim_bounce.ko"; then
+	HB=/sys/kernel/debug/cvm_hostsim_bounce/bounce
 	echo "unmap-addr 0x1000 4096 to" >$HB
 	expect_eq "stray unmap refused" "-2" "$(cat $HB)"
 	expect_eq "status with the pool and rings" "shared_pages:     4096
@@ -112,9 +113,9 @@ rings_broken:     0" "$(headlines)"
 	expect_eq "pool violations in sysfs" 1 "$(cat /sys/kernel/cvm/bounce/violations)"
 	expect_eq "shared pages in sysfs" 4096 "$(cat /sys/kernel/cvm/convert/shared_pages)"
 else
-	fail "insmod cvm_bounce, cvm_ring, cvm_hostsim"
+	fail "insmod cvm_bounce, cvm_ring, cvm_hostsim, cvm_hostsim_bounce"
 fi
-for m in cvm_hostsim cvm_ring cvm_bounce cvm_convert; do
+for m in cvm_hostsim_bounce cvm_hostsim cvm_ring cvm_bounce cvm_convert; do
 	grep -q "^$m " /proc/modules && { rmmod $m || fail "rmmod $m"; }
 done
 

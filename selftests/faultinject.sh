@@ -78,7 +78,7 @@ echo "# ledger: bulk: $f conversions failed by fail-nth, $l pages leaked"
 # cvm_bounce's load converts nothing (a pool nobody uses holds no shared
 # memory); cvm_ring's load registers with cvm_core.
 B=/sys/kernel/cvm/bounce
-HB=$D/cvm_hostsim/bounce
+HB=$D/cvm_hostsim_bounce/bounce
 ./cvm_failnth -l 120 -u "rmmod cvm_bounce" -c "[ ! -e $B ] && $empty" \
 	insmod "$CVM_MODULES/cvm_bounce.ko" init_chunks=4 || fail "loading cvm_bounce"
 echo "# loading cvm_bounce: share and unshare failures, leaked pages: $(counts)"
@@ -86,16 +86,17 @@ echo "# loading cvm_bounce: share and unshare failures, leaked pages: $(counts)"
 	-c "[ ! -e /sys/kernel/cvm/ring ] && cvmctl status >/dev/null" \
 	insmod "$CVM_MODULES/cvm_ring.ko" || fail "loading cvm_ring"
 
-# The first client (cvm_hostsim binds at its first command) makes the
+# The first client (cvm_hostsim_bounce, at its first command) makes the
 # pool take its initial chunks from the ledger (4, not the default 16:
 # each chunk is a dozen more places to fail). Whether the client came or
 # not, every chunk the pool holds is in the ledger and no slot is used;
 # a chunk whose conversion failed is leaked, never held. UNDO lets the
 # client go and waits (idle_ms=10) until the pool is empty again.
 insmod "$CVM_MODULES/cvm_bounce.ko" init_chunks=4 idle_ms=10 || fail "insmod cvm_bounce"
+insmod "$CVM_MODULES/cvm_hostsim_bounce.ko" || fail "insmod cvm_hostsim_bounce"
 f0=$(shares) l0=$(cat $C/leaked_pages)
 held="c=\$(cat $B/chunks); sh /tmp/ledger_exact \$((c * 256)) \$c && [ \$(cat $B/used) = 0 ]"
-gone="rmmod cvm_hostsim && insmod $CVM_MODULES/cvm_hostsim.ko && i=0 &&
+gone="rmmod cvm_hostsim_bounce && insmod $CVM_MODULES/cvm_hostsim_bounce.ko && i=0 &&
 	while [ \$(cat $B/chunks) != 0 ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done &&
 	$held"
 eval "$gone" || fail "pool without a client: $(cat $B/chunks) chunks"
@@ -107,7 +108,7 @@ echo "# pool: first client: $f conversions failed by fail-nth, $l pages leaked"
 
 # The pool at rest: 4 chunks of 256 pages, all in the ledger, no slot used.
 cvmctl pool set idle_ms 5000 || fail "cvmctl pool set idle_ms 5000"
-echo drain >$HB || fail "cvm_hostsim: bind"
+echo drain >$HB || fail "cvm_hostsim_bounce: first command"
 pool="[ \$(cat $B/chunks) = 4 ] && sh /tmp/ledger_exact 1024 4 && [ \$(cat $B/used) = 0 ] &&
 	[ \$(cat $B/maps) = \$(cat $B/unmaps) ]"
 eval "$pool" || fail "pool at rest: $(cat $B/chunks) chunks, $(cat $C/shared_pages) shared pages"
@@ -128,7 +129,7 @@ echo "# pool: grow: $f conversions failed by fail-nth, $l pages leaked"
 	write $HB "map 4096 from 0" || fail "pool: map"
 
 echo "cvmguard-guest: fault injection ends" >/dev/kmsg
-rmmod cvm_hostsim cvm_bounce cvm_convert
+rmmod cvm_hostsim_bounce cvm_hostsim cvm_bounce cvm_convert
 
 # Linux 6.1's SLUB leaks a cache's kobject name when sysfs_slab_add()
 # fails (no kobject_put() after kobject_init_and_add() fails), so every

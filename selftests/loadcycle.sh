@@ -11,8 +11,8 @@
 n=${CVM_LOAD_CYCLES:-100}
 S=/sys/kernel/cvm
 HC=/sys/kernel/debug/cvm_hostsim/convert
-HB=/sys/kernel/debug/cvm_hostsim/bounce
-MODS="cvm_core cvm_convert cvm_bounce cvm_ring cvm_hostsim cvm_hostsim_ring"
+HB=/sys/kernel/debug/cvm_hostsim_bounce/bounce
+MODS="cvm_core cvm_convert cvm_bounce cvm_ring cvm_hostsim cvm_hostsim_bounce cvm_hostsim_ring"
 for m in $MODS; do
 	[ -e "$CVM_MODULES/$m.ko" ] || skip "this build has no $m"
 done
@@ -49,7 +49,7 @@ while [ $i -lt "$n" ] && [ "$KTAP_CNT_FAIL" -eq 0 ]; do
 	in_use cvm_core
 	in_use cvm_convert
 	in_use cvm_bounce
-	for m in cvm_hostsim_ring cvm_hostsim cvm_ring cvm_bounce cvm_convert cvm_core; do
+	for m in cvm_hostsim_ring cvm_hostsim_bounce cvm_hostsim cvm_ring cvm_bounce cvm_convert cvm_core; do
 		rmmod $m || fail "cycle $i: rmmod $m"
 	done
 	[ -e $S ] && fail "cycle $i: $S left after unloading everything"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Concurrency stress: for CVM_STRESS_SECONDS (default 20) per round, with
 # every module loaded, at the same time on both CPUs:
-#   - cvm_hostsim maps, checks and unmaps bounce slots from every CPU,
+#   - cvm_hostsim_bounce maps, checks and unmaps bounce slots from every CPU,
 #   - cvm_hostsim allocates and frees shared pages through the ledger,
 #   - cvm_ring_test plays a hostile host against seeded mutated rings,
 #   - a reader dumps everything (status, conversions with ranges, pool,
@@ -30,8 +30,8 @@ secs=${CVM_STRESS_SECONDS:-20}
 duration=${CVM_STRESS_DURATION:-}
 S=/sys/kernel/cvm
 HC=/sys/kernel/debug/cvm_hostsim/convert
-HB=/sys/kernel/debug/cvm_hostsim/bounce
-MODS="cvm_convert cvm_bounce cvm_ring cvm_hostsim cvm_hostsim_ring"
+HB=/sys/kernel/debug/cvm_hostsim_bounce/bounce
+MODS="cvm_convert cvm_bounce cvm_ring cvm_hostsim cvm_hostsim_bounce cvm_hostsim_ring"
 for m in $MODS; do
 	[ -e "$CVM_MODULES/$m.ko" ] || skip "this build has no $m"
 done
@@ -129,7 +129,7 @@ while [ ! -s /tmp/stress.fail ]; do
 	count rings "$(cat $S/ring/checked)"
 	cvmctl conversions observer off >/dev/null
 	cvmctl swiotlb observer off >/dev/null
-	for m in cvm_hostsim_ring cvm_hostsim cvm_ring cvm_bounce cvm_convert; do
+	for m in cvm_hostsim_ring cvm_hostsim_bounce cvm_hostsim cvm_ring cvm_bounce cvm_convert; do
 		rmmod $m || bad "round $r: rmmod $m"
 	done
 done

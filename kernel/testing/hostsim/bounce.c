@@ -23,15 +23,17 @@
  *                             fails -> M ERR
  *   wait-map SIZE             one mapping that may sleep -> ERR MS
  *   drain                     unmap every live mapping      -> N
- *   grow | shrink             hsb.grow_now()/shrink_now() -> RESULT
+ *   grow | shrink             cvm_bounce_grow_now()/shrink_now() -> RESULT
  *   concurrent T ITERS        T threads per online CPU map, check, write
  *                             as the host, unmap and check  -> ok | why not
  *
  * DIR is to, from or bidi. Everything is unmapped at rmmod.
  *
- * cvm_bounce is looked up at the first command (symbol_get()), so that
- * cvm_hostsim loads without it for the tests of cvm_convert; from then on
- * cvm_hostsim holds it until rmmod. Without it commands fail with ENODEV.
+ * A module of its own (cvm_hostsim_bounce), linked against cvm_bounce
+ * and against cvm_hostsim for the command parser, so cvm_hostsim itself
+ * loads without cvm_bounce for the tests of cvm_convert. Its client of
+ * the pool is registered at the first command, as a driver's would be at
+ * its first mapping.
  */
 #include <linux/completion.h>
 #include <linux/io.h>
@@ -69,19 +71,8 @@ struct cvm_hostsim_map {
 	bool live;
 };
 
-/* cvm_bounce's API, once bound; everything below is under the lock. */
-static struct {
-	bool bound;
-	typeof(&cvm_bounce_map) map;
-	typeof(&cvm_bounce_unmap) unmap;
-	typeof(&cvm_bounce_sync_for_cpu) sync_cpu;
-	typeof(&cvm_bounce_sync_for_device) sync_dev;
-	typeof(&cvm_bounce_client_new) client_new;
-	typeof(&cvm_bounce_client_free) client_free;
-	typeof(&cvm_bounce_slot_size) slot_size;
-	typeof(&cvm_bounce_grow_now) grow_now;
-	typeof(&cvm_bounce_shrink_now) shrink_now;
-} hsb;
+/* Everything below is under the lock. */
+static bool cvm_hostsim_bound;
 
 static DEFINE_MUTEX(cvm_hostsim_bounce_lock);
 static struct cvm_bounce_client *cvm_hostsim_client;
@@ -147,7 +138,7 @@ static int cvm_hostsim_do_map(size_t size, enum dma_data_direction dir,
 	m->dir = dir;
 	for (i = 0; i < size; i++)
 		m->buf[off + i] = cvm_hostsim_secret(i);
-	err = hsb.map(cvm_hostsim_client, virt_to_phys(m->buf + off),
+	err = cvm_bounce_map(cvm_hostsim_client, virt_to_phys(m->buf + off),
 			     size, dir, 0, flags, &m->addr);
 	if (err) {
 		free_pages((unsigned long)m->buf, m->order);
@@ -203,7 +194,7 @@ static int cvm_hostsim_unmap_flags(char **argv, unsigned int flags)
 	if (!m)
 		return -ENOENT;
 	/* A second unmap of the same mapping is a test, not a mistake. */
-	err = hsb.unmap(cvm_hostsim_client, m->addr, m->size, m->dir, flags);
+	err = cvm_bounce_unmap(cvm_hostsim_client, m->addr, m->size, m->dir, flags);
 	if (!err)
 		m->live = false;
 	cvm_hostsim_bset(err ? "%d\n" : "ok\n", err);
@@ -229,7 +220,7 @@ static int cvm_hostsim_cmd_unmap_as(char **argv)
 
 	if (!m || kstrtoul(argv[2], 0, &size) || cvm_hostsim_dir(argv[3], &dir))
 		return -EINVAL;
-	err = hsb.unmap(cvm_hostsim_client, m->addr, size, dir, 0);
+	err = cvm_bounce_unmap(cvm_hostsim_client, m->addr, size, dir, 0);
 	/* A wrong size or direction still ends the mapping. */
 	if (!err || err == -EINVAL || err == -EPERM)
 		m->live = false;
@@ -247,7 +238,7 @@ static int cvm_hostsim_cmd_unmap_addr(char **argv)
 	if (kstrtou64(argv[1], 0, &addr) || kstrtoul(argv[2], 0, &size) ||
 	    cvm_hostsim_dir(argv[3], &dir))
 		return -EINVAL;
-	err = hsb.unmap(cvm_hostsim_client, addr, size, dir, 0);
+	err = cvm_bounce_unmap(cvm_hostsim_client, addr, size, dir, 0);
 	cvm_hostsim_bset(err ? "%d\n" : "ok\n", err);
 	return 0;
 }
@@ -263,10 +254,10 @@ static int cvm_hostsim_cmd_sync(char **argv)
 	    cvm_hostsim_dir(argv[5], &dir))
 		return -EINVAL;
 	if (!strcmp(argv[2], "cpu"))
-		err = hsb.sync_cpu(cvm_hostsim_client,
+		err = cvm_bounce_sync_for_cpu(cvm_hostsim_client,
 					      m->addr + off, size, dir);
 	else if (!strcmp(argv[2], "dev"))
-		err = hsb.sync_dev(cvm_hostsim_client,
+		err = cvm_bounce_sync_for_device(cvm_hostsim_client,
 						 m->addr + off, size, dir);
 	else
 		return -EINVAL;
@@ -278,7 +269,7 @@ static int cvm_hostsim_cmd_sync(char **argv)
 static void cvm_hostsim_span(const struct cvm_hostsim_map *m, u8 **start,
 			     size_t *len)
 {
-	unsigned int slot = hsb.slot_size();
+	unsigned int slot = cvm_bounce_slot_size();
 	size_t head = m->addr & (slot - 1);
 
 	*start = (u8 *)phys_to_virt(m->addr) - head;
@@ -384,7 +375,7 @@ static unsigned int cvm_hostsim_drain(void)
 		struct cvm_hostsim_map *m = &cvm_hostsim_maps[i];
 
 		if (m->live &&
-		    !hsb.unmap(cvm_hostsim_client, m->addr, m->size,
+		    !cvm_bounce_unmap(cvm_hostsim_client, m->addr, m->size,
 				      m->dir, 0))
 			n++;
 		if (m->buf)
@@ -402,13 +393,13 @@ static int cvm_hostsim_cmd_drain(char **argv)
 
 static int cvm_hostsim_cmd_grow(char **argv)
 {
-	cvm_hostsim_bset("%d\n", hsb.grow_now());
+	cvm_hostsim_bset("%d\n", cvm_bounce_grow_now());
 	return 0;
 }
 
 static int cvm_hostsim_cmd_shrink(char **argv)
 {
-	cvm_hostsim_bset("%d\n", hsb.shrink_now());
+	cvm_hostsim_bset("%d\n", cvm_bounce_shrink_now());
 	return 0;
 }
 
@@ -442,7 +433,7 @@ static int cvm_hostsim_bworker_fn(void *arg)
 		int err;
 
 		memset(buf, fill, size);
-		err = hsb.map(cvm_hostsim_client, virt_to_phys(buf),
+		err = cvm_bounce_map(cvm_hostsim_client, virt_to_phys(buf),
 				     size, dir, 0, 0, &a);
 		if (err == -ENOSPC) {
 			cond_resched();
@@ -461,7 +452,7 @@ static int cvm_hostsim_bworker_fn(void *arg)
 				bad = "FROM_DEVICE slot not zeroed";
 			if (dir != DMA_TO_DEVICE)
 				memset(s, host, size);
-			if (hsb.unmap(cvm_hostsim_client, a, size, dir,
+			if (cvm_bounce_unmap(cvm_hostsim_client, a, size, dir,
 					     0))
 				bad = "unmap refused";
 			else if (dir != DMA_TO_DEVICE &&
@@ -558,54 +549,14 @@ static const struct cvm_hostsim_cmd cvm_hostsim_bcmds[] = {
 	{ "concurrent",		3, cvm_hostsim_cmd_concurrent },
 };
 
-static void cvm_hostsim_bounce_unbind(void)
-{
-	if (hsb.map)
-		symbol_put(cvm_bounce_map);
-	if (hsb.unmap)
-		symbol_put(cvm_bounce_unmap);
-	if (hsb.sync_cpu)
-		symbol_put(cvm_bounce_sync_for_cpu);
-	if (hsb.sync_dev)
-		symbol_put(cvm_bounce_sync_for_device);
-	if (hsb.client_new)
-		symbol_put(cvm_bounce_client_new);
-	if (hsb.client_free)
-		symbol_put(cvm_bounce_client_free);
-	if (hsb.slot_size)
-		symbol_put(cvm_bounce_slot_size);
-	if (hsb.grow_now)
-		symbol_put(cvm_bounce_grow_now);
-	if (hsb.shrink_now)
-		symbol_put(cvm_bounce_shrink_now);
-	memset(&hsb, 0, sizeof(hsb));
-}
-
 static int cvm_hostsim_bounce_bind(void)
 {
-	if (hsb.bound)
+	if (cvm_hostsim_bound)
 		return 0;
-	hsb.map = symbol_get(cvm_bounce_map);
-	hsb.unmap = symbol_get(cvm_bounce_unmap);
-	hsb.sync_cpu = symbol_get(cvm_bounce_sync_for_cpu);
-	hsb.sync_dev = symbol_get(cvm_bounce_sync_for_device);
-	hsb.client_new = symbol_get(cvm_bounce_client_new);
-	hsb.client_free = symbol_get(cvm_bounce_client_free);
-	hsb.slot_size = symbol_get(cvm_bounce_slot_size);
-	hsb.grow_now = symbol_get(cvm_bounce_grow_now);
-	hsb.shrink_now = symbol_get(cvm_bounce_shrink_now);
-	if (!hsb.map || !hsb.unmap || !hsb.sync_cpu || !hsb.sync_dev ||
-	    !hsb.client_new || !hsb.client_free || !hsb.slot_size ||
-	    !hsb.grow_now || !hsb.shrink_now) {
-		cvm_hostsim_bounce_unbind();
-		return -ENODEV;
-	}
-	cvm_hostsim_client = hsb.client_new("cvm_hostsim");
-	if (!cvm_hostsim_client) {
-		cvm_hostsim_bounce_unbind();
+	cvm_hostsim_client = cvm_bounce_client_new("cvm_hostsim");
+	if (!cvm_hostsim_client)
 		return -ENOMEM;
-	}
-	hsb.bound = true;
+	cvm_hostsim_bound = true;
 	return 0;
 }
 
@@ -648,26 +599,37 @@ static const struct file_operations cvm_hostsim_bounce_fops = {
 	.llseek	= default_llseek,
 };
 
-int cvm_hostsim_bounce_init(struct dentry *dir)
+static struct dentry *cvm_hostsim_bounce_dir;
+
+static int __init cvm_hostsim_bounce_init(void)
 {
 	cvm_hostsim_maps = kvcalloc(CVM_HOSTSIM_MAX_MAPS,
 				    sizeof(*cvm_hostsim_maps), GFP_KERNEL);
 	if (!cvm_hostsim_maps)
 		return -ENOMEM;
-	debugfs_create_file("bounce", 0600, dir, NULL,
+	cvm_hostsim_bounce_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("bounce", 0600, cvm_hostsim_bounce_dir, NULL,
 			    &cvm_hostsim_bounce_fops);
+	pr_info("loaded: test-only module, do not use on a real guest\n");
 	return 0;
 }
 
-void cvm_hostsim_bounce_exit(void)
+static void __exit cvm_hostsim_bounce_exit(void)
 {
-	mutex_lock(&cvm_hostsim_bounce_lock);
-	if (hsb.bound) {
+	/* The file first, so no command runs while its state is released. */
+	debugfs_remove_recursive(cvm_hostsim_bounce_dir);
+	if (cvm_hostsim_bound) {
 		cvm_hostsim_drain();
 		/* Cannot be busy: drain unmapped every live mapping. */
-		WARN_ON(hsb.client_free(cvm_hostsim_client));
-		cvm_hostsim_bounce_unbind();
+		WARN_ON(cvm_bounce_client_free(cvm_hostsim_client));
 	}
-	mutex_unlock(&cvm_hostsim_bounce_lock);
 	kvfree(cvm_hostsim_maps);
 }
+
+module_init(cvm_hostsim_bounce_init);
+module_exit(cvm_hostsim_bounce_exit);
+
+MODULE_DESCRIPTION("cvmguard test-only hostile host: bounce mappings");
+MODULE_AUTHOR("The cvmguard authors");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(CVMGUARD_VERSION);

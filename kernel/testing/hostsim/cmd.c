@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cvm_hostsim's debugfs files take one command a write: a name and its
- * arguments, separated by blanks. Each file has a table of its commands;
- * the parsing and the dispatch are the same for all of them.
+ * The debugfs files of cvm_hostsim and cvm_hostsim_bounce take one
+ * command a write: a name and its arguments, separated by blanks. Each
+ * file has a table of its commands; the parsing and the dispatch are the
+ * same for all of them, here, exported for cvm_hostsim_bounce.
  */
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include "hostsim.h"
@@ -39,6 +41,7 @@ int cvm_hostsim_args_get(struct cvm_hostsim_args *a, const char __user *ubuf,
 	}
 	return a->argc ? 0 : -EINVAL;
 }
+EXPORT_SYMBOL_GPL(cvm_hostsim_args_get);
 
 /**
  * cvm_hostsim_call() - run the command the words name
@@ -61,3 +64,4 @@ int cvm_hostsim_call(const struct cvm_hostsim_cmd *cmds, unsigned int n,
 	}
 	return -EOPNOTSUPP;
 }
+EXPORT_SYMBOL_GPL(cvm_hostsim_call);

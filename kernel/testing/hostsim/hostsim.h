@@ -8,7 +8,7 @@
 #include <linux/debugfs.h>
 #include <linux/types.h>
 
-/* cmd.c: a command written to one of the debugfs files */
+/* cmd.c (cvm_hostsim, exported): a command written to a debugfs file */
 struct cvm_hostsim_args {
 	char buf[128];
 	char *argv[6];
@@ -29,9 +29,5 @@ int cvm_hostsim_call(const struct cvm_hostsim_cmd *cmds, unsigned int n,
 /* convert.c: /sys/kernel/debug/cvm_hostsim/convert */
 void cvm_hostsim_convert_init(struct dentry *dir);
 void cvm_hostsim_convert_exit(void);
-
-/* bounce.c: /sys/kernel/debug/cvm_hostsim/bounce */
-int cvm_hostsim_bounce_init(struct dentry *dir);
-void cvm_hostsim_bounce_exit(void);
 
 #endif /* _CVM_HOSTSIM_H */

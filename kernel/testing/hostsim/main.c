@@ -2,8 +2,8 @@
 /*
  * cvm_hostsim: TEST-ONLY. Plays the untrusted host inside the guest so the
  * selftests can drive cvmguard's guest side from debugfs: conversions
- * through cvm_convert (convert.c) and bounce mappings through cvm_bounce
- * (bounce.c).
+ * through cvm_convert (convert.c). Its command parser (cmd.c) is also
+ * cvm_hostsim_bounce's, which drives bounce mappings through cvm_bounce.
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
@@ -17,11 +17,6 @@ static int __init cvm_hostsim_init(void)
 	if (IS_ERR(cvm_hostsim_dir))
 		return PTR_ERR(cvm_hostsim_dir);
 	cvm_hostsim_convert_init(cvm_hostsim_dir);
-	if (cvm_hostsim_bounce_init(cvm_hostsim_dir)) {
-		debugfs_remove_recursive(cvm_hostsim_dir);
-		cvm_hostsim_convert_exit();
-		return -ENOMEM;
-	}
 	pr_info("loaded: test-only module, do not use on a real guest\n");
 	return 0;
 }
@@ -31,7 +26,6 @@ static void __exit cvm_hostsim_exit(void)
 	/* Files first, so no command runs while its state is released. */
 	debugfs_remove_recursive(cvm_hostsim_dir);
 	cvm_hostsim_convert_exit();
-	cvm_hostsim_bounce_exit();
 }
 
 module_init(cvm_hostsim_init);
