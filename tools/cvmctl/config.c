@@ -76,7 +76,7 @@ static int cvm_config_set(const struct cvm_config_setting *set, uint32_t v)
 		if (!err.nlerr && err.errnum == EPERM)
 			cvmctl_err("permission denied: changing configuration needs CAP_NET_ADMIN (run as root)");
 		else
-			cvm_nl_perror("set-config", &err);
+			cvm_nl_perror(cvm_op_str(CVM_CMD_SET_CONFIG), &err);
 		goto out;
 	}
 	ret = CVMCTL_EXIT_OK;

@@ -129,7 +129,7 @@ static int cvm_totals_parse(struct nl_msg *msg, void *arg)
 
 	bad = cvm_nl_parse_fields(msg, cvm_conv_fields, CVM_A_CONV_MAX, &s->totals);
 	if (bad)
-		cvm_summary_bad(s, "conv-get", bad);
+		cvm_summary_bad(s, cvm_op_str(CVM_CMD_CONV_GET), bad);
 	else
 		s->got_totals = true;
 	return NL_OK;
@@ -157,7 +157,7 @@ static int cvm_owner_parse(struct nl_msg *msg, void *arg)
 	o = &s->owners[s->n_owners];
 	bad = cvm_nl_parse_fields(msg, cvm_owner_fields, CVM_A_CONV_OWNER_MAX, o);
 	if (bad) {
-		cvm_summary_bad(s, "conv-owner-get", bad);
+		cvm_summary_bad(s, cvm_op_str(CVM_CMD_CONV_OWNER_GET), bad);
 		return NL_SKIP;
 	}
 	s->n_owners++;
@@ -274,7 +274,7 @@ static int cvm_conv_summary(const struct cvmctl_ctx *ctx)
 		return CVMCTL_EXIT_FAIL;
 
 	if (cvm_nl_request(&nl, cvm_nl_new_req(&nl, CVM_CMD_CONV_GET),
-			     "conv-get", cvm_totals_parse, &s))
+			     cvm_op_str(CVM_CMD_CONV_GET), cvm_totals_parse, &s))
 		goto out;
 	if (!s.bad_attr && !s.got_totals) {
 		cvmctl_err("conv-get: the kernel sent no reply");
@@ -282,7 +282,7 @@ static int cvm_conv_summary(const struct cvmctl_ctx *ctx)
 	}
 	if (!s.bad_attr &&
 	    cvm_nl_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_CONV_OWNER_GET),
-			     "conv-owner-get", cvm_owner_parse, &s))
+			     cvm_op_str(CVM_CMD_CONV_OWNER_GET), cvm_owner_parse, &s))
 		goto out;
 	if (s.bad_attr) {
 		cvmctl_err("%s: malformed attribute '%s' in the kernel's reply",

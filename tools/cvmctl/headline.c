@@ -12,6 +12,7 @@
 
 #include <linux/cvm.h>
 
+#include "cvm_names.h"
 #include "cvmctl.h"
 #include "headline.h"
 
@@ -46,15 +47,14 @@ static const struct {
 	const char *module;
 	const char *json;
 	uint8_t cmd;
-	const char *cmd_name;
 	const struct cvm_headline_field *fields;
 	size_t nfields;
 } cvm_headlines[CVM_NR_HEADLINES] = {
-	{ "cvm_convert", "conversions", CVM_CMD_CONV_GET, "conv-get",
+	{ "cvm_convert", "conversions", CVM_CMD_CONV_GET,
 	  cvm_head_conv, ARRAY_SIZE(cvm_head_conv) },
-	{ "cvm_bounce", "pool", CVM_CMD_POOL_GET, "pool-get",
+	{ "cvm_bounce", "pool", CVM_CMD_POOL_GET,
 	  cvm_head_pool, ARRAY_SIZE(cvm_head_pool) },
-	{ "cvm_ring", "rings", CVM_CMD_RING_GET, "ring-get",
+	{ "cvm_ring", "rings", CVM_CMD_RING_GET,
 	  cvm_head_ring, ARRAY_SIZE(cvm_head_ring) },
 };
 
@@ -73,7 +73,6 @@ void cvm_headlines_fetch(struct cvm_headlines *h)
 			return;
 		open = true;
 		h->have[i] = !cvm_nl_get_vals(&nl, cvm_headlines[i].cmd,
-					      cvm_headlines[i].cmd_name,
 					      &h->v[i]);
 	}
 	if (open)

@@ -23,6 +23,7 @@
 
 #include <linux/cvm.h>
 
+#include "cvm_names.h"
 #include "cvmctl.h"
 #include "nl.h"
 
@@ -309,18 +310,18 @@ static int cvm_met_collect(FILE *f)
 		if (!msg)
 			cvmctl_err("get-status: %s", strerror(ENOMEM));
 		else
-			cvm_nl_perror("get-status", &err);
+			cvm_nl_perror(cvm_op_str(CVM_CMD_GET_STATUS), &err);
 		goto out;
 	}
 	if (cvm_module_loaded("cvm_convert")) {
-		if (cvm_nl_get_vals(&nl, CVM_CMD_CONV_GET, "conv-get", &conv))
+		if (cvm_nl_get_vals(&nl, CVM_CMD_CONV_GET, &conv))
 			goto out;
 		msg = cvm_nl_new_dump(&nl, CVM_CMD_CONV_OWNER_GET);
 		if (!msg || cvm_nl_do(&nl, msg, cvm_met_owner_cb, &ow, &err)) {
 			if (!msg)
 				cvmctl_err("conv-owner-get: %s", strerror(ENOMEM));
 			else
-				cvm_nl_perror("conv-owner-get", &err);
+				cvm_nl_perror(cvm_op_str(CVM_CMD_CONV_OWNER_GET), &err);
 			goto out;
 		}
 		if (ow.nomem) {
@@ -331,11 +332,11 @@ static int cvm_met_collect(FILE *f)
 	}
 	have_ring = cvm_module_loaded("cvm_ring");
 	if (have_ring &&
-	    cvm_nl_get_vals(&nl, CVM_CMD_RING_GET, "ring-get", &ring))
+	    cvm_nl_get_vals(&nl, CVM_CMD_RING_GET, &ring))
 		goto out;
 	have_pool = cvm_module_loaded("cvm_bounce");
 	if (have_pool &&
-	    cvm_nl_get_vals(&nl, CVM_CMD_POOL_GET, "pool-get", &pool))
+	    cvm_nl_get_vals(&nl, CVM_CMD_POOL_GET, &pool))
 		goto out;
 	cvm_met_print(f, &st, have_conv ? &conv : NULL, &ow);
 	if (have_pool)

@@ -23,6 +23,7 @@
 
 #include <linux/cvm.h>
 
+#include "cvm_names.h"
 #include "cvmctl.h"
 #include "nl.h"
 
@@ -501,10 +502,9 @@ int cvm_nl_request(struct cvm_nl *nl, struct nl_msg *msg, const char *what,
 	return 0;
 }
 
-int cvm_nl_get_vals(struct cvm_nl *nl, uint8_t cmd, const char *what,
-		    struct cvm_nl_vals *v)
+int cvm_nl_get_vals(struct cvm_nl *nl, uint8_t cmd, struct cvm_nl_vals *v)
 {
-	return cvm_nl_request(nl, cvm_nl_new_req(nl, cmd), what,
+	return cvm_nl_request(nl, cvm_nl_new_req(nl, cmd), cvm_op_str(cmd),
 			      cvm_nl_vals_cb, v);
 }
 

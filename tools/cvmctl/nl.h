@@ -107,11 +107,10 @@ const char *cvm_nl_parse_fields(struct nl_msg *msg,
 /* A cvm_nl_reply_fn filling the struct cvm_nl_vals @arg (no strings). */
 int cvm_nl_vals_cb(struct nl_msg *msg, void *arg);
 /*
- * Send request @cmd (named @what in errors) and parse its flat reply into
- * @v. Return: 0, or -1 with the reason printed.
+ * Send request @cmd (named in errors as the spec names it) and parse its
+ * flat reply into @v. Return: 0, or -1 with the reason printed.
  */
-int cvm_nl_get_vals(struct cvm_nl *nl, uint8_t cmd, const char *what,
-		    struct cvm_nl_vals *v);
+int cvm_nl_get_vals(struct cvm_nl *nl, uint8_t cmd, struct cvm_nl_vals *v);
 
 /* Whether the module @name is loaded (/sys/module/@name/initstate). */
 bool cvm_module_loaded(const char *name);

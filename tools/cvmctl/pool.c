@@ -31,6 +31,7 @@
 
 #include <linux/cvm.h>
 
+#include "cvm_names.h"
 #include "cvmctl.h"
 #include "json.h"
 #include "posture.h"
@@ -196,10 +197,10 @@ static int cvm_pool_show(const struct cvmctl_ctx *ctx)
 		free(s.devs);
 		return CVMCTL_EXIT_FAIL;
 	}
-	if (cvm_nl_request(&nl, cvm_nl_new_req(&nl, CVM_CMD_POOL_GET), "pool-get",
+	if (cvm_nl_request(&nl, cvm_nl_new_req(&nl, CVM_CMD_POOL_GET), cvm_op_str(CVM_CMD_POOL_GET),
 			cvm_pool_get_cb, &s) ||
 	    cvm_nl_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_POOL_DEV_GET),
-			"pool-dev-get", cvm_pool_dev_cb, &s))
+			cvm_op_str(CVM_CMD_POOL_DEV_GET), cvm_pool_dev_cb, &s))
 		goto out;
 	if (s.bad) {
 		cvmctl_err("malformed attribute from the kernel: %s", s.bad);
@@ -244,7 +245,7 @@ static int cvm_pool_attach(const char *verb, const char *dev, int zfd)
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	ret = cvm_nl_request(&nl, msg, attach ? "pool-attach" : "pool-detach",
+	ret = cvm_nl_request(&nl, msg, attach ? cvm_op_str(CVM_CMD_POOL_ATTACH) : cvm_op_str(CVM_CMD_POOL_DETACH),
 			  NULL, NULL) ? CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
 	cvm_nl_close(&nl);
 	return ret;
@@ -287,7 +288,7 @@ static int cvm_pool_set(const char *key, const char *value)
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	ret = cvm_nl_request(&nl, msg, "pool-set", NULL, NULL) ?
+	ret = cvm_nl_request(&nl, msg, cvm_op_str(CVM_CMD_POOL_SET), NULL, NULL) ?
 	      CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
 	cvm_nl_close(&nl);
 	return ret;
@@ -511,9 +512,9 @@ static int cvm_swt_show(const struct cvmctl_ctx *ctx)
 		return CVMCTL_EXIT_FAIL;
 	}
 	if (cvm_nl_request(&nl, cvm_nl_new_req(&nl, CVM_CMD_SWIOTLB_GET),
-			"swiotlb-get", cvm_swt_get_cb, &s) ||
+			cvm_op_str(CVM_CMD_SWIOTLB_GET), cvm_swt_get_cb, &s) ||
 	    cvm_nl_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_SWIOTLB_DEV_GET),
-			"swiotlb-dev-get", cvm_swt_dev_cb, &s))
+			cvm_op_str(CVM_CMD_SWIOTLB_DEV_GET), cvm_swt_dev_cb, &s))
 		goto out;
 	if (s.bad) {
 		cvmctl_err("malformed attribute from the kernel: %s", s.bad);
@@ -551,7 +552,7 @@ static int cvm_swt_handler(const struct cvmctl_ctx *ctx, int argc, char **argv)
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	ret = cvm_nl_request(&nl, msg, "swiotlb-set", NULL, NULL) ?
+	ret = cvm_nl_request(&nl, msg, cvm_op_str(CVM_CMD_SWIOTLB_SET), NULL, NULL) ?
 	      CVMCTL_EXIT_FAIL : CVMCTL_EXIT_OK;
 	cvm_nl_close(&nl);
 	return ret;

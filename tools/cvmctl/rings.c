@@ -247,7 +247,7 @@ static int cvm_rings_show(const struct cvmctl_ctx *ctx)
 	if (cvm_nl_open(&nl))
 		return CVMCTL_EXIT_FAIL;
 	if (cvm_nl_request(&nl, cvm_nl_new_req(&nl, CVM_CMD_RING_GET),
-			     "ring-get", cvm_ring_totals_parse, &r))
+			     cvm_op_str(CVM_CMD_RING_GET), cvm_ring_totals_parse, &r))
 		goto out;
 	if (!r.got_totals || r.bad) {
 		cvmctl_err("ring-get: malformed or missing reply");
@@ -287,7 +287,7 @@ static int cvm_rings_show(const struct cvmctl_ctx *ctx)
 		       "VIOLATIONS", "OWNER");
 	}
 	if (cvm_nl_request(&nl, cvm_nl_new_dump(&nl, CVM_CMD_RING_LIST_GET),
-			     "ring-list-get", cvm_ring_row_parse, &r))
+			     cvm_op_str(CVM_CMD_RING_LIST_GET), cvm_ring_row_parse, &r))
 		goto out;
 	if (r.bad) {
 		cvmctl_err("ring-list-get: malformed attribute in the kernel's reply");
@@ -340,7 +340,7 @@ static int cvm_rings_policy(const struct cvmctl_ctx *ctx, uint32_t id,
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	return cvm_rings_set(ctx, &nl, msg, "ring-set");
+	return cvm_rings_set(ctx, &nl, msg, cvm_op_str(CVM_CMD_RING_SET));
 }
 
 static int cvm_rings_auditor(const struct cvmctl_ctx *ctx, uint8_t on)
@@ -355,7 +355,7 @@ static int cvm_rings_auditor(const struct cvmctl_ctx *ctx, uint8_t on)
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	return cvm_rings_set(ctx, &nl, msg, "ring-auditor-set");
+	return cvm_rings_set(ctx, &nl, msg, cvm_op_str(CVM_CMD_RING_AUDITOR_SET));
 }
 
 static int cvmctl_do_rings(const struct cvmctl_ctx *ctx, int argc, char **argv)

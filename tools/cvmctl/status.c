@@ -21,6 +21,7 @@
 
 #include <linux/cvm.h>
 
+#include "cvm_names.h"
 #include "cvmctl.h"
 #include "headline.h"
 #include "json.h"
@@ -210,7 +211,7 @@ static int cvm_status_fetch(struct cvm_status *st)
 		goto out;
 	}
 	if (cvm_nl_do(&nl, msg, cvm_status_parse, st, &err)) {
-		cvm_nl_perror("get-status", &err);
+		cvm_nl_perror(cvm_op_str(CVM_CMD_GET_STATUS), &err);
 		goto out;
 	}
 	if (st->bad_attr) {
