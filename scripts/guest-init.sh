@@ -290,7 +290,8 @@ fi
 # leaves the verdict in /tmp/cvm_kmemleak.rc.
 kmemleak() {
 	# shellcheck source=selftests/lib.sh
-	(. /cvm/selftests/lib.sh && cvm_kmemleak_scan)
+	(CVM_LIB_DIR=/cvm/selftests && . /cvm/selftests/lib.sh >/dev/null &&
+		cvm_kmemleak_scan)
 }
 if [ -w /sys/kernel/debug/kmemleak ] && grep -q 'lockdown=' /proc/cmdline; then
 	echo "cvmguard-guest: kmemleak: not scanned: lockdown refuses debugfs files that can be written"

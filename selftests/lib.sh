@@ -6,8 +6,10 @@
 # plan comes at the end (a test does not know its count before it runs),
 # diagnostics are "# " lines, and the exit code is kselftest's.
 
+# CVM_LIB_DIR: where lib.sh is, for a script elsewhere that sources it
+# (the guest's /init, for cvm_kmemleak_scan); a test's own directory else.
 # shellcheck source=/dev/null # the kernel's file, copied at install
-. "$(dirname "$0")/ktap_helpers.sh"
+. "${CVM_LIB_DIR:-$(dirname "$0")}/ktap_helpers.sh" || exit 1
 CVM_MODULES=${CVM_MODULES:-/cvm/modules}
 ktap_print_header
 
