@@ -38,9 +38,13 @@ mkdir -p "$BASE_DIR" && ln -sfn "$PWD" "$BASE_DIR/cvm" &&
 	ln -sfn "$PWD" "$BASE_DIR/kselftest" || exit 1
 # shellcheck source=/dev/null # the kernel's, copied at install
 . ./runner.sh
-# The test's output goes to $logfile, /dev/stdout by default: the guest's
-# devtmpfs has no such link.
-export logfile=/proc/self/fd/1
+# The test's output goes to $logfile (/dev/stdout by default, which the
+# guest's devtmpfs lacks): to our stdout, kept as fd 5, so that it stays
+# line-buffered on a console. A test asks the host for things by a line on
+# it (cvm-host: ...) and waits for the answer: buffered, the line would
+# never leave the guest.
+exec 5>&1
+export logfile=/proc/self/fd/5
 # make stress runs stress.sh for longer than ./settings allows any test.
 if [ -n "${CVM_STRESS_DURATION:-}" ]; then
 	export kselftest_override_timeout=$((CVM_STRESS_DURATION + 1800))
@@ -58,9 +62,13 @@ for t in $tests; do
 		continue
 	fi
 	t0=$(cut -d. -f1 /proc/uptime)
-	run_one cvm "$BASE_DIR/cvm/$t" $i | tee /tmp/cvm_result
+	# run_one's own lines (its header and the result) to a file: the
+	# header now, the result once the test is done.
+	echo "# selftests: cvm: $t"
+	run_one cvm "$BASE_DIR/cvm/$t" $i >/tmp/cvm_result
 	# Guest seconds per test: what the check's time budget is spent on.
 	echo "# $t: $(($(cut -d. -f1 /proc/uptime) - t0)) s"
+	grep -v '^# selftests: ' /tmp/cvm_result
 	case $(tail -n 1 /tmp/cvm_result) in
 	"not ok "*) fail=$((fail + 1)) ;;
 	*"# SKIP") skip=$((skip + 1)) ;;
